@@ -1,0 +1,129 @@
+//! Login, logout and self-registration.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::auth::{LoginRefusal, authenticate};
+use super::extract::SESSION_USER;
+use super::forms::{FieldErrors, LoginForm, RegisterForm};
+use super::model::User;
+use super::{password, queries, views};
+use crate::app::AppState;
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::views::layout::{respond, respond_with};
+use crate::web::client_ip::client_ip;
+use crate::web::lang::SESSION_LANG;
+use crate::web::{PageCtx, csrf, local_redirect_target};
+
+/// Query of the login page.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
+    if let Some(user) = &ctx.user {
+        return Redirect::to(user.role.home_path()).into_response();
+    }
+    respond(&ctx, ctx.t("login.title"), views::login_form(&ctx, "", q.next.as_deref(), None))
+}
+
+/// The caller's address, as the throttle sees it.
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(parts, state.config.trust_proxy)))
+    }
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    ctx: PageCtx,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let refusal = match authenticate(&state.db, &form.email, &form.password, &ip).await? {
+        Ok(user) => {
+            start_session(&session, &user).await?;
+            let home = user.role.home_path();
+            return Ok(Redirect::to(local_redirect_target(form.next.as_deref(), home)).into_response());
+        }
+        Err(refusal) => refusal,
+    };
+    let (status, message) = match refusal {
+        LoginRefusal::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("auth.bad_credentials").to_owned()),
+        LoginRefusal::Deactivated => (StatusCode::FORBIDDEN, ctx.t("auth.deactivated").to_owned()),
+        LoginRefusal::Locked { minutes } => {
+            (StatusCode::TOO_MANY_REQUESTS, ctx.lang.tf("auth.locked", &[("minutes", &minutes.to_string())]))
+        }
+    };
+    tracing::info!(%ip, reason = ?refusal, "login refused");
+    let body = views::login_form(&ctx, &form.email, form.next.as_deref(), Some(&message));
+    Ok(respond_with(&ctx, status, ctx.t("login.title"), body))
+}
+
+/// Logs `user` in: a new session id (no fixation), a new CSRF token, their language.
+pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
+    let fail = |e: tower_sessions::session::Error| AppError::Internal(anyhow::anyhow!("session: {e}"));
+    session.cycle_id().await.map_err(fail)?;
+    session.insert(SESSION_USER, &user.id).await.map_err(fail)?;
+    if let Some(lang) = user.locale {
+        session.insert(SESSION_LANG, lang).await.map_err(fail)?;
+    }
+    csrf::rotate_token(session).await?;
+    Ok(())
+}
+
+/// `POST /logout`: the session is deleted.
+pub async fn logout(session: Session) -> AppResult<Redirect> {
+    session.flush().await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    Ok(Redirect::to("/login"))
+}
+
+/// `GET /register`.
+pub async fn register_page(ctx: PageCtx) -> Response {
+    if let Some(user) = &ctx.user {
+        return Redirect::to(user.role.home_path()).into_response();
+    }
+    respond(&ctx, ctx.t("register.title"), views::register_form(&ctx, "", "", &FieldErrors::new()))
+}
+
+/// `POST /register`: creates a student account and logs it in.
+pub async fn register(
+    State(state): State<AppState>,
+    session: Session,
+    ctx: PageCtx,
+    Form(form): Form<RegisterForm>,
+) -> AppResult<Response> {
+    let rerender = |errors: &FieldErrors| {
+        let body = views::register_form(&ctx, &form.name, &form.email, errors);
+        respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("register.title"), body)
+    };
+    let new_user = match form.validate(ctx.lang) {
+        Ok(u) => u,
+        Err(errors) => return Ok(rerender(&errors)),
+    };
+    let hash = password::hash(new_user.password.clone()).await?;
+    let user = match queries::insert(&state.db, &new_user, &hash).await {
+        Ok(user) => user,
+        Err(e) if is_unique_violation(&e) => {
+            return Ok(rerender(&FieldErrors::from([("email", "field.email.taken")])));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(user_id = %user.id, "student registered");
+    start_session(&session, &user).await?;
+    Ok(Redirect::to(user.role.home_path()).into_response())
+}

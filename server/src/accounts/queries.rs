@@ -1,0 +1,165 @@
+//! SQL of the accounts context (portable: runs on SQLite and MariaDB).
+
+use sqlx::FromRow;
+
+use super::model::{NewUser, Role, User};
+use crate::db::{Db, new_id, now_ms};
+use crate::i18n::Lang;
+
+#[derive(FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+    locale: Option<String>,
+    active: i64,
+    created_at: i64,
+}
+
+impl UserRow {
+    fn into_user(self) -> User {
+        User {
+            role: Role::parse(&self.role).unwrap_or(Role::Student),
+            locale: self.locale.as_deref().and_then(Lang::parse),
+            active: self.active != 0,
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            created_at: self.created_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, email, name, role, locale, active, created_at";
+
+/// Inserts a user whose password is already hashed; a duplicate email is a unique violation.
+pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result<User> {
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&id)
+    .bind(new.email.as_str())
+    .bind(&new.name)
+    .bind(password_hash)
+    .bind(new.role.as_str())
+    .bind(new.locale.map(Lang::code))
+    .bind(now)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(User {
+        id,
+        email: new.email.as_str().to_owned(),
+        name: new.name.clone(),
+        role: new.role,
+        locale: new.locale,
+        active: true,
+        created_at: now,
+    })
+}
+
+/// The user with this id.
+pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<User>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?");
+    let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db.pool()).await?;
+    Ok(row.map(UserRow::into_user))
+}
+
+/// The user with this (normalised) email and their password hash.
+pub async fn find_for_login(db: &Db, email: &str) -> sqlx::Result<Option<(User, String)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: UserRow,
+        password_hash: String,
+    }
+    let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = ?");
+    let row: Option<Row> = sqlx::query_as(&sql).bind(email).fetch_optional(db.pool()).await?;
+    Ok(row.map(|r| (r.user.into_user(), r.password_hash)))
+}
+
+/// A page of users matching `search` (name or email, case-insensitive) and an optional role.
+pub async fn search(
+    db: &Db,
+    search: &str,
+    role: Option<Role>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<User>, i64)> {
+    let pattern = format!("%{}%", escape_like(&search.trim().to_lowercase()));
+    let role = role.map(Role::as_str);
+    let filter = "WHERE (LOWER(name) LIKE ? ESCAPE '!' OR email LIKE ? ESCAPE '!') AND (? IS NULL OR role = ?)";
+    let sql = format!("SELECT {COLUMNS} FROM users {filter} ORDER BY name, email LIMIT ? OFFSET ?");
+    let rows: Vec<UserRow> = sqlx::query_as(&sql)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(role)
+        .bind(role)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.pool())
+        .await?;
+    let count_sql = format!("SELECT COUNT(*) FROM users {filter}");
+    let total: i64 =
+        sqlx::query_scalar(&count_sql).bind(&pattern).bind(&pattern).bind(role).bind(role).fetch_one(db.pool()).await?;
+    Ok((rows.into_iter().map(UserRow::into_user).collect(), total))
+}
+
+/// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '!'` pattern.
+fn escape_like(s: &str) -> String {
+    s.replace('!', "!!").replace('%', "!%").replace('_', "!_")
+}
+
+/// Changes a user's role.
+pub async fn set_role(db: &Db, id: &str, role: Role) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET role = ?, updated_at = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deactivates or reactivates an account.
+pub async fn set_active(db: &Db, id: &str, active: bool) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET active = ?, updated_at = ? WHERE id = ?")
+        .bind(i64::from(active))
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Remembers the user's interface language.
+pub async fn set_locale(db: &Db, id: &str, lang: Lang) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET locale = ?, updated_at = ? WHERE id = ?")
+        .bind(lang.code())
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Number of active admins (the last one cannot be demoted or deactivated).
+pub async fn count_active_admins(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1").fetch_one(db.pool()).await
+}
+
+/// Number of users per role (for dashboards).
+pub async fn count_by_role(db: &Db) -> sqlx::Result<Vec<(Role, i64)>> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT role, COUNT(*) FROM users GROUP BY role ORDER BY role").fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().filter_map(|(r, n)| Role::parse(&r).map(|r| (r, n))).collect())
+}
+
+/// Total number of accounts.
+pub async fn count_all(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await
+}

@@ -1,0 +1,35 @@
+//! The JSON API's shared pieces: a JSON extractor with clear errors and the OpenAPI document.
+
+pub mod openapi;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::routing::Routes;
+
+/// `Json<T>` whose rejection is an [`AppError::Invalid`] explaining what is wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(JsonRejection::BytesRejection(_)) => Err(AppError::TooLarge),
+            Err(rejection) => Err(AppError::Invalid(rejection.body_text())),
+        }
+    }
+}
+
+/// Routes of the API's own documents.
+pub fn routes() -> Routes {
+    Routes::new().get("/api/v1/openapi.json", openapi::document)
+}

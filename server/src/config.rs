@@ -1,0 +1,170 @@
+//! Typed configuration read from environment variables, with embedded defaults that run the
+//! whole product on one machine (SQLite, local frame storage, in-process events).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::SecretString;
+
+/// Which relational database the server talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded default: one SQLite file under the data directory.
+    Sqlite,
+    /// Production: MariaDB (or MySQL) reached through `DATABASE_URL=mysql://…`.
+    MariaDb,
+}
+
+impl Backend {
+    /// The backend a database URL points at.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+            Ok(Self::MariaDb)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or mysql:, got {url:?}")
+        }
+    }
+}
+
+/// Everything the server needs to know about its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address the HTTP server listens on (`PROCTORWISE_BIND`).
+    pub bind: SocketAddr,
+    /// Root for the SQLite file, stored frames and generated secrets (`PROCTORWISE_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// Database connection URL (`DATABASE_URL`); defaults to SQLite in `data_dir`.
+    pub database_url: String,
+    /// Kafka bootstrap servers (`KAFKA_BROKERS`); `None` keeps events in process.
+    pub kafka_brokers: Option<String>,
+    /// SMTP relay (`SMTP_URL`); `None` keeps emails pending in the database.
+    pub smtp_url: Option<SecretString>,
+    /// HDFS namenode (`HDFS_URL`); `None` stores frames on the local filesystem.
+    pub hdfs_url: Option<String>,
+    /// Directory served under `/static` (`PROCTORWISE_STATIC_DIR`).
+    pub static_dir: PathBuf,
+    /// Public base URL (`PROCTORWISE_PUBLIC_URL`); `https://` turns on `Secure` cookies.
+    pub public_url: String,
+    /// Key that signs API tokens (`PROCTORWISE_SECRET`); generated once into the data dir if unset.
+    pub secret: SecretString,
+    /// Lifetime of API bearer tokens (`PROCTORWISE_TOKEN_TTL_MINUTES`).
+    pub token_ttl: Duration,
+    /// A browser session ends after this much inactivity (`PROCTORWISE_SESSION_IDLE_MINUTES`).
+    pub session_idle: Duration,
+    /// Largest request body accepted, in bytes (`PROCTORWISE_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (`PROCTORWISE_TRUST_PROXY`): only behind a proxy.
+    pub trust_proxy: bool,
+    /// Seed the demo accounts and exam when the database has no user (`PROCTORWISE_DEMO`).
+    pub seed_demo: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+    }
+}
+
+fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => anyhow::bail!("{name}={other:?} must be true or false"),
+    }
+}
+
+/// The SQLite URL used when `DATABASE_URL` is unset.
+pub fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}/proctorwise.db?mode=rwc", data_dir.display())
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let data_dir = PathBuf::from(var("PROCTORWISE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| default_sqlite_url(&data_dir));
+        Backend::from_url(&database_url)?;
+        let bind = parse_var("PROCTORWISE_BIND", SocketAddr::from(([127, 0, 0, 1], 8000)))?;
+        let public_url = var("PROCTORWISE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let secret = match var("PROCTORWISE_SECRET") {
+            Some(s) if s.len() < 32 => anyhow::bail!("PROCTORWISE_SECRET must have at least 32 characters"),
+            Some(s) => SecretString::from(s),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        Ok(Self {
+            bind,
+            data_dir,
+            database_url,
+            kafka_brokers: var("KAFKA_BROKERS"),
+            smtp_url: var("SMTP_URL").map(SecretString::from),
+            hdfs_url: var("HDFS_URL"),
+            static_dir: PathBuf::from(var("PROCTORWISE_STATIC_DIR").unwrap_or_else(|| "static".into())),
+            public_url,
+            secret,
+            token_ttl: Duration::from_secs(60 * parse_var("PROCTORWISE_TOKEN_TTL_MINUTES", 60u64)?),
+            session_idle: Duration::from_secs(60 * parse_var("PROCTORWISE_SESSION_IDLE_MINUTES", 480u64)?),
+            max_body_bytes: parse_var("PROCTORWISE_MAX_BODY_BYTES", 2 * 1024 * 1024usize)?,
+            trust_proxy: parse_bool("PROCTORWISE_TRUST_PROXY", false)?,
+            seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
+        })
+    }
+
+    /// A configuration for tests and tools: given data dir and database, defaults elsewhere.
+    pub fn for_database(data_dir: PathBuf, database_url: String) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url,
+            kafka_brokers: None,
+            smtp_url: None,
+            hdfs_url: None,
+            static_dir: PathBuf::from("static"),
+            public_url: "http://127.0.0.1".into(),
+            secret: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4())),
+            token_ttl: Duration::from_secs(3600),
+            session_idle: Duration::from_secs(8 * 3600),
+            max_body_bytes: 2 * 1024 * 1024,
+            trust_proxy: false,
+            seed_demo: false,
+            data_dir,
+        }
+    }
+
+    /// The database backend this configuration selects.
+    pub fn backend(&self) -> Backend {
+        Backend::from_url(&self.database_url).unwrap_or(Backend::Sqlite)
+    }
+
+    /// Cookies get the `Secure` flag when the public URL is served over TLS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Reads `secret.key` from the data dir, creating it with 32 random bytes on first use, so that
+/// tokens survive restarts without any setup. Several replicas must share `PROCTORWISE_SECRET`.
+fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
+    let path = data_dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= 32 {
+            return Ok(SecretString::from(existing));
+        }
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create data dir {}", data_dir.display()))?;
+    let fresh = hex::encode(rand::random::<[u8; 32]>());
+    std::fs::write(&path, &fresh).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(SecretString::from(fresh))
+}

@@ -1,0 +1,111 @@
+//! The one error type of every handler. `IntoResponse` records an [`ErrorReport`]; the
+//! `web::errors` middleware turns it into a page, an htmx toast or JSON depending on who asked.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Result of a handler.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Everything that can go wrong while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist (or is not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// The caller must log in first.
+    #[error("authentication required")]
+    Unauthorized,
+    /// The caller is known but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// Input that cannot be accepted; the message is already in the user's language.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The request conflicts with the current state; message in the user's language.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The request body is larger than allowed.
+    #[error("request too large")]
+    TooLarge,
+    /// Too many attempts; message in the user's language.
+    #[error("too many requests: {message}")]
+    Throttled {
+        /// What to tell the user.
+        message: String,
+        /// Seconds until a retry can succeed.
+        retry_after_secs: u64,
+    },
+    /// A state-changing request without a valid CSRF token.
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    /// A bug or an unavailable dependency: details are logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// What the error middleware needs to render an error for the caller.
+#[derive(Clone, Debug)]
+pub struct ErrorReport {
+    /// Stable machine-readable code (`not_found`, `forbidden`, …).
+    pub code: &'static str,
+    /// Message already in the user's language, or `None` for the default text of `code`.
+    pub message: Option<String>,
+}
+
+impl AppError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn report(&self) -> ErrorReport {
+        let (code, message) = match self {
+            AppError::NotFound => ("not_found", None),
+            AppError::Unauthorized => ("unauthorized", None),
+            AppError::Forbidden => ("forbidden", None),
+            AppError::Invalid(m) => ("invalid", Some(m.clone())),
+            AppError::Conflict(m) => ("conflict", Some(m.clone())),
+            AppError::TooLarge => ("too_large", None),
+            AppError::Throttled { message, .. } => ("throttled", Some(message.clone())),
+            AppError::Csrf => ("csrf", None),
+            AppError::Internal(_) => ("internal", None),
+        };
+        ErrorReport { code, message }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(err) = &self {
+            tracing::error!(error = format!("{err:#}"), "request failed");
+        }
+        let status = self.status();
+        let mut response = (status, status.canonical_reason().unwrap_or("error")).into_response();
+        if let AppError::Throttled { retry_after_secs, .. } = &self {
+            if let Ok(v) = retry_after_secs.to_string().parse() {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        response.extensions_mut().insert(self.report());
+        response
+    }
+}

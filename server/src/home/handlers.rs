@@ -1,0 +1,74 @@
+//! Home pages: real data where this release has it, a plain "later release" notice elsewhere.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+
+use crate::accounts::extract::{AdminOnly, Authed, ProctorOrAdmin, StudentOnly, TeacherOrAdmin};
+use crate::accounts::queries as accounts;
+use crate::app::AppState;
+use crate::error::AppResult;
+use crate::exams::model::ExamStatus;
+use crate::exams::{queries as exams, views as exam_views};
+use crate::views::components::{coming_later, stat};
+use crate::views::respond;
+use crate::web::PageCtx;
+
+/// `GET /`: the caller's home, or the login page.
+pub async fn root(ctx: PageCtx) -> Response {
+    match &ctx.user {
+        Some(user) => Redirect::to(user.role.home_path()).into_response(),
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+/// `GET /student`: exams open for booking.
+pub async fn student_home(State(state): State<AppState>, _s: Authed<StudentOnly>, ctx: PageCtx) -> AppResult<Response> {
+    let catalogue = exams::catalogue(&state.db).await?;
+    let body = html! {
+        section aria-labelledby="catalogue-title" {
+            h2 #catalogue-title { (ctx.t("student.catalogue")) }
+            (exam_views::exam_table(&ctx, &catalogue, true, "student.catalogue_empty"))
+        }
+        (coming_later(ctx.lang, "placeholder.student"))
+    };
+    Ok(respond(&ctx, ctx.t("student.title"), body))
+}
+
+/// `GET /teacher`: the teacher's exams (all exams' authors for an admin would be the dashboard).
+pub async fn teacher_home(
+    State(state): State<AppState>,
+    Authed { user, .. }: Authed<TeacherOrAdmin>,
+    ctx: PageCtx,
+) -> AppResult<Response> {
+    let mine = exams::list_for_teacher(&state.db, &user.id).await?;
+    let body = html! {
+        section aria-labelledby="mine-title" {
+            h2 #mine-title { (ctx.t("teacher.my_exams")) }
+            (exam_views::exam_table(&ctx, &mine, false, "teacher.no_exams"))
+        }
+        (coming_later(ctx.lang, "placeholder.teacher"))
+    };
+    Ok(respond(&ctx, ctx.t("teacher.title"), body))
+}
+
+/// `GET /proctor`: live sessions (built by the monitoring feature).
+pub async fn proctor_home(_p: Authed<ProctorOrAdmin>, ctx: PageCtx) -> Response {
+    let body = html! { (coming_later(ctx.lang, "placeholder.proctor")) };
+    respond(&ctx, ctx.t("proctor.title"), body)
+}
+
+/// `GET /admin`: first dashboard figures and user administration.
+pub async fn admin_home(State(state): State<AppState>, _a: Authed<AdminOnly>, ctx: PageCtx) -> AppResult<Response> {
+    let by_role = accounts::count_by_role(&state.db).await?;
+    let published = exams::count_with_status(&state.db, ExamStatus::Published).await?;
+    let body = html! {
+        section.stats aria-label=(ctx.t("admin.kpis")) {
+            @for (role, n) in &by_role { (stat(role.label(ctx.lang), *n)) }
+            (stat(ctx.t("admin.published_exams"), published))
+        }
+        p { a.button.primary href="/admin/users" { (ctx.t("admin.manage_users")) } }
+        (coming_later(ctx.lang, "placeholder.admin"))
+    };
+    Ok(respond(&ctx, ctx.t("admin.title"), body))
+}

@@ -1,0 +1,15 @@
+//! Each role's home page after login.
+
+mod handlers;
+
+use crate::routing::Routes;
+
+/// Routes of the home pages.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", handlers::root)
+        .get("/student", handlers::student_home)
+        .get("/teacher", handlers::teacher_home)
+        .get("/proctor", handlers::proctor_home)
+        .get("/admin", handlers::admin_home)
+}

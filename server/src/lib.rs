@@ -1,0 +1,21 @@
+//! ProctorWise: online exam proctoring. Server-rendered (axum + maud + htmx), SQLite by default,
+//! MariaDB in production. `build_router` is the whole application; tests drive it in-process.
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod exams;
+pub mod home;
+pub mod i18n;
+pub mod ops;
+pub mod routing;
+pub mod server;
+pub mod views;
+pub mod web;
+
+pub use app::{AppState, build_router, route_table};
+pub use config::Config;

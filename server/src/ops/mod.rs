@@ -1,0 +1,11 @@
+//! Operations endpoints: liveness, readiness, Prometheus metrics.
+
+pub mod health;
+pub mod metrics;
+
+use crate::routing::Routes;
+
+/// Routes of the ops context (public: they reveal no data).
+pub fn routes() -> Routes {
+    Routes::new().get("/health", health::health).get("/ready", health::ready).get("/metrics", metrics::render)
+}

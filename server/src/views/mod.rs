@@ -1,0 +1,6 @@
+//! Shared page layout and components (maud).
+
+pub mod components;
+pub mod layout;
+
+pub use layout::{page, respond};
