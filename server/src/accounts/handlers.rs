@@ -107,6 +107,9 @@ pub async fn register(
     ctx: PageCtx,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
+    if let Some(user) = &ctx.user {
+        return Ok(Redirect::to(user.role.home_path()).into_response());
+    }
     let rerender = |errors: &FieldErrors| {
         let body = views::register_form(&ctx, &form.name, &form.email, errors);
         respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("register.title"), body)

@@ -26,6 +26,16 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
+    // A handler that rendered its own answer (a form re-rendered with 422, a refused login, a 503
+    // readiness report) knows best; only bare errors and framework rejections (plain text) are dressed.
+    let rendered_by_handler = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| !ct.starts_with("text/plain"));
+    if rendered_by_handler && response.extensions().get::<ErrorReport>().is_none() {
+        return response;
+    }
     let report = response
         .extensions()
         .get::<ErrorReport>()

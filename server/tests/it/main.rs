@@ -1,0 +1,9 @@
+//! Integration tests through the real router, every test on SQLite and on MariaDB.
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod api;
+mod matrix;
+mod ops;
