@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Command 2: every check and test, installing what they need (apt/npm with pinned versions).
+# fmt, clippy -D warnings, unit tests, the integration suite on SQLite AND MariaDB, the WebAssembly
+# build of the detector crate, and the Playwright specs in Chromium against a real server.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$repo_root"
+started=$SECONDS
+
+need cargo "install Rust with rustup (https://rustup.rs)"
+need npm "install Node.js 20 or newer"
+need python3 "install Python 3"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+log "front-end assets (npm, pinned in static/package-lock.json)"
+deploy/lib/assets.sh
+
+log "format"
+cargo fmt --all -- --check
+
+log "clippy (-D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "MariaDB for the integration suite"
+PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"
+export PROCTORWISE_TEST_MARIADB_URL
+echo "using $PROCTORWISE_TEST_MARIADB_URL"
+
+log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
+log_file="$(mktemp)"
+trap 'rm -f "$log_file"' EXIT
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_file"
+status=${PIPESTATUS[0]}
+sqlite=$(grep -cE '^test .*::sqlite \.\.\. ok$' "$log_file" || true)
+mariadb=$(grep -cE '^test .*::mariadb \.\.\. ok$' "$log_file" || true)
+echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests passed on MariaDB"
+[ "$status" -eq 0 ] || die "cargo test failed"
+[ "$sqlite" -gt 0 ] && [ "$mariadb" -gt 0 ] || die "the integration suite did not run on both databases"
+
+log "wasm-detector builds for the browser (wasm32-unknown-unknown)"
+rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
+RUSTFLAGS="-C target-feature=+simd128" cargo build -p wasm-detector --target wasm32-unknown-unknown --locked --quiet
+
+log "server binary for the browser tests"
+cargo build -p proctorwise --locked --quiet
+deploy/lib/e2e.sh "$CARGO_TARGET_DIR/debug/proctorwise"
+
+log "all checks passed in $((SECONDS - started)) s"

@@ -1,0 +1,157 @@
+'use strict';
+// Shared setup for the end-to-end specs: one headless Chromium (Debian's, not a Playwright
+// download) per spec file, a fresh browser context per test, a screenshot and the page's HTML
+// in playwright/.artifacts/ when a test fails.
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { before, after, test } = require('node:test');
+const { chromium } = require('playwright-core');
+
+const ARTIFACTS_DIR = path.join(__dirname, '..', '.artifacts');
+
+/** Per-action and per-navigation timeouts (ms); a test as a whole gets TEST_TIMEOUT_MS. */
+const ACTION_TIMEOUT_MS = 15_000;
+const NAVIGATION_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = 90_000;
+
+/** The server under test, from PROCTORWISE_URL, without a trailing slash. */
+function baseUrl() {
+  const raw = process.env.PROCTORWISE_URL;
+  if (!raw || !raw.trim()) {
+    throw new Error(
+      'PROCTORWISE_URL is not set: point it at a running ProctorWise server, ' +
+        'e.g. PROCTORWISE_URL=http://127.0.0.1:8080 (deploy/lib/e2e.sh starts one and sets it)',
+    );
+  }
+  let url;
+  try {
+    url = new URL(raw.trim());
+  } catch (e) {
+    throw new Error(`PROCTORWISE_URL is not a valid URL: ${JSON.stringify(raw)}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Command-line switches for Chromium in a container without GPU, network or camera. */
+function chromiumArgs() {
+  const args = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+  ];
+  if (process.env.FAKE_WEBCAM_Y4M) {
+    args.push(`--use-file-for-fake-video-capture=${process.env.FAKE_WEBCAM_Y4M}`);
+  }
+  return args;
+}
+
+/** Launches Chromium (CHROMIUM_PATH, else /usr/bin/chromium). */
+async function launchBrowser() {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(
+      `Chromium not found at ${executablePath}: install Debian's chromium package ` +
+        '(apt-get install chromium) or set CHROMIUM_PATH',
+    );
+  }
+  return chromium.launch({ executablePath, headless: true, args: chromiumArgs() });
+}
+
+/** A new, isolated browser context (own cookies) with an English locale and baseURL set. */
+async function newContext(browser) {
+  const context = await browser.newContext({ locale: 'en-US', baseURL: baseUrl() });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  return context;
+}
+
+function slug(text) {
+  return text
+    .normalize('NFKD')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
+}
+
+/** Saves a screenshot and the HTML of `page` for a failed test; never throws. */
+async function saveFailureArtifacts(page, name) {
+  try {
+    fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    const base = path.join(ARTIFACTS_DIR, `${slug(name)}-${Date.now()}`);
+    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 10_000 });
+    fs.writeFileSync(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
+    process.stderr.write(`# failure artifacts: ${path.relative(process.cwd(), base)}.{png,html}\n`);
+  } catch (e) {
+    process.stderr.write(`# could not save failure artifacts for "${name}": ${e.message}\n`);
+  }
+}
+
+/**
+ * Declares the browser for the current spec file: call once at the top of the file. Returns
+ * `e2e(name, fn)`, which declares a test whose `fn({ page, context, browser, baseUrl })` runs in
+ * a fresh context; on failure it saves a screenshot before reporting the error.
+ */
+function useBrowser() {
+  let browser;
+  let launchError;
+
+  before(async () => {
+    baseUrl(); // fail early and clearly when the URL is missing
+    try {
+      browser = await launchBrowser();
+    } catch (e) {
+      launchError = e;
+      throw e;
+    }
+  });
+
+  after(async () => {
+    if (browser) await browser.close();
+  });
+
+  return function e2e(name, fn, options = {}) {
+    test(name, { timeout: TEST_TIMEOUT_MS, ...options }, async (t) => {
+      if (!browser) throw launchError || new Error('the browser was not launched');
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      try {
+        await fn({ page, context, browser, baseUrl: baseUrl(), t });
+      } catch (err) {
+        await saveFailureArtifacts(page, name);
+        if (pageErrors.length) {
+          err.message += `\n(JavaScript errors on the page: ${pageErrors.join(' | ')})`;
+        }
+        throw err;
+      } finally {
+        await context.close().catch(() => {});
+      }
+    });
+  };
+}
+
+/** The path (and query) of the page's current URL. */
+function pathOf(page) {
+  const url = new URL(page.url());
+  return url.pathname;
+}
+
+module.exports = {
+  baseUrl,
+  chromiumArgs,
+  launchBrowser,
+  newContext,
+  saveFailureArtifacts,
+  useBrowser,
+  pathOf,
+  ARTIFACTS_DIR,
+};
