@@ -65,6 +65,10 @@ fn routes() -> Routes {
         .merge(crate::accounts::routes())
         .merge(crate::ops::routes())
         .merge(crate::api::routes())
+        .merge(crate::exams::routes())
+        .merge(crate::bookings::routes())
+        .merge(crate::attempts::routes())
+        .merge(crate::grading::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

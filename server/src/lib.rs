@@ -4,11 +4,15 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod attempts;
+pub mod bookings;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod exams;
+pub mod grading;
 pub mod home;
 pub mod i18n;
 pub mod ops;

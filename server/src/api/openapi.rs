@@ -8,8 +8,30 @@ fn error_response(description: &str) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
 
-/// The document.
+/// The document: the accounts API below plus every context's own paths.
 pub fn spec() -> Value {
+    let mut spec = base();
+    for extra in [
+        crate::exams::openapi_paths(),
+        crate::bookings::openapi_paths(),
+        crate::attempts::openapi_paths(),
+        crate::grading::openapi_paths(),
+    ] {
+        if let (Some(paths), Some(more)) = (spec["paths"].as_object_mut(), extra.as_object()) {
+            for (path, ops) in more {
+                paths.insert(path.clone(), ops.clone());
+            }
+        }
+    }
+    spec
+}
+
+/// A JSON error response, for contexts documenting their paths.
+pub fn error(description: &str) -> Value {
+    error_response(description)
+}
+
+fn base() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -1,8 +1,9 @@
-//! SQL of the exams context.
+//! SQL of the exams context: exams, slots and accommodations. Questions are in
+//! `question_queries`.
 
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
-use super::model::{ExamStatus, ExamSummary, NewExam};
+use super::model::{Accommodation, Exam, ExamSettings, ExamStatus, ExamSummary, NewExam, ReleaseMode, Slot};
 use crate::db::{Db, new_id, now_ms};
 
 /// Inserts an exam; returns its id.
@@ -26,6 +27,117 @@ pub async fn insert_exam(db: &Db, exam: &NewExam) -> sqlx::Result<String> {
     Ok(id)
 }
 
+/// Creates a draft exam with full settings; returns its id.
+pub async fn create_exam(db: &Db, teacher_id: &str, s: &ExamSettings) -> sqlx::Result<String> {
+    let id = insert_exam(
+        db,
+        &NewExam {
+            teacher_id: teacher_id.to_owned(),
+            title: s.title.clone(),
+            description: s.description.clone(),
+            duration_minutes: s.duration_minutes,
+            status: ExamStatus::Draft,
+        },
+    )
+    .await?;
+    update_settings(db, &id, s).await?;
+    Ok(id)
+}
+
+/// Replaces an exam's settings.
+pub async fn update_settings(db: &Db, exam_id: &str, s: &ExamSettings) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE exams SET title = ?, description = ?, duration_minutes = ?, pass_mark_percent = ?, \
+         shuffle_questions = ?, shuffle_options = ?, release_mode = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(&s.title)
+    .bind(&s.description)
+    .bind(s.duration_minutes)
+    .bind(s.pass_mark_percent)
+    .bind(i64::from(s.shuffle_questions))
+    .bind(i64::from(s.shuffle_options))
+    .bind(s.release_mode.as_str())
+    .bind(now_ms())
+    .bind(exam_id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Publishes, unpublishes or soft-deletes an exam.
+pub async fn set_status(db: &Db, exam_id: &str, status: ExamStatus) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exams SET status = ?, updated_at = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(now_ms())
+        .bind(exam_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Marks results released now.
+pub async fn release_results(db: &Db, exam_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exams SET results_released_at = ?, updated_at = ? WHERE id = ?")
+        .bind(now_ms())
+        .bind(now_ms())
+        .bind(exam_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct ExamRow {
+    id: String,
+    teacher_id: String,
+    title: String,
+    description: String,
+    duration_minutes: i64,
+    status: String,
+    pass_mark_percent: i64,
+    shuffle_questions: i64,
+    shuffle_options: i64,
+    release_mode: String,
+    results_released_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<ExamRow> for Exam {
+    fn from(r: ExamRow) -> Self {
+        Exam {
+            id: r.id,
+            teacher_id: r.teacher_id,
+            title: r.title,
+            description: r.description,
+            duration_minutes: r.duration_minutes,
+            status: ExamStatus::parse(&r.status).unwrap_or(ExamStatus::Draft),
+            pass_mark_percent: r.pass_mark_percent,
+            shuffle_questions: r.shuffle_questions != 0,
+            shuffle_options: r.shuffle_options != 0,
+            release_mode: ReleaseMode::parse(&r.release_mode).unwrap_or(ReleaseMode::Immediate),
+            results_released_at: r.results_released_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const EXAM_COLUMNS: &str = "id, teacher_id, title, description, duration_minutes, status, pass_mark_percent, \
+     shuffle_questions, shuffle_options, release_mode, results_released_at, created_at";
+
+/// An exam that is not deleted.
+pub async fn get_exam(db: &Db, exam_id: &str) -> sqlx::Result<Option<Exam>> {
+    let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = ? AND status <> 'deleted'");
+    let row: Option<ExamRow> = sqlx::query_as(&sql).bind(exam_id).fetch_optional(db.pool()).await?;
+    Ok(row.map(Exam::from))
+}
+
+/// Every exam that is not deleted (admin view), newest first.
+pub async fn list_all(db: &Db) -> sqlx::Result<Vec<Exam>> {
+    let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE status <> 'deleted' ORDER BY created_at DESC");
+    let rows: Vec<ExamRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Exam::from).collect())
+}
+
 /// Adds a slot; its end is computed here from the exam's duration, never taken from a client.
 pub async fn insert_slot(db: &Db, exam_id: &str, starts_at: i64, capacity: i64) -> sqlx::Result<String> {
     let id = new_id();
@@ -34,7 +146,7 @@ pub async fn insert_slot(db: &Db, exam_id: &str, starts_at: i64, capacity: i64) 
         .fetch_one(db.pool())
         .await?;
     sqlx::query(
-        "INSERT INTO exam_slots (id, exam_id, starts_at, ends_at, capacity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO exam_slots (id, exam_id, starts_at, ends_at, capacity, booked, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
     )
     .bind(&id)
     .bind(exam_id)
@@ -45,6 +157,88 @@ pub async fn insert_slot(db: &Db, exam_id: &str, starts_at: i64, capacity: i64) 
     .execute(db.pool())
     .await?;
     Ok(id)
+}
+
+/// Keeps slot ends equal to start + duration after the duration changed.
+pub async fn recompute_slot_ends(db: &Db, exam_id: &str, duration_minutes: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exam_slots SET ends_at = starts_at + ? WHERE exam_id = ?")
+        .bind(duration_minutes * 60_000)
+        .bind(exam_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct SlotRow {
+    id: String,
+    exam_id: String,
+    starts_at: i64,
+    ends_at: i64,
+    capacity: i64,
+    booked: i64,
+    cancelled_at: Option<i64>,
+}
+
+impl From<SlotRow> for Slot {
+    fn from(r: SlotRow) -> Self {
+        Slot {
+            id: r.id,
+            exam_id: r.exam_id,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            capacity: r.capacity,
+            booked: r.booked,
+            cancelled_at: r.cancelled_at,
+        }
+    }
+}
+
+const SLOT_COLUMNS: &str = "id, exam_id, starts_at, ends_at, capacity, booked, cancelled_at";
+
+/// The slots of an exam that were not removed, by start time.
+pub async fn list_slots(db: &Db, exam_id: &str) -> sqlx::Result<Vec<Slot>> {
+    let sql =
+        format!("SELECT {SLOT_COLUMNS} FROM exam_slots WHERE exam_id = ? AND cancelled_at IS NULL ORDER BY starts_at");
+    let rows: Vec<SlotRow> = sqlx::query_as(&sql).bind(exam_id).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Slot::from).collect())
+}
+
+/// One slot (removed ones included: bookings keep pointing at them).
+pub async fn get_slot(db: &Db, slot_id: &str) -> sqlx::Result<Option<Slot>> {
+    let sql = format!("SELECT {SLOT_COLUMNS} FROM exam_slots WHERE id = ?");
+    let row: Option<SlotRow> = sqlx::query_as(&sql).bind(slot_id).fetch_optional(db.pool()).await?;
+    Ok(row.map(Slot::from))
+}
+
+/// Marks a slot removed, inside the caller's transaction.
+pub async fn cancel_slot(conn: &mut AnyConnection, slot_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exam_slots SET cancelled_at = ?, booked = 0 WHERE id = ?")
+        .bind(now_ms())
+        .bind(slot_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes one seat if any is left (atomic on both backends); false when the slot is full.
+pub async fn take_seat(conn: &mut AnyConnection, slot_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_slots SET booked = booked + 1 WHERE id = ? AND cancelled_at IS NULL AND booked < capacity",
+    )
+    .bind(slot_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a seat back.
+pub async fn release_seat(conn: &mut AnyConnection, slot_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exam_slots SET booked = booked - 1 WHERE id = ? AND booked > 0")
+        .bind(slot_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 #[derive(FromRow)]
@@ -61,7 +255,7 @@ struct SummaryRow {
 const SUMMARY: &str = "SELECT e.id, e.title, e.duration_minutes, e.status, u.name AS teacher_name, \
      CAST(COUNT(s.id) AS SIGNED) AS upcoming_slots, MIN(s.starts_at) AS next_slot_at \
      FROM exams e JOIN users u ON u.id = e.teacher_id \
-     LEFT JOIN exam_slots s ON s.exam_id = e.id AND s.starts_at > ?";
+     LEFT JOIN exam_slots s ON s.exam_id = e.id AND s.starts_at > ? AND s.cancelled_at IS NULL";
 
 fn into_summary(r: SummaryRow) -> ExamSummary {
     ExamSummary {
@@ -99,4 +293,88 @@ pub async fn catalogue(db: &Db) -> sqlx::Result<Vec<ExamSummary>> {
 /// Number of exams with a given status.
 pub async fn count_with_status(db: &Db, status: ExamStatus) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM exams WHERE status = ?").bind(status.as_str()).fetch_one(db.pool()).await
+}
+
+/// Grants (or replaces) extra time for a student on an exam.
+pub async fn upsert_accommodation(db: &Db, a: &Accommodation) -> sqlx::Result<()> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("DELETE FROM accommodations WHERE exam_id = ? AND student_id = ?")
+        .bind(&a.exam_id)
+        .bind(&a.student_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO accommodations (exam_id, student_id, extra_minutes, extra_percent, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&a.exam_id)
+    .bind(&a.student_id)
+    .bind(a.extra_minutes)
+    .bind(a.extra_percent)
+    .bind(&a.note)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Removes a student's extra time.
+pub async fn delete_accommodation(db: &Db, exam_id: &str, student_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM accommodations WHERE exam_id = ? AND student_id = ?")
+        .bind(exam_id)
+        .bind(student_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+#[derive(FromRow)]
+struct AccommodationRow {
+    exam_id: String,
+    student_id: String,
+    extra_minutes: i64,
+    extra_percent: i64,
+    note: String,
+}
+
+impl From<AccommodationRow> for Accommodation {
+    fn from(r: AccommodationRow) -> Self {
+        Accommodation {
+            exam_id: r.exam_id,
+            student_id: r.student_id,
+            extra_minutes: r.extra_minutes,
+            extra_percent: r.extra_percent,
+            note: r.note,
+        }
+    }
+}
+
+/// The accommodation of one student on one exam, if any.
+pub async fn get_accommodation(db: &Db, exam_id: &str, student_id: &str) -> sqlx::Result<Option<Accommodation>> {
+    let row: Option<AccommodationRow> = sqlx::query_as(
+        "SELECT exam_id, student_id, extra_minutes, extra_percent, note FROM accommodations WHERE exam_id = ? AND student_id = ?",
+    )
+    .bind(exam_id)
+    .bind(student_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(Accommodation::from))
+}
+
+/// Every accommodation of an exam with the student's name and email.
+pub async fn list_accommodations(db: &Db, exam_id: &str) -> sqlx::Result<Vec<(Accommodation, String, String)>> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        a: AccommodationRow,
+        name: String,
+        email: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.exam_id, a.student_id, a.extra_minutes, a.extra_percent, a.note, u.name, u.email \
+         FROM accommodations a JOIN users u ON u.id = a.student_id WHERE a.exam_id = ? ORDER BY u.name",
+    )
+    .bind(exam_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|r| (Accommodation::from(r.a), r.name, r.email)).collect())
 }

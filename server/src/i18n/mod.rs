@@ -8,7 +8,14 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use messages::MESSAGES;
+/// Every context's texts: (key, English, French).
+pub static CATALOG: &[&[(&str, &str, &str)]] = &[
+    messages::MESSAGES,
+    crate::exams::messages::MESSAGES,
+    crate::bookings::messages::MESSAGES,
+    crate::attempts::messages::MESSAGES,
+    crate::grading::messages::MESSAGES,
+];
 
 /// An interface language.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +29,7 @@ pub enum Lang {
 }
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| MESSAGES.iter().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
+    LazyLock::new(|| CATALOG.iter().flat_map(|m| m.iter()).map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
 impl Lang {
     /// Every supported language, for the language switcher.
@@ -112,7 +119,7 @@ mod tests {
     #[test]
     fn keys_are_unique_and_translated() {
         let mut seen = std::collections::HashSet::new();
-        for (key, en, fr) in MESSAGES {
+        for (key, en, fr) in CATALOG.iter().flat_map(|m| m.iter()) {
             assert!(seen.insert(key), "duplicate key {key}");
             assert!(!en.is_empty() && !fr.is_empty(), "{key} lacks a translation");
         }

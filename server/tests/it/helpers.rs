@@ -46,6 +46,12 @@ fn mariadb_server_url() -> String {
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// One argon2 hash of [`PASSWORD`] for every test account (hashing is deliberately slow).
+async fn password_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async { password::hash(PASSWORD.into()).await.expect("hash") }).await.clone()
+}
+
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
@@ -103,7 +109,7 @@ impl TestApp {
             role,
             locale: None,
         };
-        let hash = password::hash(PASSWORD.into()).await.expect("hash");
+        let hash = password_hash().await;
         queries::insert(&self.state.db, &new, &hash).await.expect("insert user")
     }
 

@@ -1,5 +1,6 @@
 //! Integration tests through the real router, every test on SQLite and on MariaDB.
 
+mod fixtures;
 mod helpers;
 
 mod accounts;

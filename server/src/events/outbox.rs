@@ -1,0 +1,86 @@
+//! The transactional outbox.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::db::{new_id, now_ms};
+
+/// Current version of every payload schema (documented in docs/events.md).
+pub const PAYLOAD_VERSION: i64 = 1;
+
+/// The event types, one Kafka topic each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    /// A student booked a slot.
+    ExamScheduled,
+    /// A booking was cancelled (by the student, or with its slot or exam).
+    ExamCancelled,
+    /// An attempt was submitted (by the student or at the deadline).
+    ExamSubmitted,
+    /// Every answer of an attempt has a score.
+    GradingCompleted,
+    /// An attempt has answers only a teacher can grade.
+    ManualReviewRequired,
+}
+
+impl EventType {
+    /// Topic / type name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::ExamScheduled => "exam_scheduled",
+            EventType::ExamCancelled => "exam_cancelled",
+            EventType::ExamSubmitted => "exam_submitted",
+            EventType::GradingCompleted => "grading_completed",
+            EventType::ManualReviewRequired => "manual_review_required",
+        }
+    }
+}
+
+/// Writes one event into the outbox on `conn` (a transaction of the caller); returns its id.
+pub async fn record(
+    conn: &mut AnyConnection,
+    event_type: EventType,
+    aggregate_id: &str,
+    payload: &impl Serialize,
+) -> sqlx::Result<String> {
+    let id = new_id();
+    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO outbox (id, event_type, version, occurred_at, aggregate_id, payload, attempts) \
+         VALUES (?, ?, ?, ?, ?, ?, 0)",
+    )
+    .bind(&id)
+    .bind(event_type.as_str())
+    .bind(PAYLOAD_VERSION)
+    .bind(now_ms())
+    .bind(aggregate_id)
+    .bind(payload)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// An outbox row, as tests and the relay read it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OutboxRow {
+    /// Event id.
+    pub id: String,
+    /// Event type.
+    pub event_type: String,
+    /// Payload schema version.
+    pub version: i64,
+    /// Aggregate (booking, attempt…) the event is about.
+    pub aggregate_id: String,
+    /// JSON payload.
+    pub payload: String,
+}
+
+/// Every event of a type, oldest first.
+pub async fn list_of_type(db: &crate::db::Db, event_type: EventType) -> sqlx::Result<Vec<OutboxRow>> {
+    sqlx::query_as(
+        "SELECT id, event_type, version, aggregate_id, payload FROM outbox WHERE event_type = ? ORDER BY occurred_at, id",
+    )
+    .bind(event_type.as_str())
+    .fetch_all(db.pool())
+    .await
+}
