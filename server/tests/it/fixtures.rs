@@ -103,6 +103,7 @@ impl World {
             .replace("{id}", &self.target.id)
             .replace("{user_id}", &self.target.id)
             .replace("{student_id}", &self.student.id)
+            .replace("{teacher_id}", &self.teacher.id)
             .replace("{exam_id}", &self.exam_id)
             .replace("{slot_id}", &self.slot_id)
             .replace("{question_id}", &self.question_ids[0])

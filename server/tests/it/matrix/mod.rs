@@ -86,9 +86,8 @@ async fn request(app: &TestApp, user: Option<&User>, method: &str, path: &str) -
             assert_eq!(client.login(&user.email, PASSWORD).await.status, StatusCode::SEE_OTHER);
         }
     }
-    let target =
-        app.create_user(Role::Student, &format!("target-{}@example.test", uuid::Uuid::new_v4().simple())).await;
-    let concrete = path.replace("{id}", &target.id).replace("{*path}", "app.css");
+    let world = World::new(app).await;
+    let concrete = world.fill(path);
     let res = match (method, api) {
         ("GET", true) => client.api_get(&concrete, token.as_deref()).await,
         ("POST", true) => {
