@@ -1,6 +1,7 @@
 //! Booking slots: the catalogue, booking under concurrency, my bookings, cancellation.
 
 pub mod messages;
+pub mod service;
 
 use crate::routing::Routes;
 

@@ -68,3 +68,13 @@ pub fn datetime(ms: i64) -> String {
         .and_then(|t| t.format(format).ok())
         .unwrap_or_default()
 }
+
+/// A UTC time the browser rewrites in the reader's time zone (`data-local`); the UTC text stays
+/// for readers without JavaScript.
+pub fn local_time(ms: i64) -> maud::Markup {
+    let iso = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default();
+    html! { time datetime=(iso) data-local { (datetime(ms)) } }
+}

@@ -28,6 +28,7 @@ pub fn page(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                 link rel="stylesheet" href="/static/app.css";
                 script src="/static/vendor/htmx.min.js" defer {}
                 script src="/static/app.js" defer {}
+                script src="/static/local-time.js" defer {}
             }
             body hx-headers=(csrf_headers) {
                 a.skip-link href="#main" { (ctx.t("nav.skip")) }

@@ -1,0 +1,246 @@
+//! Booking rules, enforced in one transaction each: a seat must be free (taken atomically, so 50
+//! simultaneous requests for 10 seats give exactly 10 bookings), one active booking per exam per
+//! student, no two overlapping bookings, booking only for future slots of published exams.
+//! Every booking and cancellation writes its outbox event in the same transaction.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::db::{Db, is_unique_violation, new_id, now_ms};
+use crate::events::{EventType, record};
+use crate::exams::queries as exams;
+
+/// Why a booking was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BookingRefusal {
+    /// The slot does not exist, was removed, or its exam is not published.
+    Unavailable,
+    /// The slot has started or is over.
+    TooLate,
+    /// No seat left.
+    Full,
+    /// The student already has an active booking for this exam.
+    AlreadyBooked,
+    /// The student has another booking at the same time.
+    Overlap,
+}
+
+impl BookingRefusal {
+    /// i18n key of the message.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            BookingRefusal::Unavailable => "booking.error.unavailable",
+            BookingRefusal::TooLate => "booking.error.too_late",
+            BookingRefusal::Full => "booking.error.full",
+            BookingRefusal::AlreadyBooked => "booking.error.already_booked",
+            BookingRefusal::Overlap => "booking.error.overlap",
+        }
+    }
+}
+
+/// Payload of `exam_scheduled` (version 1).
+#[derive(Serialize)]
+struct Scheduled<'a> {
+    booking_id: &'a str,
+    exam_id: &'a str,
+    exam_title: &'a str,
+    slot_id: &'a str,
+    student_id: &'a str,
+    teacher_id: &'a str,
+    starts_at: i64,
+    ends_at: i64,
+}
+
+/// Payload of `exam_cancelled` (version 1).
+#[derive(Serialize)]
+struct Cancelled<'a> {
+    booking_id: &'a str,
+    exam_id: &'a str,
+    slot_id: &'a str,
+    student_id: &'a str,
+    teacher_id: &'a str,
+    reason: &'a str,
+    cancelled_by: &'a str,
+}
+
+/// Locks the student's row for the rest of the transaction (portable `SELECT … FOR UPDATE`):
+/// the first statement is a write, so SQLite takes its write lock at once and two bookings of
+/// one student are checked one after the other on both backends.
+async fn lock_student(conn: &mut AnyConnection, student_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = ?").bind(student_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Books `slot_id` for `student_id`; returns the booking id or why not.
+pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {
+    let Some(slot) = exams::get_slot(db, slot_id).await? else { return Ok(Err(BookingRefusal::Unavailable)) };
+    let Some(exam) = exams::get_exam(db, &slot.exam_id).await? else { return Ok(Err(BookingRefusal::Unavailable)) };
+    if slot.cancelled_at.is_some() || exam.status != crate::exams::model::ExamStatus::Published {
+        return Ok(Err(BookingRefusal::Unavailable));
+    }
+    if slot.starts_at <= now_ms() {
+        return Ok(Err(BookingRefusal::TooLate));
+    }
+    let mut tx = db.pool().begin().await?;
+    lock_student(&mut tx, student_id).await?;
+    let already: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE exam_id = ? AND student_id = ? AND status = 'active'")
+            .bind(&exam.id)
+            .bind(student_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if already > 0 {
+        return Ok(Err(BookingRefusal::AlreadyBooked));
+    }
+    let overlapping: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookings b JOIN exam_slots s ON s.id = b.slot_id \
+         WHERE b.student_id = ? AND b.status = 'active' AND s.starts_at < ? AND s.ends_at > ?",
+    )
+    .bind(student_id)
+    .bind(slot.ends_at)
+    .bind(slot.starts_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    if overlapping > 0 {
+        return Ok(Err(BookingRefusal::Overlap));
+    }
+    if !exams::take_seat(&mut tx, slot_id).await? {
+        return Ok(Err(BookingRefusal::Full));
+    }
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, active_key, created_at) VALUES (?, ?, ?, ?, 'active', ?, ?)",
+    )
+    .bind(&id)
+    .bind(&exam.id)
+    .bind(slot_id)
+    .bind(student_id)
+    .bind(format!("{}:{student_id}", exam.id))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Ok(Err(BookingRefusal::AlreadyBooked)),
+        Err(e) => return Err(e),
+    }
+    let payload = Scheduled {
+        booking_id: &id,
+        exam_id: &exam.id,
+        exam_title: &exam.title,
+        slot_id,
+        student_id,
+        teacher_id: &exam.teacher_id,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+    };
+    record(&mut tx, EventType::ExamScheduled, &id, &payload).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// An active booking as cancellation needs it.
+#[derive(sqlx::FromRow)]
+struct ActiveBooking {
+    id: String,
+    exam_id: String,
+    slot_id: String,
+    student_id: String,
+    teacher_id: String,
+}
+
+async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', active_key = NULL, cancelled_at = ?, cancel_reason = ? WHERE id = ? AND status = 'active'",
+    )
+    .bind(now_ms())
+    .bind(reason)
+    .bind(&b.id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    exams::release_seat(conn, &b.slot_id).await?;
+    let payload = Cancelled {
+        booking_id: &b.id,
+        exam_id: &b.exam_id,
+        slot_id: &b.slot_id,
+        student_id: &b.student_id,
+        teacher_id: &b.teacher_id,
+        reason,
+        cancelled_by: by,
+    };
+    record(conn, EventType::ExamCancelled, &b.id, &payload).await?;
+    Ok(true)
+}
+
+const ACTIVE_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, b.student_id, e.teacher_id \
+     FROM bookings b JOIN exams e ON e.id = b.exam_id";
+
+/// Why a student's cancellation was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CancelRefusal {
+    /// No such active booking of this student.
+    NotFound,
+    /// The slot has started: the exam can no longer be cancelled.
+    Started,
+}
+
+/// Cancels a student's own booking before its slot starts.
+pub async fn cancel_by_student(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Result<(), CancelRefusal>> {
+    let sql = format!("{ACTIVE_BOOKING} WHERE b.id = ? AND b.student_id = ? AND b.status = 'active'");
+    let Some(b) =
+        sqlx::query_as::<_, ActiveBooking>(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await?
+    else {
+        return Ok(Err(CancelRefusal::NotFound));
+    };
+    let Some(slot) = exams::get_slot(db, &b.slot_id).await? else { return Ok(Err(CancelRefusal::NotFound)) };
+    if slot.starts_at <= now_ms() {
+        return Ok(Err(CancelRefusal::Started));
+    }
+    let mut tx = db.pool().begin().await?;
+    let cancelled = cancel_on(&mut tx, &b, "cancelled_by_student", student_id).await?;
+    tx.commit().await?;
+    Ok(if cancelled { Ok(()) } else { Err(CancelRefusal::NotFound) })
+}
+
+/// Number of active bookings on a slot.
+pub async fn count_active_on_slot(db: &Db, slot_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE slot_id = ? AND status = 'active'")
+        .bind(slot_id)
+        .fetch_one(db.pool())
+        .await
+}
+
+/// Removes a slot and cancels its active bookings (each with its `exam_cancelled` event, which
+/// notifies the student), all in one transaction; returns how many bookings were cancelled.
+pub async fn remove_slot(db: &Db, slot_id: &str, by: &str) -> sqlx::Result<usize> {
+    let mut tx = db.pool().begin().await?;
+    let sql = format!("{ACTIVE_BOOKING} WHERE b.slot_id = ? AND b.status = 'active'");
+    let active: Vec<ActiveBooking> = sqlx::query_as(&sql).bind(slot_id).fetch_all(&mut *tx).await?;
+    let mut n = 0;
+    for b in &active {
+        if cancel_on(&mut tx, b, "slot_removed", by).await? {
+            n += 1;
+        }
+    }
+    exams::cancel_slot(&mut tx, slot_id).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Cancels every active booking of an exam (when it is deleted or unpublished), one transaction.
+pub async fn cancel_all_for_exam(db: &Db, exam_id: &str, reason: &str, by: &str) -> sqlx::Result<usize> {
+    let mut tx = db.pool().begin().await?;
+    let sql = format!("{ACTIVE_BOOKING} WHERE b.exam_id = ? AND b.status = 'active'");
+    let active: Vec<ActiveBooking> = sqlx::query_as(&sql).bind(exam_id).fetch_all(&mut *tx).await?;
+    let mut n = 0;
+    for b in &active {
+        if cancel_on(&mut tx, b, reason, by).await? {
+            n += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(n)
+}
