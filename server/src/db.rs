@@ -116,3 +116,39 @@ pub fn is_id(id: &str) -> bool {
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// Text read from a long-text column. MariaDB reports `TEXT` columns to sqlx's `Any` driver as
+/// blobs, SQLite as text: this decodes either into a `String` (invalid UTF-8 is an error).
+/// Use it in `FromRow` structs with `#[sqlx(try_from = "DbText")]` on a `String` field, or
+/// directly in tuples and scalars.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DbText(pub String);
+
+impl sqlx::Type<sqlx::Any> for DbText {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <String as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        use sqlx::any::AnyTypeInfoKind;
+        matches!(ty.kind(), AnyTypeInfoKind::Text | AnyTypeInfoKind::Blob | AnyTypeInfoKind::Null)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for DbText {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <String as sqlx::Decode<sqlx::Any>>::decode(value.clone()) {
+            Ok(text) => Ok(DbText(text)),
+            Err(_) => {
+                let bytes = <Vec<u8> as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                Ok(DbText(String::from_utf8(bytes)?))
+            }
+        }
+    }
+}
+
+impl From<DbText> for String {
+    fn from(t: DbText) -> String {
+        t.0
+    }
+}

@@ -1,7 +1,18 @@
 //! Taking an exam: consent and webcam check, one question per page, answers saved as they are
 //! given, a server-side deadline, submission (by the student or by the server).
 
+mod api;
+pub mod forms;
+mod handlers_start;
+mod handlers_take;
+pub mod model;
+pub mod queries;
 pub mod rules;
+pub mod service;
+pub mod shuffle;
+mod views_start;
+pub mod views_take;
+pub mod worker;
 
 pub mod messages;
 
@@ -10,9 +21,21 @@ use crate::routing::Routes;
 /// Routes of the attempts context.
 pub fn routes() -> Routes {
     Routes::new()
+        .get("/bookings/{booking_id}/start", handlers_start::start_page)
+        .post("/bookings/{booking_id}/start", handlers_start::start)
+        .post("/bookings/{booking_id}/webcam-refused", handlers_start::webcam_refused)
+        .get("/attempts/{attempt_id}", handlers_take::resume)
+        .get("/attempts/{attempt_id}/q/{n}", handlers_take::question_page)
+        .post("/attempts/{attempt_id}/q/{n}", handlers_take::save_answer)
+        .get("/attempts/{attempt_id}/review", handlers_take::review)
+        .post("/attempts/{attempt_id}/submit", handlers_take::submit)
+        .post("/api/v1/bookings/{booking_id}/start", api::start)
+        .get("/api/v1/attempts/{attempt_id}", api::get_attempt)
+        .post("/api/v1/attempts/{attempt_id}/answers", api::save_answer)
+        .post("/api/v1/attempts/{attempt_id}/submit", api::submit)
 }
 
 /// OpenAPI `paths` entries of this context's JSON API.
 pub fn openapi_paths() -> serde_json::Value {
-    serde_json::json!({})
+    api::openapi_paths()
 }

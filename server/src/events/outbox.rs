@@ -72,6 +72,7 @@ pub struct OutboxRow {
     /// Aggregate (booking, attempt…) the event is about.
     pub aggregate_id: String,
     /// JSON payload.
+    #[sqlx(try_from = "crate::db::DbText")]
     pub payload: String,
 }
 

@@ -1,6 +1,7 @@
 //! Exams: settings, slots, questions with their keys, accommodations, bulk import, and the
 //! teacher's pages that build them.
 
+pub mod access;
 pub mod model;
 pub mod points;
 pub mod queries;

@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::model::{Accommodation, Exam, ExamSettings, ExamStatus, ExamSummary, NewExam, ReleaseMode, Slot};
-use crate::db::{Db, new_id, now_ms};
+use crate::db::{Db, DbText, new_id, now_ms};
 
 /// Inserts an exam; returns its id.
 pub async fn insert_exam(db: &Db, exam: &NewExam) -> sqlx::Result<String> {
@@ -91,6 +91,7 @@ struct ExamRow {
     id: String,
     teacher_id: String,
     title: String,
+    #[sqlx(try_from = "DbText")]
     description: String,
     duration_minutes: i64,
     status: String,
@@ -377,4 +378,11 @@ pub async fn list_accommodations(db: &Db, exam_id: &str) -> sqlx::Result<Vec<(Ac
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(|r| (Accommodation::from(r.a), r.name, r.email)).collect())
+}
+
+/// An exam even if deleted (grading and results of attempts taken before the deletion).
+pub async fn get_exam_any(db: &Db, exam_id: &str) -> sqlx::Result<Option<Exam>> {
+    let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = ?");
+    let row: Option<ExamRow> = sqlx::query_as(&sql).bind(exam_id).fetch_optional(db.pool()).await?;
+    Ok(row.map(Exam::from))
 }

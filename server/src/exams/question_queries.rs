@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::points::Points;
 use super::questions::{AnswerKey, Question, QuestionDraft, QuestionKind};
-use crate::db::{Db, new_id, now_ms};
+use crate::db::{Db, DbText, new_id, now_ms};
 
 #[derive(FromRow)]
 struct QuestionRow {
@@ -13,8 +13,11 @@ struct QuestionRow {
     exam_id: String,
     position: i64,
     kind: String,
+    #[sqlx(try_from = "DbText")]
     prompt: String,
+    #[sqlx(try_from = "DbText")]
     options: String,
+    #[sqlx(try_from = "DbText")]
     answer_key: String,
     points_hundredths: i64,
     partial_credit: i64,

@@ -6,6 +6,8 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.skip", "Skip to content", "Aller au contenu"),
     ("nav.main", "Main navigation", "Navigation principale"),
     ("nav.my_exams", "My exams", "Mes examens"),
+    ("nav.my_results", "My results", "Mes résultats"),
+    ("nav.to_grade", "To grade", "À corriger"),
     ("nav.live_sessions", "Live sessions", "Sessions en direct"),
     ("nav.dashboard", "Dashboard", "Tableau de bord"),
     ("nav.users", "Users", "Utilisateurs"),

@@ -29,6 +29,7 @@ pub fn page(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                 script src="/static/vendor/htmx.min.js" defer {}
                 script src="/static/app.js" defer {}
                 script src="/static/local-time.js" defer {}
+                script src="/static/exam.js" defer {}
             }
             body hx-headers=(csrf_headers) {
                 a.skip-link href="#main" { (ctx.t("nav.skip")) }
@@ -59,8 +60,8 @@ pub fn respond_with(ctx: &PageCtx, status: StatusCode, title: &str, content: Mar
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Student => &[("/student", "nav.my_exams")],
-        Role::Teacher => &[("/teacher", "nav.my_exams")],
+        Role::Student => &[("/student", "nav.my_exams"), ("/results", "nav.my_results")],
+        Role::Teacher => &[("/teacher", "nav.my_exams"), ("/grading", "nav.to_grade")],
         Role::Proctor => &[("/proctor", "nav.live_sessions")],
         Role::Admin => &[("/admin", "nav.dashboard"), ("/admin/users", "nav.users"), ("/proctor", "nav.live_sessions")],
     }

@@ -1,10 +1,13 @@
 //! Integration tests through the real router, every test on SQLite and on MariaDB.
 
+mod exam_scenario;
 mod fixtures;
 mod helpers;
 
 mod accounts;
 mod admin;
 mod api;
+mod attempts;
+mod grading;
 mod matrix;
 mod ops;

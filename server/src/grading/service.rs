@@ -1,0 +1,279 @@
+//! Submission and grading, each in one transaction with its outbox events: an attempt is
+//! submitted once, auto-gradable answers are scored at once, essays wait for the teacher, and the
+//! attempt becomes `graded` when every answer has a score.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::rules::{auto_score, passes};
+use crate::attempts::model::SubmitReason;
+use crate::attempts::queries as attempts;
+use crate::db::{Db, now_ms};
+use crate::events::{EventType, record};
+use crate::exams::points::Points;
+use crate::exams::queries as exams;
+use crate::exams::question_queries;
+use crate::exams::questions::{QuestionKind, Response};
+
+#[derive(Serialize)]
+struct Submitted<'a> {
+    attempt_id: &'a str,
+    booking_id: &'a str,
+    exam_id: &'a str,
+    student_id: &'a str,
+    reason: &'a str,
+    submitted_at: i64,
+    answered: usize,
+    questions: usize,
+}
+
+#[derive(Serialize)]
+struct ReviewRequired<'a> {
+    attempt_id: &'a str,
+    exam_id: &'a str,
+    student_id: &'a str,
+    teacher_id: &'a str,
+    pending_answers: usize,
+}
+
+#[derive(Serialize)]
+struct Completed<'a> {
+    attempt_id: &'a str,
+    exam_id: &'a str,
+    student_id: &'a str,
+    teacher_id: &'a str,
+    score_hundredths: i64,
+    max_score_hundredths: i64,
+    passed: bool,
+    results_released: bool,
+}
+
+/// Submits an in-progress attempt and grades what can be graded. Returns false when the attempt
+/// was already submitted (a second submit, or the deadline worker racing the student).
+pub async fn submit(db: &Db, attempt_id: &str, reason: SubmitReason) -> sqlx::Result<bool> {
+    let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(false) };
+    let Some(exam) = exams::get_exam_any(db, &attempt.exam_id).await? else { return Ok(false) };
+    let questions = question_queries::list_by_ids(db, &attempt.exam_id).await?;
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE attempts SET status = 'submitted', submitted_at = ?, submit_reason = ? WHERE id = ? AND status = 'in_progress'",
+    )
+    .bind(now)
+    .bind(reason.as_str())
+    .bind(attempt_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    // Read the answers after taking the row: no save can slip in between.
+    let rows: Vec<(String, crate::db::DbText)> =
+        sqlx::query_as("SELECT question_id, response FROM answers WHERE attempt_id = ?")
+            .bind(attempt_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let responses: std::collections::HashMap<String, Response> =
+        rows.into_iter().filter_map(|(q, r)| serde_json::from_str(&r.0).ok().map(|r| (q, r))).collect();
+    let mut pending = 0;
+    let mut answered = 0;
+    for qid in &attempt.question_order {
+        let Some(question) = questions.iter().find(|q| &q.id == qid) else { continue };
+        let response = responses.get(qid);
+        if response.is_some_and(|r| !r.is_blank()) {
+            answered += 1;
+        }
+        let score = auto_score(question, response);
+        if score.is_none() {
+            pending += 1;
+        }
+        store_score(&mut tx, attempt_id, qid, response, score, now).await?;
+    }
+    let submitted = Submitted {
+        attempt_id,
+        booking_id: &attempt.booking_id,
+        exam_id: &attempt.exam_id,
+        student_id: &attempt.student_id,
+        reason: reason.as_str(),
+        submitted_at: now,
+        answered,
+        questions: attempt.question_order.len(),
+    };
+    record(&mut tx, EventType::ExamSubmitted, attempt_id, &submitted).await?;
+    if pending > 0 {
+        let review = ReviewRequired {
+            attempt_id,
+            exam_id: &exam.id,
+            student_id: &attempt.student_id,
+            teacher_id: &exam.teacher_id,
+            pending_answers: pending,
+        };
+        record(&mut tx, EventType::ManualReviewRequired, attempt_id, &review).await?;
+    } else {
+        finalize(&mut tx, attempt_id, &exam).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn store_score(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    question_id: &str,
+    response: Option<&Response>,
+    score: Option<Points>,
+    now: i64,
+) -> sqlx::Result<()> {
+    let updated =
+        sqlx::query("UPDATE answers SET score_hundredths = ?, graded_at = ? WHERE attempt_id = ? AND question_id = ?")
+            .bind(score.map(|s| s.0))
+            .bind(score.map(|_| now))
+            .bind(attempt_id)
+            .bind(question_id)
+            .execute(&mut *conn)
+            .await?;
+    if updated.rows_affected() == 0 {
+        let json = response.and_then(|r| serde_json::to_string(r).ok()).unwrap_or_else(|| "null".into());
+        sqlx::query(
+            "INSERT INTO answers (attempt_id, question_id, response, saved_at, score_hundredths, graded_at, comment) VALUES (?, ?, ?, ?, ?, ?, '')",
+        )
+        .bind(attempt_id)
+        .bind(question_id)
+        .bind(json)
+        .bind(now)
+        .bind(score.map(|s| s.0))
+        .bind(score.map(|_| now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Marks the attempt graded with its total when every answer has a score; writes
+/// `grading_completed`. Returns whether it did.
+pub async fn finalize(
+    conn: &mut AnyConnection,
+    attempt_id: &str,
+    exam: &crate::exams::model::Exam,
+) -> sqlx::Result<bool> {
+    let (missing, total): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN score_hundredths IS NULL THEN 1 ELSE 0 END), 0) AS SIGNED), CAST(SUM(score_hundredths) AS SIGNED) \
+         FROM answers WHERE attempt_id = ?",
+    )
+    .bind(attempt_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if missing > 0 {
+        return Ok(false);
+    }
+    let (student_id, max): (String, i64) =
+        sqlx::query_as("SELECT student_id, max_score_hundredths FROM attempts WHERE id = ?")
+            .bind(attempt_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let total = total.unwrap_or(0);
+    let passed = passes(Points(total), Points(max), exam.pass_mark_percent);
+    sqlx::query(
+        "UPDATE attempts SET grading_status = 'graded', score_hundredths = ?, passed = ?, graded_at = ? WHERE id = ?",
+    )
+    .bind(total)
+    .bind(i64::from(passed))
+    .bind(now_ms())
+    .bind(attempt_id)
+    .execute(&mut *conn)
+    .await?;
+    let completed = Completed {
+        attempt_id,
+        exam_id: &exam.id,
+        student_id: &student_id,
+        teacher_id: &exam.teacher_id,
+        score_hundredths: total,
+        max_score_hundredths: max,
+        passed,
+        results_released: exam.results_visible(),
+    };
+    record(conn, EventType::GradingCompleted, attempt_id, &completed).await?;
+    Ok(true)
+}
+
+/// Why a grade was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum GradeRefusal {
+    /// The answer does not exist or the attempt is not submitted.
+    NotFound,
+    /// Only essays are graded by hand.
+    NotAnEssay,
+    /// Score above the question's points.
+    TooHigh(Points),
+}
+
+/// The teacher scores an essay answer (and comments); finalizes the attempt when it was the last.
+pub async fn grade_essay(
+    db: &Db,
+    attempt_id: &str,
+    question_id: &str,
+    score: Points,
+    comment: &str,
+    grader_id: &str,
+) -> sqlx::Result<Result<bool, GradeRefusal>> {
+    let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(Err(GradeRefusal::NotFound)) };
+    if attempt.status != crate::attempts::model::AttemptStatus::Submitted {
+        return Ok(Err(GradeRefusal::NotFound));
+    }
+    let Some(exam) = exams::get_exam_any(db, &attempt.exam_id).await? else { return Ok(Err(GradeRefusal::NotFound)) };
+    let questions = question_queries::list_by_ids(db, &attempt.exam_id).await?;
+    let Some(question) = questions.iter().find(|q| q.id == question_id) else { return Ok(Err(GradeRefusal::NotFound)) };
+    if question.kind != QuestionKind::Essay {
+        return Ok(Err(GradeRefusal::NotAnEssay));
+    }
+    if score > question.points {
+        return Ok(Err(GradeRefusal::TooHigh(question.points)));
+    }
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE answers SET score_hundredths = ?, comment = ?, graded_by = ?, graded_at = ? WHERE attempt_id = ? AND question_id = ?",
+    )
+    .bind(score.0)
+    .bind(comment)
+    .bind(grader_id)
+    .bind(now_ms())
+    .bind(attempt_id)
+    .bind(question_id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(Err(GradeRefusal::NotFound));
+    }
+    // A regrade of an already graded attempt updates its total without a second event.
+    let finalized = if attempt.graded {
+        sqlx::query(
+            "UPDATE attempts SET score_hundredths = (SELECT CAST(SUM(score_hundredths) AS SIGNED) FROM answers WHERE attempt_id = ?) WHERE id = ?",
+        )
+        .bind(attempt_id)
+        .bind(attempt_id)
+        .execute(&mut *tx)
+        .await?;
+        refresh_passed(&mut tx, attempt_id, exam.pass_mark_percent).await?;
+        true
+    } else {
+        finalize(&mut tx, attempt_id, &exam).await?
+    };
+    tx.commit().await?;
+    Ok(Ok(finalized))
+}
+
+/// Recomputes `passed` from the stored total.
+pub async fn refresh_passed(conn: &mut AnyConnection, attempt_id: &str, pass_mark_percent: i64) -> sqlx::Result<()> {
+    let (score, max): (Option<i64>, i64) =
+        sqlx::query_as("SELECT score_hundredths, max_score_hundredths FROM attempts WHERE id = ?")
+            .bind(attempt_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let passed = passes(Points(score.unwrap_or(0)), Points(max), pass_mark_percent);
+    sqlx::query("UPDATE attempts SET passed = ? WHERE id = ?")
+        .bind(i64::from(passed))
+        .bind(attempt_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
