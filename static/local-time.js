@@ -12,8 +12,8 @@
     root.querySelectorAll("time[data-local]").forEach(function (el) {
       var d = new Date(el.getAttribute("datetime"));
       if (isNaN(d)) return;
-      var opts = el.dataset.local === "date"
-        ? { dateStyle: "full" }
+      var opts = el.dataset.local === "date" ? { dateStyle: "full" }
+        : el.dataset.local === "time" ? { timeStyle: "medium" }
         : { dateStyle: "medium", timeStyle: "short" };
       el.textContent = new Intl.DateTimeFormat(lang, opts).format(d);
       el.title = d.toISOString();

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::model::Attempt;
 use crate::exams::questions::{QuestionKind, Response, StudentQuestion};
-use crate::views::components::local_time;
+use crate::views::components::{local_clock, local_time};
 use crate::web::PageCtx;
 
 /// What the question page shows.
@@ -173,7 +173,7 @@ pub fn saved_fragment(
     now: i64,
 ) -> Markup {
     html! {
-        span.saved { "✓ " (ctx.t("attempt.saved")) " " (local_time(now)) }
+        span.saved { "✓ " (ctx.t("attempt.saved")) " " (local_clock(now)) }
         (question_nav(ctx, attempt, number, responses, true))
         (progress(ctx, attempt, responses, true))
     }

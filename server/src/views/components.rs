@@ -78,3 +78,12 @@ pub fn local_time(ms: i64) -> maud::Markup {
         .unwrap_or_default();
     html! { time datetime=(iso) data-local { (datetime(ms)) } }
 }
+
+/// Like [`local_time`], showing only the time of day (e.g. "saved at 10:32:05").
+pub fn local_clock(ms: i64) -> maud::Markup {
+    let format = time::macros::format_description!("[hour]:[minute]:[second] UTC");
+    let utc = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok();
+    let text = utc.and_then(|t| t.format(format).ok()).unwrap_or_default();
+    let iso = utc.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()).unwrap_or_default();
+    html! { time datetime=(iso) data-local="time" { (text) } }
+}

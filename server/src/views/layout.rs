@@ -26,6 +26,7 @@ pub fn page(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                 meta name="csrf-token" content=(ctx.csrf);
                 title { (title) " · ProctorWise" }
                 link rel="stylesheet" href="/static/app.css";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 script src="/static/vendor/htmx.min.js" defer {}
                 script src="/static/app.js" defer {}
                 script src="/static/local-time.js" defer {}
