@@ -59,7 +59,7 @@ pub fn respond_with(ctx: &PageCtx, status: StatusCode, title: &str, content: Mar
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Student => &[("/student", "nav.my_exams")],
+        Role::Student => &[("/student", "nav.my_exams"), ("/bookings", "nav.my_bookings")],
         Role::Teacher => &[("/teacher", "nav.my_exams")],
         Role::Proctor => &[("/proctor", "nav.live_sessions")],
         Role::Admin => &[("/admin", "nav.dashboard"), ("/admin/users", "nav.users"), ("/proctor", "nav.live_sessions")],

@@ -6,5 +6,6 @@ mod helpers;
 mod accounts;
 mod admin;
 mod api;
+mod bookings;
 mod matrix;
 mod ops;
