@@ -22,16 +22,13 @@ pub async fn root(ctx: PageCtx) -> Response {
     }
 }
 
-/// `GET /student`: exams open for booking.
-pub async fn student_home(State(state): State<AppState>, _s: Authed<StudentOnly>, ctx: PageCtx) -> AppResult<Response> {
-    let catalogue = exams::catalogue(&state.db).await?;
-    let body = html! {
-        section aria-labelledby="catalogue-title" {
-            h2 #catalogue-title { (ctx.t("student.catalogue")) }
-            (exam_views::exam_table(&ctx, &catalogue, true, "student.catalogue_empty"))
-        }
-        (coming_later(ctx.lang, "placeholder.student"))
-    };
+/// `GET /student`: my current bookings above the catalogue of bookable slots.
+pub async fn student_home(
+    State(state): State<AppState>,
+    Authed { user, .. }: Authed<StudentOnly>,
+    ctx: PageCtx,
+) -> AppResult<Response> {
+    let body = crate::bookings::journey(&state, &user, &ctx).await?;
     Ok(respond(&ctx, ctx.t("student.title"), body))
 }
 

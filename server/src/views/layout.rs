@@ -61,7 +61,9 @@ pub fn respond_with(ctx: &PageCtx, status: StatusCode, title: &str, content: Mar
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Student => &[("/student", "nav.my_exams"), ("/results", "nav.my_results")],
+        Role::Student => {
+            &[("/student", "nav.my_exams"), ("/bookings", "nav.my_bookings"), ("/results", "nav.my_results")]
+        }
         Role::Teacher => &[("/teacher", "nav.my_exams"), ("/grading", "nav.to_grade")],
         Role::Proctor => &[("/proctor", "nav.live_sessions")],
         Role::Admin => &[("/admin", "nav.dashboard"), ("/admin/users", "nav.users"), ("/proctor", "nav.live_sessions")],

@@ -8,6 +8,7 @@ mod accounts;
 mod admin;
 mod api;
 mod attempts;
+mod bookings;
 mod demo;
 mod grading;
 mod matrix;

@@ -94,19 +94,21 @@ async fn request(app: &TestApp, user: Option<&User>, method: &str, path: &str) -
             client.json(axum::http::Method::POST, &concrete, serde_json::json!({}), token.as_deref()).await
         }
         ("GET", false) => client.get(&concrete).await,
-        _ => post_sample(&client, &concrete).await,
+        _ => post_sample(&client, &concrete, &world).await,
     };
     (res.status.as_u16(), res.location().to_owned())
 }
 
 /// A plausible form for each POST route (so an allowed caller reaches the handler's logic).
-async fn post_sample(client: &Client, path: &str) -> crate::helpers::TestResponse {
+async fn post_sample(client: &Client, path: &str, world: &World) -> crate::helpers::TestResponse {
     let fields: &[(&str, &str)] = if path.ends_with("/role") {
         &[("role", "teacher")]
     } else if path.ends_with("/active") {
         &[("active", "false")]
     } else if path == "/lang" {
         &[("lang", "fr")]
+    } else if path == "/bookings" {
+        &[("slot_id", &world.slot_id)]
     } else {
         &[]
     };
