@@ -1,6 +1,7 @@
 //! Grading: automatic scores on the server, the teacher's review of essays, results and their
 //! release.
 
+pub mod regrade;
 pub mod rules;
 
 pub mod messages;
