@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod api;
+pub mod db_text;
 pub mod editor_queries;
 pub mod forms;
 pub mod handlers;

@@ -3,6 +3,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use super::db_text::DbText;
 use super::model::{Accommodation, Exam, ExamSettings, ExamStatus, ExamSummary, NewExam, ReleaseMode, Slot};
 use crate::db::{Db, new_id, now_ms};
 
@@ -91,7 +92,7 @@ struct ExamRow {
     id: String,
     teacher_id: String,
     title: String,
-    description: String,
+    description: DbText,
     duration_minutes: i64,
     status: String,
     pass_mark_percent: i64,
@@ -108,7 +109,7 @@ impl From<ExamRow> for Exam {
             id: r.id,
             teacher_id: r.teacher_id,
             title: r.title,
-            description: r.description,
+            description: r.description.into(),
             duration_minutes: r.duration_minutes,
             status: ExamStatus::parse(&r.status).unwrap_or(ExamStatus::Draft),
             pass_mark_percent: r.pass_mark_percent,

@@ -3,6 +3,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
+use super::db_text::DbText;
 use super::points::Points;
 use super::questions::{AnswerKey, Question, QuestionDraft, QuestionKind};
 use crate::db::{Db, new_id, now_ms};
@@ -13,9 +14,9 @@ struct QuestionRow {
     exam_id: String,
     position: i64,
     kind: String,
-    prompt: String,
-    options: String,
-    answer_key: String,
+    prompt: DbText,
+    options: DbText,
+    answer_key: DbText,
     points_hundredths: i64,
     partial_credit: i64,
 }
@@ -24,13 +25,13 @@ impl QuestionRow {
     fn into_question(self) -> Option<Question> {
         let kind = QuestionKind::parse(&self.kind)?;
         Some(Question {
-            key: AnswerKey::from_json(kind, &self.answer_key)?,
-            options: serde_json::from_str(&self.options).unwrap_or_default(),
+            key: AnswerKey::from_json(kind, &self.answer_key.0)?,
+            options: serde_json::from_str(&self.options.0).unwrap_or_default(),
             id: self.id,
             exam_id: self.exam_id,
             position: self.position,
             kind,
-            prompt: self.prompt,
+            prompt: self.prompt.0,
             points: Points(self.points_hundredths),
             partial_credit: self.partial_credit != 0,
         })

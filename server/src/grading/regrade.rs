@@ -6,6 +6,7 @@ use sqlx::FromRow;
 
 use super::rules::{auto_score, passes};
 use crate::db::Db;
+use crate::exams::db_text::DbText;
 use crate::exams::points::Points;
 use crate::exams::questions::{QuestionKind, Response};
 use crate::exams::{queries as exams, question_queries};
@@ -13,9 +14,9 @@ use crate::exams::{queries as exams, question_queries};
 #[derive(FromRow)]
 struct AnswerRow {
     attempt_id: String,
-    response: String,
+    response: DbText,
     grading_status: String,
-    question_order: String,
+    question_order: DbText,
     max_score_hundredths: i64,
 }
 
@@ -42,7 +43,7 @@ pub async fn regrade_question(db: &Db, exam_id: &str, question_id: &str) -> sqlx
     .await?;
     let mut touched = 0;
     for row in &rows {
-        let response: Option<Response> = serde_json::from_str(&row.response).ok();
+        let response: Option<Response> = serde_json::from_str(&row.response.0).ok();
         let Some(score) = auto_score(question, response.as_ref()) else { continue };
         sqlx::query("UPDATE answers SET score_hundredths = ? WHERE attempt_id = ? AND question_id = ?")
             .bind(score.0)
@@ -59,7 +60,7 @@ pub async fn regrade_question(db: &Db, exam_id: &str, question_id: &str) -> sqlx
             .await?;
             // The maximum follows the points of the questions the attempt was given (a points
             // change moves it); an order the attempts context wrote differently keeps the stored one.
-            let max = serde_json::from_str::<Vec<String>>(&row.question_order)
+            let max = serde_json::from_str::<Vec<String>>(&row.question_order.0)
                 .ok()
                 .filter(|ids| !ids.is_empty())
                 .map(|ids| Points(questions.iter().filter(|q| ids.contains(&q.id)).map(|q| q.points.0).sum()))
