@@ -26,19 +26,40 @@ async fn post_question(client: &Client, exam_id: &str, fields: &[(&str, &str)]) 
 async fn the_four_kinds_through_the_form(app: TestApp) {
     let (client, _) = app.login_as(Role::Teacher).await;
     let exam_id = create_exam(&client, "Kinds", "60").await;
-    client.get(&format!("/exams/{exam_id}/questions/new?kind=essay")).await.assert_status(StatusCode::OK).assert_contains("value=\"essay\" selected");
+    client
+        .get(&format!("/exams/{exam_id}/questions/new?kind=essay"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("value=\"essay\" selected");
     let mcq = [
-        ("kind", "mcq"), ("prompt", "Which are even?"), ("option", "2"), ("option", ""), ("option", "3"), ("option", "4"),
-        ("correct", "1"), ("correct", "4"), ("partial_credit", "on"), ("points", "2,5"), ("tf_answer", "true"),
+        ("kind", "mcq"),
+        ("prompt", "Which are even?"),
+        ("option", "2"),
+        ("option", ""),
+        ("option", "3"),
+        ("option", "4"),
+        ("correct", "1"),
+        ("correct", "4"),
+        ("partial_credit", "on"),
+        ("points", "2,5"),
+        ("tf_answer", "true"),
     ];
     post_question(&client, &exam_id, &mcq).await.assert_status(StatusCode::SEE_OTHER);
-    post_question(&client, &exam_id, &[("kind", "true_false"), ("prompt", "Water is wet."), ("tf_answer", "false"), ("points", "1")])
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
+    post_question(
+        &client,
+        &exam_id,
+        &[("kind", "true_false"), ("prompt", "Water is wet."), ("tf_answer", "false"), ("points", "1")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
     add_short(&client, &exam_id, "Capital of Peru?", "Lima\nlima city", "0.5").await;
-    post_question(&client, &exam_id, &[("kind", "essay"), ("prompt", "Discuss."), ("guidance", "A thesis"), ("points", "4")])
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
+    post_question(
+        &client,
+        &exam_id,
+        &[("kind", "essay"), ("prompt", "Discuss."), ("guidance", "A thesis"), ("points", "4")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
     let qs = question_queries::list_for_exam(&app.state.db, &exam_id).await.expect("questions");
     assert_eq!(qs.iter().map(|q| q.kind).collect::<Vec<_>>(), QuestionKind::ALL);
     assert_eq!(qs[0].options, vec!["2", "3", "4"]);
@@ -52,9 +73,16 @@ async fn the_four_kinds_through_the_form(app: TestApp) {
     // The edit form comes back filled.
     let res = client.get(&format!("/exams/{exam_id}/questions/{}/edit", qs[0].id)).await;
     res.assert_status(StatusCode::OK).assert_contains("Which are even?").assert_contains("value=\"2.5\"");
-    assert_eq!(res.body.matches("name=\"correct\" value=\"1\" checked").count() + res.body.matches("name=\"correct\" value=\"3\" checked").count(), 2);
+    assert_eq!(
+        res.body.matches("name=\"correct\" value=\"1\" checked").count()
+            + res.body.matches("name=\"correct\" value=\"3\" checked").count(),
+        2
+    );
     let res = client
-        .post_form(&format!("/exams/{exam_id}/questions/{}", qs[1].id), &[("kind", "true_false"), ("prompt", "Water is dry."), ("tf_answer", "false"), ("points", "1")])
+        .post_form(
+            &format!("/exams/{exam_id}/questions/{}", qs[1].id),
+            &[("kind", "true_false"), ("prompt", "Water is dry."), ("tf_answer", "false"), ("points", "1")],
+        )
         .await;
     res.assert_status(StatusCode::SEE_OTHER);
     let q = question_queries::get(&app.state.db, &exam_id, &qs[1].id).await.expect("query").expect("question");
@@ -64,12 +92,22 @@ async fn the_four_kinds_through_the_form(app: TestApp) {
 async fn question_errors_are_shown_next_to_the_fields(app: TestApp) {
     let (client, _) = app.login_as(Role::Teacher).await;
     let exam_id = create_exam(&client, "Errors", "60").await;
-    let res = post_question(&client, &exam_id, &[("kind", "mcq"), ("prompt", "One option"), ("option", "alone"), ("correct", "1"), ("points", "1.25")]).await;
+    let res = post_question(
+        &client,
+        &exam_id,
+        &[("kind", "mcq"), ("prompt", "One option"), ("option", "alone"), ("correct", "1"), ("points", "1.25")],
+    )
+    .await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("A multiple-choice question needs at least 2 options.")
         .assert_contains("Use whole or half points (1, 1.5).")
         .assert_contains("value=\"alone\"");
-    let res = post_question(&client, &exam_id, &[("kind", "mcq"), ("prompt", ""), ("option", "a"), ("option", "b"), ("points", "0")]).await;
+    let res = post_question(
+        &client,
+        &exam_id,
+        &[("kind", "mcq"), ("prompt", ""), ("option", "a"), ("option", "b"), ("points", "0")],
+    )
+    .await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Enter the question.")
         .assert_contains("Mark at least one correct option")
@@ -78,10 +116,14 @@ async fn question_errors_are_shown_next_to_the_fields(app: TestApp) {
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Choose true or false.");
-    post_question(&client, &exam_id, &[("kind", "short_answer"), ("prompt", "S?"), ("accepted", " \n "), ("points", "1")])
-        .await
-        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-        .assert_contains("Enter at least one accepted answer.");
+    post_question(
+        &client,
+        &exam_id,
+        &[("kind", "short_answer"), ("prompt", "S?"), ("accepted", " \n "), ("points", "1")],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Enter at least one accepted answer.");
     post_question(&client, &exam_id, &[("kind", "drawing"), ("prompt", "D?"), ("points", "1")])
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
@@ -104,11 +146,17 @@ async fn questions_move_and_are_deleted_after_confirmation(app: TestApp) {
         let db = app.state.db.clone();
         let exam_id = exam_id.clone();
         async move {
-            question_queries::list_for_exam(&db, &exam_id).await.expect("questions").into_iter().map(|q| (q.id, q.prompt)).collect::<Vec<_>>()
+            question_queries::list_for_exam(&db, &exam_id)
+                .await
+                .expect("questions")
+                .into_iter()
+                .map(|q| (q.id, q.prompt))
+                .collect::<Vec<_>>()
         }
     };
     let before = prompts(&app).await;
-    let res = client.htmx_post(&format!("/exams/{exam_id}/questions/{}/move", before[2].0), &[("direction", "up")]).await;
+    let res =
+        client.htmx_post(&format!("/exams/{exam_id}/questions/{}/move", before[2].0), &[("direction", "up")]).await;
     res.assert_status(StatusCode::OK).assert_contains("id=\"questions\"");
     assert!(!res.body.contains("<html"));
     let after: Vec<String> = prompts(&app).await.into_iter().map(|(_, p)| p).collect();
@@ -125,7 +173,10 @@ async fn questions_move_and_are_deleted_after_confirmation(app: TestApp) {
     assert_eq!(prompts(&app).await.len(), 3);
     client.htmx_post(&delete, &[("confirm", "yes")]).await.assert_status(StatusCode::OK);
     let left = question_queries::list_for_exam(&app.state.db, &exam_id).await.expect("questions");
-    assert_eq!(left.iter().map(|q| (q.prompt.as_str(), q.position)).collect::<Vec<_>>(), [("Third?", 1), ("Second?", 2)]);
+    assert_eq!(
+        left.iter().map(|q| (q.prompt.as_str(), q.position)).collect::<Vec<_>>(),
+        [("Third?", 1), ("Second?", 2)]
+    );
     client.htmx_post(&delete, &[("confirm", "yes")]).await.assert_status(StatusCode::NOT_FOUND);
 }
 
@@ -133,12 +184,27 @@ async fn preview_shows_no_key(app: TestApp) {
     let (client, _) = app.login_as(Role::Teacher).await;
     let exam_id = create_exam(&client, "Preview", "60").await;
     add_short(&client, &exam_id, "Old name of Paris?", "Lutetia-XYZ", "1").await;
-    post_question(&client, &exam_id, &[("kind", "mcq"), ("prompt", "Pick"), ("option", "Alpha"), ("option", "Beta"), ("correct", "2"), ("points", "1")])
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
-    post_question(&client, &exam_id, &[("kind", "essay"), ("prompt", "Write."), ("guidance", "Secret-guidance-123"), ("points", "1")])
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
+    post_question(
+        &client,
+        &exam_id,
+        &[
+            ("kind", "mcq"),
+            ("prompt", "Pick"),
+            ("option", "Alpha"),
+            ("option", "Beta"),
+            ("correct", "2"),
+            ("points", "1"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    post_question(
+        &client,
+        &exam_id,
+        &[("kind", "essay"), ("prompt", "Write."), ("guidance", "Secret-guidance-123"), ("points", "1")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
     // The exam page (teacher's) shows the key; the preview must not.
     client.get(&format!("/exams/{exam_id}")).await.assert_contains("Lutetia-XYZ");
     let res = client.get(&format!("/exams/{exam_id}/preview")).await;
@@ -153,7 +219,14 @@ async fn preview_shows_no_key(app: TestApp) {
 }
 
 /// A submitted attempt of `student` with one answer per (question, response JSON, score).
-async fn submitted_attempt(app: &TestApp, exam_id: &str, slot_id: &str, grading: &str, answers: &[(&str, &str, i64)], order: &[String]) -> String {
+async fn submitted_attempt(
+    app: &TestApp,
+    exam_id: &str,
+    slot_id: &str,
+    grading: &str,
+    answers: &[(&str, &str, i64)],
+    order: &[String],
+) -> String {
     let db = app.state.db.pool();
     let student = app.create_user(Role::Student, &format!("{}@example.test", &new_id()[..8])).await;
     let (booking_id, attempt_id, now) = (new_id(), new_id(), now_ms());
@@ -178,30 +251,59 @@ async fn submitted_attempt(app: &TestApp, exam_id: &str, slot_id: &str, grading:
 
 async fn attempt_row(app: &TestApp, attempt_id: &str) -> (Option<i64>, i64, Option<i64>) {
     sqlx::query_as("SELECT score_hundredths, max_score_hundredths, passed FROM attempts WHERE id = ?")
-        .bind(attempt_id).fetch_one(app.state.db.pool()).await.expect("attempt")
+        .bind(attempt_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("attempt")
 }
 
 async fn regrade_after_a_key_change_updates_the_totals(app: TestApp) {
     let (client, _) = app.login_as(Role::Teacher).await;
     let exam_id = create_exam(&client, "Regrade", "60").await; // pass mark 50 %
     add_short(&client, &exam_id, "Biggest city of France?", "Paris", "2").await;
-    post_question(&client, &exam_id, &[("kind", "true_false"), ("prompt", "Sky is blue."), ("tf_answer", "true"), ("points", "1")])
-        .await
-        .assert_status(StatusCode::SEE_OTHER);
+    post_question(
+        &client,
+        &exam_id,
+        &[("kind", "true_false"), ("prompt", "Sky is blue."), ("tf_answer", "true"), ("points", "1")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
     let qs = question_queries::list_for_exam(&app.state.db, &exam_id).await.expect("questions");
     let order: Vec<String> = qs.iter().map(|q| q.id.clone()).collect();
-    let slot_id = proctorwise::exams::queries::insert_slot(&app.state.db, &exam_id, now_ms() - 3_600_000, 10).await.expect("slot");
+    let slot_id = proctorwise::exams::queries::insert_slot(&app.state.db, &exam_id, now_ms() - 3_600_000, 10)
+        .await
+        .expect("slot");
     let (short, tf) = (qs[0].id.as_str(), qs[1].id.as_str());
     // 1 / 3 points: failed. Then a pending attempt and a graded one that was right already.
-    let graded = submitted_attempt(&app, &exam_id, &slot_id, "graded", &[(short, "\"Lyon\"", 0), (tf, "true", 100)], &order).await;
+    let graded =
+        submitted_attempt(&app, &exam_id, &slot_id, "graded", &[(short, "\"Lyon\"", 0), (tf, "true", 100)], &order)
+            .await;
     let pending = submitted_attempt(&app, &exam_id, &slot_id, "pending", &[(short, "\"lyon\"", 0)], &order).await;
-    let right = submitted_attempt(&app, &exam_id, &slot_id, "graded", &[(short, "\"Paris\"", 200), (tf, "false", 0)], &order).await;
+    let right =
+        submitted_attempt(&app, &exam_id, &slot_id, "graded", &[(short, "\"Paris\"", 200), (tf, "false", 0)], &order)
+            .await;
     assert_eq!(attempt_row(&app, &graded).await, (Some(100), 300, Some(0)));
     // Editing the prompt only changes no key: no regrade offered.
     let edit = format!("/exams/{exam_id}/questions/{short}");
-    client.post_form(&edit, &[("kind", "short_answer"), ("prompt", "Largest city of France?"), ("accepted", "Paris"), ("points", "2")]).await.assert_status(StatusCode::SEE_OTHER);
+    client
+        .post_form(
+            &edit,
+            &[("kind", "short_answer"), ("prompt", "Largest city of France?"), ("accepted", "Paris"), ("points", "2")],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
     // Lyon is now accepted too, and the question is worth 3 points.
-    let res = client.post_form(&edit, &[("kind", "short_answer"), ("prompt", "Largest city of France?"), ("accepted", "Paris\nLyon"), ("points", "3")]).await;
+    let res = client
+        .post_form(
+            &edit,
+            &[
+                ("kind", "short_answer"),
+                ("prompt", "Largest city of France?"),
+                ("accepted", "Paris\nLyon"),
+                ("points", "3"),
+            ],
+        )
+        .await;
     res.assert_status(StatusCode::OK)
         .assert_contains("3 submission(s) answered this question")
         .assert_contains(&format!("action=\"/exams/{exam_id}/questions/{short}/regrade\""))
@@ -212,11 +314,21 @@ async fn regrade_after_a_key_change_updates_the_totals(app: TestApp) {
     assert_eq!(attempt_row(&app, &right).await, (Some(300), 400, Some(1)));
     // A pending attempt gets its answer's score; its total waits for grading.
     assert_eq!(attempt_row(&app, &pending).await.0, None);
-    let score: Option<i64> = sqlx::query_scalar("SELECT score_hundredths FROM answers WHERE attempt_id = ? AND question_id = ?")
-        .bind(&pending).bind(short).fetch_one(app.state.db.pool()).await.expect("answer");
+    let score: Option<i64> =
+        sqlx::query_scalar("SELECT score_hundredths FROM answers WHERE attempt_id = ? AND question_id = ?")
+            .bind(&pending)
+            .bind(short)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("answer");
     assert_eq!(score, Some(300));
     // Essays are the teacher's: regrading one touches nothing.
-    post_question(&client, &exam_id, &[("kind", "essay"), ("prompt", "Why?"), ("points", "1")]).await.assert_status(StatusCode::SEE_OTHER);
+    post_question(&client, &exam_id, &[("kind", "essay"), ("prompt", "Why?"), ("points", "1")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
     let essay = question_queries::list_for_exam(&app.state.db, &exam_id).await.expect("questions")[2].id.clone();
-    assert_eq!(proctorwise::grading::regrade::regrade_question(&app.state.db, &exam_id, &essay).await.expect("regrade"), 0);
+    assert_eq!(
+        proctorwise::grading::regrade::regrade_question(&app.state.db, &exam_id, &essay).await.expect("regrade"),
+        0
+    );
 }

@@ -26,7 +26,10 @@ async fn slot_end_is_computed_by_the_server(app: TestApp) {
     assert_eq!(res.location(), format!("/exams/{exam_id}#slots"));
     // Without JavaScript the typed local time is read as UTC; the capacity defaults to 30.
     let res = client
-        .post_form(&format!("/exams/{exam_id}/slots"), &[("starts_local", "2099-01-31T09:00"), ("starts_at", ""), ("capacity", "")])
+        .post_form(
+            &format!("/exams/{exam_id}/slots"),
+            &[("starts_local", "2099-01-31T09:00"), ("starts_at", ""), ("capacity", "")],
+        )
         .await;
     res.assert_status(StatusCode::SEE_OTHER);
     let slots = queries::list_slots(&app.state.db, &exam_id).await.expect("slots");
@@ -34,7 +37,10 @@ async fn slot_end_is_computed_by_the_server(app: TestApp) {
     assert_eq!((slots[0].starts_at, slots[0].ends_at, slots[0].capacity), (start, start + 45 * 60_000, 12));
     assert_eq!((slots[1].starts_at, slots[1].capacity), (4_073_533_200_000, 30));
     let page = client.get(&format!("/exams/{exam_id}")).await;
-    page.assert_contains("0 / 12").assert_contains("0 / 30").assert_contains("2099-01-31 09:00 UTC").assert_contains("(UTC)");
+    page.assert_contains("0 / 12")
+        .assert_contains("0 / 30")
+        .assert_contains("2099-01-31 09:00 UTC")
+        .assert_contains("(UTC)");
     page.assert_contains("data-utc-target=\"starts_at\"");
 }
 
@@ -57,11 +63,13 @@ async fn slots_are_validated(app: TestApp) {
             .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
             .assert_contains("Enter between 1 and 1000 seats.");
     }
-    let res = client.post_form(&format!("/exams/{exam_id}/slots"), &[("starts_local", "tomorrow"), ("capacity", "5")]).await;
+    let res =
+        client.post_form(&format!("/exams/{exam_id}/slots"), &[("starts_local", "tomorrow"), ("capacity", "5")]).await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_contains("Enter a start date and time.");
     // Right after the first slot ends is fine; htmx gets the section back.
     let start = (now_ms() + 6 * HOUR + 1000).to_string();
-    let res = client.htmx_post(&format!("/exams/{exam_id}/slots"), &[("starts_at", &start), ("capacity", "1000")]).await;
+    let res =
+        client.htmx_post(&format!("/exams/{exam_id}/slots"), &[("starts_at", &start), ("capacity", "1000")]).await;
     res.assert_status(StatusCode::OK).assert_contains("id=\"slots\"").assert_contains("0 / 1000");
     assert!(!res.body.contains("<html"));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM exam_slots WHERE exam_id = ?", &exam_id).await, 2);

@@ -17,7 +17,13 @@ pub async fn create_exam(client: &Client, title: &str, duration: &str) -> String
     let res = client
         .post_form(
             "/exams",
-            &[("title", title), ("description", "About it"), ("duration_minutes", duration), ("pass_mark_percent", "50"), ("release_mode", "immediate")],
+            &[
+                ("title", title),
+                ("description", "About it"),
+                ("duration_minutes", duration),
+                ("pass_mark_percent", "50"),
+                ("release_mode", "immediate"),
+            ],
         )
         .await;
     res.assert_status(StatusCode::SEE_OTHER);
@@ -28,7 +34,10 @@ pub async fn create_exam(client: &Client, title: &str, duration: &str) -> String
 pub async fn add_slot(client: &Client, exam_id: &str, from_now: i64, capacity: &str) -> TestResponse {
     let starts_at = (now_ms() + from_now).to_string();
     client
-        .post_form(&format!("/exams/{exam_id}/slots"), &[("starts_local", ""), ("starts_at", &starts_at), ("capacity", capacity)])
+        .post_form(
+            &format!("/exams/{exam_id}/slots"),
+            &[("starts_local", ""), ("starts_at", &starts_at), ("capacity", capacity)],
+        )
         .await
 }
 
@@ -56,10 +65,7 @@ pub async fn published_exam(app: &TestApp, client: &Client) -> (String, String) 
 /// A new student with an active booking on `slot_id`.
 pub async fn book(app: &TestApp, slot_id: &str, tag: &str) -> User {
     let student = app.create_user(Role::Student, &format!("{tag}@example.test")).await;
-    proctorwise::bookings::service::book(&app.state.db, &student.id, slot_id)
-        .await
-        .expect("query")
-        .expect("booked");
+    proctorwise::bookings::service::book(&app.state.db, &student.id, slot_id).await.expect("query").expect("booked");
     student
 }
 
