@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
 use super::access::owned_exam;
-use super::forms::{AccommodationForm, ExamForm, FieldErrors, SlotForm, any_overlap};
+use super::forms::{ExamForm, FieldErrors, SlotForm, any_overlap};
+use super::forms_question::AccommodationForm;
 use super::model::{Exam, ExamSettings, ExamSummary};
 use super::{
     editor_queries, queries, question_queries, views_accommodations, views_exam, views_questions, views_slots,

@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::access::owned_exam;
-use super::forms::{AccommodationForm, FieldErrors};
+use super::forms::FieldErrors;
+use super::forms_question::AccommodationForm;
 use super::model::{Accommodation, Exam};
 use super::queries;
 use super::views_accommodations::{accommodations_section, student_hits};

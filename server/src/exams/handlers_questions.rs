@@ -9,7 +9,8 @@ use maud::html;
 use serde::Deserialize;
 
 use super::access::owned_exam;
-use super::forms::{FieldErrors, QuestionForm};
+use super::forms::FieldErrors;
+use super::forms_question::QuestionForm;
 use super::handlers_status::ConfirmForm;
 use super::model::Exam;
 use super::questions::{Question, QuestionKind};

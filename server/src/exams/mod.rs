@@ -6,6 +6,7 @@ pub mod api;
 pub mod db_text;
 pub mod editor_queries;
 pub mod forms;
+pub mod forms_question;
 pub mod handlers;
 mod handlers_accommodations;
 mod handlers_import;

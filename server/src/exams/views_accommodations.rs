@@ -2,7 +2,8 @@
 
 use maud::{Markup, html};
 
-use super::forms::{AccommodationForm, FieldErrors};
+use super::forms::FieldErrors;
+use super::forms_question::AccommodationForm;
 use super::model::{Accommodation, Exam};
 use super::views_form::{Number, csrf};
 use crate::accounts::model::User;

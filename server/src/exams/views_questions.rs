@@ -3,7 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::forms::{FieldErrors, QuestionForm};
+use super::forms::FieldErrors;
+use super::forms_question::QuestionForm;
 use super::model::Exam;
 use super::questions::{AnswerKey, MAX_OPTIONS, Question, QuestionKind};
 use super::views_form::{csrf, textarea};
