@@ -5,6 +5,7 @@ mod api;
 mod handlers;
 mod present;
 pub mod queries;
+pub mod regrade;
 pub mod rules;
 pub mod service;
 mod views_student;

@@ -9,7 +9,7 @@ use crate::accounts::queries as accounts;
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::exams::model::ExamStatus;
-use crate::exams::{queries as exams, views as exam_views};
+use crate::exams::{handlers as exam_handlers, queries as exams, views as exam_views};
 use crate::views::components::{coming_later, stat};
 use crate::views::respond;
 use crate::web::PageCtx;
@@ -32,19 +32,18 @@ pub async fn student_home(
     Ok(respond(&ctx, ctx.t("student.title"), body))
 }
 
-/// `GET /teacher`: the teacher's exams (all exams' authors for an admin would be the dashboard).
+/// `GET /teacher`: the exam editor's list (a teacher's own exams; every exam for an admin).
 pub async fn teacher_home(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<TeacherOrAdmin>,
     ctx: PageCtx,
 ) -> AppResult<Response> {
-    let mine = exams::list_for_teacher(&state.db, &user.id).await?;
+    let (exams, all) = exam_handlers::editor_exams(&state.db, &user).await?;
     let body = html! {
         section aria-labelledby="mine-title" {
-            h2 #mine-title { (ctx.t("teacher.my_exams")) }
-            (exam_views::exam_table(&ctx, &mine, false, "teacher.no_exams"))
+            h2 #mine-title { (ctx.t(if all { "editor.all_exams" } else { "teacher.my_exams" })) }
+            (exam_views::editor_list(&ctx, &exams, all))
         }
-        (coming_later(ctx.lang, "placeholder.teacher"))
     };
     Ok(respond(&ctx, ctx.t("teacher.title"), body))
 }

@@ -6,6 +6,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.skip", "Skip to content", "Aller au contenu"),
     ("nav.main", "Main navigation", "Navigation principale"),
     ("nav.my_exams", "My exams", "Mes examens"),
+    ("nav.exams", "Exams", "Examens"),
     ("nav.my_results", "My results", "Mes résultats"),
     ("nav.to_grade", "To grade", "À corriger"),
     ("nav.live_sessions", "Live sessions", "Sessions en direct"),

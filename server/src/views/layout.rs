@@ -66,7 +66,13 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         }
         Role::Teacher => &[("/teacher", "nav.my_exams"), ("/grading", "nav.to_grade")],
         Role::Proctor => &[("/proctor", "nav.live_sessions")],
-        Role::Admin => &[("/admin", "nav.dashboard"), ("/admin/users", "nav.users"), ("/proctor", "nav.live_sessions")],
+        Role::Admin => &[
+            ("/admin", "nav.dashboard"),
+            ("/admin/users", "nav.users"),
+            ("/teacher", "nav.exams"),
+            ("/grading", "nav.to_grade"),
+            ("/proctor", "nav.live_sessions"),
+        ],
     }
 }
 

@@ -1,6 +1,7 @@
 //! CSRF protection for every state-changing request made with the session cookie: the token
 //! lives in the session and must come back in the `X-CSRF-Token` header (htmx sends it from the
-//! page's `hx-headers`) or in the `csrf_token` form field. The JSON API under `/api/` accepts
+//! page's `hx-headers`), in the `csrf_token` form field, or (multipart uploads) in the
+//! `csrf_token` query parameter. The JSON API under `/api/` accepts
 //! only bearer tokens, never the cookie, so it needs no CSRF token.
 
 use axum::body::Body;
@@ -63,6 +64,17 @@ async fn provided_token(req: Request) -> Result<(Option<String>, Request), AppEr
     if let Some(v) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
         let token = v.to_owned();
         return Ok((Some(token), req));
+    }
+    // A multipart upload (no JavaScript) carries the token in the query string: reading the
+    // multipart body here would mean buffering whole files before the handler's size checks.
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if is_multipart {
+        let token = req.uri().query().and_then(|q| form_urlencoded_field(q.as_bytes(), FIELD));
+        return Ok((token, req));
     }
     let is_form = req
         .headers()

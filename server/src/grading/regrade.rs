@@ -1,0 +1,81 @@
+//! Regrading after a teacher changed a question's key or points: every submitted answer to the
+//! question gets its automatic score again, and graded attempts get their total, maximum and
+//! pass/fail again, in one transaction.
+
+use sqlx::FromRow;
+
+use super::rules::{auto_score, passes};
+use crate::db::Db;
+use crate::db::DbText;
+use crate::exams::points::Points;
+use crate::exams::questions::{QuestionKind, Response};
+use crate::exams::{queries as exams, question_queries};
+
+#[derive(FromRow)]
+struct AnswerRow {
+    attempt_id: String,
+    response: DbText,
+    grading_status: String,
+    question_order: DbText,
+    max_score_hundredths: i64,
+}
+
+/// Recomputes the automatic score of every submitted answer to `question_id` of `exam_id` and
+/// the totals of the graded attempts they belong to; returns the number of attempts touched.
+/// Essays are skipped: their scores are the teacher's.
+pub async fn regrade_question(db: &Db, exam_id: &str, question_id: &str) -> sqlx::Result<usize> {
+    let Some(exam) = exams::get_exam(db, exam_id).await? else { return Ok(0) };
+    // Deleted questions included: an attempt's maximum counts every question it was given.
+    let questions = question_queries::list_by_ids(db, exam_id).await?;
+    let Some(question) = questions.iter().find(|q| q.id == question_id) else { return Ok(0) };
+    if question.kind == QuestionKind::Essay {
+        return Ok(0);
+    }
+    let mut tx = db.pool().begin().await?;
+    let rows: Vec<AnswerRow> = sqlx::query_as(
+        "SELECT a.attempt_id, a.response, t.grading_status, t.question_order, t.max_score_hundredths \
+         FROM answers a JOIN attempts t ON t.id = a.attempt_id \
+         WHERE a.question_id = ? AND t.exam_id = ? AND t.status = 'submitted' ORDER BY a.attempt_id",
+    )
+    .bind(question_id)
+    .bind(exam_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut touched = 0;
+    for row in &rows {
+        let response: Option<Response> = serde_json::from_str(&row.response.0).ok();
+        let Some(score) = auto_score(question, response.as_ref()) else { continue };
+        sqlx::query("UPDATE answers SET score_hundredths = ? WHERE attempt_id = ? AND question_id = ?")
+            .bind(score.0)
+            .bind(&row.attempt_id)
+            .bind(question_id)
+            .execute(&mut *tx)
+            .await?;
+        if row.grading_status == "graded" {
+            let total: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(score_hundredths), 0) AS SIGNED) FROM answers WHERE attempt_id = ?",
+            )
+            .bind(&row.attempt_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            // The maximum follows the points of the questions the attempt was given (a points
+            // change moves it); an order the attempts context wrote differently keeps the stored one.
+            let max = serde_json::from_str::<Vec<String>>(&row.question_order.0)
+                .ok()
+                .filter(|ids| !ids.is_empty())
+                .map(|ids| Points(questions.iter().filter(|q| ids.contains(&q.id)).map(|q| q.points.0).sum()))
+                .unwrap_or(Points(row.max_score_hundredths));
+            let passed = passes(Points(total), max, exam.pass_mark_percent);
+            sqlx::query("UPDATE attempts SET score_hundredths = ?, max_score_hundredths = ?, passed = ? WHERE id = ?")
+                .bind(total)
+                .bind(max.0)
+                .bind(i64::from(passed))
+                .bind(&row.attempt_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        touched += 1;
+    }
+    tx.commit().await?;
+    Ok(touched)
+}
