@@ -12,7 +12,7 @@ use super::access::{may_edit, owned_exam};
 use super::forms::ExamForm;
 use super::model::{Exam, ExamStatus, ExamSummary, ReleaseMode, Slot};
 use super::questions::Question;
-use super::{editor_queries, import, queries, question_queries};
+use super::{import, queries, question_queries};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::accounts::model::Role;
 use crate::api::ApiJson;
@@ -66,7 +66,7 @@ pub async fn list_exams(State(state): State<AppState>, Authed { user, .. }: Auth
     let db = &state.db;
     let exams: Vec<Value> = match user.role {
         Role::Teacher => queries::list_for_teacher(db, &user.id).await?.iter().map(summary_json).collect(),
-        Role::Admin => editor_queries::list_all_summaries(db).await?.iter().map(summary_json).collect(),
+        Role::Admin => queries::list_all_summaries(db).await?.iter().map(summary_json).collect(),
         Role::Student => {
             let mut out = Vec::new();
             for e in queries::catalogue(db).await? {

@@ -24,7 +24,7 @@ use crate::web::PageCtx;
 /// The exams `user` builds (every exam for an admin) and whether that is all exams.
 pub async fn editor_exams(db: &Db, user: &User) -> AppResult<(Vec<ExamSummary>, bool)> {
     Ok(if user.role == Role::Admin {
-        (editor_queries::list_all_summaries(db).await?, true)
+        (crate::exams::queries::list_all_summaries(db).await?, true)
     } else {
         (queries::list_for_teacher(db, &user.id).await?, false)
     })

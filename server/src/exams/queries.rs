@@ -280,6 +280,16 @@ pub async fn list_for_teacher(db: &Db, teacher_id: &str) -> sqlx::Result<Vec<Exa
     Ok(rows.into_iter().map(into_summary).collect())
 }
 
+/// Every exam that is not deleted, with its teacher's name, newest first (admin's list).
+pub async fn list_all_summaries(db: &Db) -> sqlx::Result<Vec<ExamSummary>> {
+    let sql = format!(
+        "{SUMMARY} WHERE e.status <> 'deleted' \
+         GROUP BY e.id, e.title, e.duration_minutes, e.status, u.name, e.created_at ORDER BY e.created_at DESC"
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(now_ms()).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(into_summary).collect())
+}
+
 /// Published exams that have at least one slot still to come, soonest first.
 pub async fn catalogue(db: &Db) -> sqlx::Result<Vec<ExamSummary>> {
     let sql = format!(

@@ -54,6 +54,7 @@ pub fn exam_header(ctx: &PageCtx, exam: &Exam) -> Markup {
         nav.actions aria-label=(ctx.t("editor.actions")) {
             a.button href={(base) "/edit"} { (ctx.t("editor.edit_settings")) }
             a.button href={(base) "/preview"} { (ctx.t("editor.preview")) }
+            a.button href={(base) "/results"} { (ctx.t("grading.results")) }
             a.button href={(base) "/import"} { (ctx.t("editor.import")) }
             @if exam.status == ExamStatus::Published {
                 form.inline method="post" action={(base) "/unpublish"} { (csrf(ctx)) button type="submit" { (ctx.t("editor.unpublish")) } }
