@@ -58,7 +58,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<SeedReport> {
         let exam = NewExam {
             teacher_id: teacher.id.clone(),
             title: DEMO_EXAM_TITLE.to_owned(),
-            description: "Cinq questions pour découvrir ProctorWise : QCM, vrai/faux, réponse courte et rédaction.".to_owned(),
+            description: "Cinq questions pour découvrir ProctorWise : QCM, vrai/faux, réponse courte et rédaction."
+                .to_owned(),
             duration_minutes: 45,
             status: ExamStatus::Published,
         };
