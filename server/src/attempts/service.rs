@@ -5,6 +5,7 @@ use super::queries::{self, NewAttempt};
 use super::rules::{SlotWindow, accepts_answers, deadline, extra_minutes, slot_window};
 use super::shuffle;
 use crate::db::{Db, is_unique_violation, now_ms};
+use crate::exams::accommodation_queries;
 use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::Response;
@@ -75,7 +76,7 @@ pub async fn start(
     if questions.is_empty() {
         return Ok(Err(StartRefusal::NoQuestions));
     }
-    let acc = exams::get_accommodation(db, &exam.id, student_id).await?;
+    let acc = accommodation_queries::get_accommodation(db, &exam.id, student_id).await?;
     let extra = acc.map_or(0, |a| extra_minutes(exam.duration_minutes, a.extra_minutes, a.extra_percent));
     let hex: String = booking_id.chars().filter(char::is_ascii_hexdigit).take(16).collect();
     let seed = u64::from_str_radix(&hex, 16).unwrap_or(0);

@@ -1,5 +1,6 @@
 //! Handlers of the exam editor: the list, creating an exam, the exam page, its settings.
 
+use super::accommodation_queries;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -39,7 +40,7 @@ pub fn blank_slot_form() -> SlotForm {
 pub async fn exam_page_body(db: &Db, ctx: &PageCtx, exam: &Exam) -> AppResult<Markup> {
     let slots = queries::list_slots(db, &exam.id).await?;
     let questions = question_queries::list_for_exam(db, &exam.id).await?;
-    let accommodations = queries::list_accommodations(db, &exam.id).await?;
+    let accommodations = accommodation_queries::list_accommodations(db, &exam.id).await?;
     let none = FieldErrors::new();
     Ok(html! {
         (views_exam::exam_header(ctx, exam))

@@ -1,5 +1,6 @@
 //! Extra time for students: grant (found by email), remove, and the email suggestions.
 
+use super::accommodation_queries;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -10,7 +11,6 @@ use super::access::owned_exam;
 use super::forms::FieldErrors;
 use super::forms_question::AccommodationForm;
 use super::model::{Accommodation, Exam};
-use super::queries;
 use super::views_accommodations::{accommodations_section, student_hits};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::accounts::model::{Role, User};
@@ -32,7 +32,7 @@ async fn section(
     if errors.is_empty() && !ctx.htmx {
         return Ok(Redirect::to(&format!("/exams/{}#accommodations", exam.id)).into_response());
     }
-    let list = queries::list_accommodations(db, &exam.id).await?;
+    let list = accommodation_queries::list_accommodations(db, &exam.id).await?;
     let body = accommodations_section(ctx, exam, &list, form, errors);
     Ok(respond_with(ctx, status, ctx.t("editor.accommodations"), body))
 }
@@ -61,7 +61,7 @@ pub async fn grant_accommodation(
         return section(&state.db, &ctx, &exam, &form, &errors).await;
     };
     let a = Accommodation { exam_id: exam.id.clone(), student_id: student.id, extra_minutes, extra_percent, note };
-    queries::upsert_accommodation(&state.db, &a).await?;
+    accommodation_queries::upsert_accommodation(&state.db, &a).await?;
     section(&state.db, &ctx, &exam, &AccommodationForm::default(), &FieldErrors::new()).await
 }
 
@@ -76,7 +76,7 @@ pub async fn remove_accommodation(
     if !is_id(&student_id) {
         return Err(AppError::NotFound);
     }
-    queries::delete_accommodation(&state.db, &exam.id, &student_id).await?;
+    accommodation_queries::delete_accommodation(&state.db, &exam.id, &student_id).await?;
     section(&state.db, &ctx, &exam, &AccommodationForm::default(), &FieldErrors::new()).await
 }
 

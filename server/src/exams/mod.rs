@@ -2,6 +2,7 @@
 //! teacher's pages that build them.
 
 pub mod access;
+pub mod accommodation_queries;
 pub mod api;
 pub mod editor_queries;
 pub mod forms;

@@ -6,8 +6,8 @@ use proctorwise::attempts::{queries, worker};
 use proctorwise::db::now_ms;
 use proctorwise::events::EventType;
 use proctorwise::events::outbox::list_of_type;
+use proctorwise::exams::accommodation_queries;
 use proctorwise::exams::model::{Accommodation, ReleaseMode};
-use proctorwise::exams::queries as exams;
 use serde_json::json;
 
 use crate::dual;
@@ -207,7 +207,7 @@ async fn extra_time_extends_the_deadline_beyond_the_slot(app: TestApp) {
         extra_percent: 50,
         note: "dyslexia".into(),
     };
-    exams::upsert_accommodation(&app.state.db, &acc).await.expect("accommodation");
+    accommodation_queries::upsert_accommodation(&app.state.db, &acc).await.expect("accommodation");
     let before = now_ms();
     let attempt_id = s.start().await;
     let attempt = queries::get(&app.state.db, &attempt_id).await.expect("q").expect("attempt");

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
+use proctorwise::exams::accommodation_queries;
 use proctorwise::exams::queries;
 
 use crate::dual;
@@ -229,7 +230,10 @@ async fn accommodations_are_granted_listed_and_removed(app: TestApp) {
         .await;
     res.assert_status(StatusCode::OK).assert_contains("id=\"accommodations\"").assert_contains("Dyslexia");
     assert!(!res.body.contains("<html"), "htmx gets the section only");
-    let stored = queries::get_accommodation(&app.state.db, &exam_id, &student.id).await.expect("query").expect("row");
+    let stored = accommodation_queries::get_accommodation(&app.state.db, &exam_id, &student.id)
+        .await
+        .expect("query")
+        .expect("row");
     assert_eq!((stored.extra_minutes, stored.extra_percent), (15, 25));
     client
         .get(&format!("/exams/{exam_id}/accommodations/students?email=dora"))
@@ -238,5 +242,7 @@ async fn accommodations_are_granted_listed_and_removed(app: TestApp) {
     client.get(&format!("/exams/{exam_id}")).await.assert_contains("dora@example.test");
     let res = client.post_form(&format!("/exams/{exam_id}/accommodations/{}/remove", student.id), &[]).await;
     res.assert_status(StatusCode::SEE_OTHER);
-    assert!(queries::get_accommodation(&app.state.db, &exam_id, &student.id).await.expect("query").is_none());
+    assert!(
+        accommodation_queries::get_accommodation(&app.state.db, &exam_id, &student.id).await.expect("query").is_none()
+    );
 }
