@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod exams;
 pub mod grading;
+pub mod notifications;
 pub mod home;
 pub mod i18n;
 pub mod ops;

@@ -121,7 +121,6 @@ async fn create_user(
 fn warn_unused_integrations(config: &Config) {
     for (name, set) in [
         ("KAFKA_BROKERS", config.kafka_brokers.is_some()),
-        ("SMTP_URL", config.smtp_url.is_some()),
         ("HDFS_URL", config.hdfs_url.is_some()),
     ] {
         if set {

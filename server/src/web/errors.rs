@@ -94,7 +94,7 @@ async fn error_ctx(state: &AppState, mut parts: axum::http::request::Parts, lang
     match super::PageCtx::from_request_parts(&mut parts, state).await {
         Ok(ctx) => ctx,
         Err(_) => {
-            super::PageCtx { user: None, lang, csrf: String::new(), path: "/".into(), htmx: false, hx_target: None }
+            super::PageCtx { user: None, lang, csrf: String::new(), path: "/".into(), htmx: false, hx_target: None, unread: None }
         }
     }
 }
