@@ -166,7 +166,7 @@ pub async fn insert_email(conn: &mut AnyConnection, e: &NewEmail<'_>) -> sqlx::R
 /// Whether an email with this storm key went to this user since `since`.
 pub async fn emailed_since(conn: &mut AnyConnection, user_id: &str, key: &str, since: i64) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM email_outbox WHERE user_id = ? AND throttle_key = ? AND created_at >= ?",
+        "SELECT COUNT(*) FROM email_outbox WHERE user_id = ? AND throttle_key = ? AND created_at > ?",
     )
     .bind(user_id)
     .bind(key)
