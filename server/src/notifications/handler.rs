@@ -7,10 +7,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
+use super::live;
 use super::queries::{self, NewEmail, NewNotification, Recipient};
 use super::routing::{Audience, Delivery, HANDLED, route, storm_key};
 use super::texts::{Facts, email_html, email_text, render};
-use super::live;
 use crate::db::now_ms;
 use crate::events::{EventEnvelope, EventHandler};
 use crate::i18n::Lang;

@@ -65,6 +65,7 @@ pub async fn stream(
     Authed { user, .. }: Authed,
     ctx: PageCtx,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let start = StreamState { db: state.db.clone(), user_id: user.id, lang: ctx.lang, last: None, wake: WAKE.subscribe() };
+    let start =
+        StreamState { db: state.db.clone(), user_id: user.id, lang: ctx.lang, last: None, wake: WAKE.subscribe() };
     Sse::new(futures_util::stream::unfold(start, next_change)).keep_alive(KeepAlive::default())
 }

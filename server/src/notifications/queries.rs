@@ -208,14 +208,13 @@ pub async fn unread_count(db: &Db, user_id: &str) -> sqlx::Result<i64> {
 
 /// A page of a user's notifications, newest first, and their total.
 pub async fn list(db: &Db, user_id: &str, limit: i64, offset: i64) -> sqlx::Result<(Vec<Notification>, i64)> {
-    let rows = sqlx::query_as(&format!(
-        "{NOTIFICATION} WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
-    ))
-    .bind(user_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db.pool())
-    .await?;
+    let rows =
+        sqlx::query_as(&format!("{NOTIFICATION} WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"))
+            .bind(user_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(db.pool())
+            .await?;
     let total = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = ?")
         .bind(user_id)
         .fetch_one(db.pool())

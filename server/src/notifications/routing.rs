@@ -194,9 +194,7 @@ pub fn released_attempts(payload: &Value) -> Vec<(String, String)> {
     payload
         .get("attempts")
         .and_then(Value::as_array)
-        .map(|list| {
-            list.iter().filter_map(|a| Some((field(a, "attempt_id")?, field(a, "student_id")?))).collect()
-        })
+        .map(|list| list.iter().filter_map(|a| Some((field(a, "attempt_id")?, field(a, "student_id")?))).collect())
         .unwrap_or_default()
 }
 
@@ -238,45 +236,55 @@ mod tests {
     fn bookings_and_cancellations_reach_student_and_teacher() {
         let p = json!({"student_id": "s", "teacher_id": "t", "exam_id": "x"});
         let got = route(&env("exam_scheduled", p.clone()));
-        assert_eq!(got, vec![
-            to(user("s"), Category::ExamScheduled, Template::BookedStudent),
-            to(user("t"), Category::ExamScheduled, Template::BookedTeacher),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                to(user("s"), Category::ExamScheduled, Template::BookedStudent),
+                to(user("t"), Category::ExamScheduled, Template::BookedTeacher),
+            ]
+        );
         let got = route(&env("exam_cancelled", p));
-        assert_eq!(got, vec![
-            to(user("s"), Category::ExamCancelled, Template::CancelledStudent),
-            to(user("t"), Category::ExamCancelled, Template::CancelledTeacher),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                to(user("s"), Category::ExamCancelled, Template::CancelledStudent),
+                to(user("t"), Category::ExamCancelled, Template::CancelledTeacher),
+            ]
+        );
     }
 
     #[test]
     fn grading_tells_the_student_only_once_released() {
         let released = json!({"student_id": "s", "teacher_id": "t", "results_released": true});
-        assert_eq!(route(&env("grading_completed", released)), vec![
-            to(user("s"), Category::Results, Template::ResultReady),
-            to(user("t"), Category::CopyGraded, Template::CopyGraded),
-        ]);
+        assert_eq!(
+            route(&env("grading_completed", released)),
+            vec![
+                to(user("s"), Category::Results, Template::ResultReady),
+                to(user("t"), Category::CopyGraded, Template::CopyGraded),
+            ]
+        );
         let held = json!({"student_id": "s", "teacher_id": "t", "results_released": false});
-        assert_eq!(route(&env("grading_completed", held)), vec![to(
-            user("t"),
-            Category::CopyGraded,
-            Template::CopyGraded
-        )]);
+        assert_eq!(
+            route(&env("grading_completed", held)),
+            vec![to(user("t"), Category::CopyGraded, Template::CopyGraded)]
+        );
         let release = json!({"exam_id": "x", "attempts": [{"attempt_id": "a1", "student_id": "s1"}, {"attempt_id": "a2", "student_id": "s2"}]});
-        assert_eq!(route(&env("results_released", release)), vec![
-            to(user("s1"), Category::Results, Template::ResultReady),
-            to(user("s2"), Category::Results, Template::ResultReady),
-        ]);
+        assert_eq!(
+            route(&env("results_released", release)),
+            vec![
+                to(user("s1"), Category::Results, Template::ResultReady),
+                to(user("s2"), Category::Results, Template::ResultReady),
+            ]
+        );
     }
 
     #[test]
     fn review_goes_to_the_teacher() {
         let p = json!({"student_id": "s", "teacher_id": "t"});
-        assert_eq!(route(&env("manual_review_required", p)), vec![to(
-            user("t"),
-            Category::ManualReview,
-            Template::ReviewRequired
-        )]);
+        assert_eq!(
+            route(&env("manual_review_required", p)),
+            vec![to(user("t"), Category::ManualReview, Template::ReviewRequired)]
+        );
     }
 
     #[test]
@@ -287,15 +295,21 @@ mod tests {
         let high = route(&env("anomaly_detected", json!({"exam_id": "x", "severity": "high"})));
         assert_eq!(high, vec![to(Audience::ExamProctors("x".into()), Category::Anomaly, Template::Anomaly)]);
         let critical = route(&env("anomaly_detected", json!({"exam_id": "x", "severity": "CRITICAL"})));
-        assert_eq!(critical, vec![
-            to(Audience::ExamProctors("x".into()), Category::CriticalAlert, Template::Anomaly),
-            to(Audience::Admins, Category::CriticalAlert, Template::Anomaly),
-        ]);
+        assert_eq!(
+            critical,
+            vec![
+                to(Audience::ExamProctors("x".into()), Category::CriticalAlert, Template::Anomaly),
+                to(Audience::Admins, Category::CriticalAlert, Template::Anomaly),
+            ]
+        );
         let alert = route(&env("high_risk_alert", json!({"exam_id": "x"})));
-        assert_eq!(alert, vec![
-            to(Audience::ExamProctors("x".into()), Category::CriticalAlert, Template::HighRisk),
-            to(Audience::Admins, Category::CriticalAlert, Template::HighRisk),
-        ]);
+        assert_eq!(
+            alert,
+            vec![
+                to(Audience::ExamProctors("x".into()), Category::CriticalAlert, Template::HighRisk),
+                to(Audience::Admins, Category::CriticalAlert, Template::HighRisk),
+            ]
+        );
     }
 
     #[test]

@@ -63,11 +63,8 @@ impl Facts {
             queries::user_name(conn, &student_id).await?.unwrap_or_default()
         };
         let when = p.get("starts_at").and_then(Value::as_i64).map(datetime).unwrap_or_default();
-        let score = format!(
-            "{} / {}",
-            hundredths(p.get("score_hundredths")),
-            hundredths(p.get("max_score_hundredths"))
-        );
+        let score =
+            format!("{} / {}", hundredths(p.get("score_hundredths")), hundredths(p.get("max_score_hundredths")));
         let detail = [s(p, "anomaly_type"), s(p, "message")].into_iter().find(|d| !d.is_empty()).unwrap_or_default();
         Ok(Facts {
             exam,

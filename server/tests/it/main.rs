@@ -17,7 +17,7 @@ mod exams_questions;
 mod exams_slots;
 mod exams_support;
 mod grading;
+mod matrix;
 mod notifications;
 mod notifications_email;
-mod matrix;
 mod ops;

@@ -101,16 +101,18 @@ async fn bookings_and_cancellations_notify_student_and_teacher(app: TestApp) {
     bookings::remove_slot(&app.state.db, &s.slot_id, &s.teacher.id).await.expect("remove slot");
     deliver(&app, EventType::ExamCancelled).await;
     let student = notices(&app, &s.student).await;
-    assert_eq!(student[1].0, "exam_cancelled");
-    let body: proctorwise::db::DbText = sqlx::query_scalar("SELECT body FROM notifications WHERE user_id = ? AND event_type = 'exam_cancelled'")
-        .bind(&s.student.id)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("body");
+    assert_eq!(student.len(), 2);
+    assert!(student.iter().any(|(kind, _)| kind == "exam_cancelled"));
+    let body: proctorwise::db::DbText =
+        sqlx::query_scalar("SELECT body FROM notifications WHERE user_id = ? AND event_type = 'exam_cancelled'")
+            .bind(&s.student.id)
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("body");
     assert!(body.0.contains("the slot was removed"), "{}", body.0);
     let teacher = notices(&app, &s.teacher).await;
     assert_eq!(teacher.len(), 2);
-    assert_eq!(teacher[1].0, "exam_cancelled");
+    assert!(teacher.iter().any(|(kind, _)| kind == "exam_cancelled"));
     assert_eq!(emails(&app, &s.student).await.len(), 2);
     assert_eq!(emails(&app, &s.teacher).await.len(), 2);
 }
@@ -125,7 +127,10 @@ async fn grading_and_release_notify_teacher_then_student(app: TestApp) {
         .assert_status(StatusCode::SEE_OTHER);
     deliver(&app, EventType::ManualReviewRequired).await;
     let teacher_notices = notices(&app, &s.teacher).await;
-    assert_eq!(teacher_notices, vec![("manual_review_required".into(), "Copy to grade: Physics <b>midterm</b>".into())]);
+    assert_eq!(
+        teacher_notices,
+        vec![("manual_review_required".into(), "Copy to grade: Physics <b>midterm</b>".into())]
+    );
     assert_eq!(emails(&app, &s.teacher).await.len(), 1, "review-required emails by default");
 
     let teacher = app.client();
@@ -137,7 +142,7 @@ async fn grading_and_release_notify_teacher_then_student(app: TestApp) {
     teacher.post_form(&url, &[("score", "2")]).await.assert_status(StatusCode::SEE_OTHER);
     deliver(&app, EventType::GradingCompleted).await;
     assert!(notices(&app, &s.student).await.is_empty(), "results not released yet");
-    assert_eq!(notices(&app, &s.teacher).await[1].0, "copy_graded");
+    assert!(notices(&app, &s.teacher).await.iter().any(|(kind, _)| kind == "copy_graded"));
     assert_eq!(emails(&app, &s.teacher).await.len(), 1, "graded copies are in-app only by default");
 
     teacher.post_form(&format!("/exams/{}/results/release", s.exam_id), &[]).await.assert_status(StatusCode::SEE_OTHER);
@@ -191,10 +196,15 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     handle_once(db, &h, &anomaly("critical", "a2")).await.expect("handle");
     assert_eq!(emails(&app, &p1).await.len(), 2, "another session gets its own email");
 
-    let alert = synthetic("high_risk_alert", json!({"exam_id": "exam-1", "attempt_id": "a3", "critical_count": 4, "message": "4 critical anomalies"}));
+    let alert = synthetic(
+        "high_risk_alert",
+        json!({"exam_id": "exam-1", "attempt_id": "a3", "critical_count": 4, "message": "4 critical anomalies"}),
+    );
     handle_once(db, &h, &alert).await.expect("handle");
-    assert!(notices(&app, &p2).await.last().expect("alert").1.starts_with("URGENT"));
-    assert!(notices(&app, &admin).await.last().expect("alert").1.starts_with("URGENT"));
+    for user in [&p2, &admin] {
+        let urgent = notices(&app, user).await.into_iter().filter(|(_, title)| title.starts_with("URGENT")).count();
+        assert_eq!(urgent, 1, "high-risk alerts reach proctors and admins");
+    }
     assert_eq!(emails(&app, &admin).await.len(), 3);
 
     // Without a window (0 minutes) every critical anomaly emails.
@@ -251,7 +261,11 @@ async fn bell_feed_and_mark_read(app: TestApp) {
     assert!(!anonymous.body.contains("id=\"bell\""), "no bell for anonymous visitors");
     let (client, student) = app.login_as(Role::Student).await;
     let (other_client, other) = app.login_as(Role::Student).await;
-    client.get("/student").await.assert_contains("id=\"bell\"").assert_contains("sse-connect=\"/notifications/stream\"");
+    client
+        .get("/student")
+        .await
+        .assert_contains("id=\"bell\"")
+        .assert_contains("sse-connect=\"/notifications/stream\"");
     notify(&app, &student, "Algebra <script>").await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     notify(&app, &student, "Biology").await;

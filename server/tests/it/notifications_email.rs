@@ -22,7 +22,8 @@ const FROM: &str = "ProctorWise <no-reply@localhost>";
 /// maildev's SMTP address and HTTP API, or None when the suite runs without them.
 fn maildev() -> Option<(String, String)> {
     let smtp = std::env::var("PROCTORWISE_TEST_SMTP").ok()?;
-    let api = std::env::var("PROCTORWISE_TEST_MAILDEV_API").expect("PROCTORWISE_TEST_MAILDEV_API with PROCTORWISE_TEST_SMTP");
+    let api =
+        std::env::var("PROCTORWISE_TEST_MAILDEV_API").expect("PROCTORWISE_TEST_MAILDEV_API with PROCTORWISE_TEST_SMTP");
     Some((smtp, api))
 }
 
