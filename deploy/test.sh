@@ -26,9 +26,14 @@ PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"
 export PROCTORWISE_TEST_MARIADB_URL
 echo "using $PROCTORWISE_TEST_MARIADB_URL"
 
-log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
+log "SMTP sink (maildev) for the notification tests"
 log_file="$(mktemp)"
-trap 'rm -f "$log_file"' EXIT
+trap 'rm -f "$log_file"; deploy/lib/maildev.sh stop' EXIT
+maildev_env="$(deploy/lib/maildev.sh start)"
+while IFS= read -r line; do export "${line?}"; done <<<"$maildev_env"
+echo "$maildev_env"
+
+log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_file"
 status=${PIPESTATUS[0]}
 sqlite=$(grep -cE '^test .*::sqlite \.\.\. ok$' "$log_file" || true)

@@ -69,6 +69,7 @@ fn routes() -> Routes {
         .merge(crate::bookings::routes())
         .merge(crate::attempts::routes())
         .merge(crate::grading::routes())
+        .merge(crate::notifications::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

@@ -43,6 +43,8 @@ pub struct Config {
     pub kafka_brokers: Option<String>,
     /// SMTP relay (`SMTP_URL`); `None` keeps emails pending in the database.
     pub smtp_url: Option<SecretString>,
+    /// Sender of emails (`PROCTORWISE_MAIL_FROM`).
+    pub mail_from: String,
     /// HDFS namenode (`HDFS_URL`); `None` stores frames on the local filesystem.
     pub hdfs_url: Option<String>,
     /// Directory served under `/static` (`PROCTORWISE_STATIC_DIR`).
@@ -86,6 +88,9 @@ fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     }
 }
 
+/// Sender of emails when `PROCTORWISE_MAIL_FROM` is unset.
+pub const DEFAULT_MAIL_FROM: &str = "ProctorWise <no-reply@localhost>";
+
 /// The SQLite URL used when `DATABASE_URL` is unset.
 pub fn default_sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}/proctorwise.db?mode=rwc", data_dir.display())
@@ -110,6 +115,7 @@ impl Config {
             database_url,
             kafka_brokers: var("KAFKA_BROKERS"),
             smtp_url: var("SMTP_URL").map(SecretString::from),
+            mail_from: var("PROCTORWISE_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             hdfs_url: var("HDFS_URL"),
             static_dir: PathBuf::from(var("PROCTORWISE_STATIC_DIR").unwrap_or_else(|| "static".into())),
             public_url,
@@ -129,6 +135,7 @@ impl Config {
             database_url,
             kafka_brokers: None,
             smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.into(),
             hdfs_url: None,
             static_dir: PathBuf::from("static"),
             public_url: "http://127.0.0.1".into(),

@@ -119,11 +119,7 @@ async fn create_user(
 
 /// Integrations this release reads but does not use yet: say so instead of silently ignoring them.
 fn warn_unused_integrations(config: &Config) {
-    for (name, set) in [
-        ("KAFKA_BROKERS", config.kafka_brokers.is_some()),
-        ("SMTP_URL", config.smtp_url.is_some()),
-        ("HDFS_URL", config.hdfs_url.is_some()),
-    ] {
+    for (name, set) in [("KAFKA_BROKERS", config.kafka_brokers.is_some()), ("HDFS_URL", config.hdfs_url.is_some())] {
         if set {
             tracing::warn!("{name} is set, but this release has no feature using it yet; it is ignored");
         }

@@ -33,11 +33,26 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     println!("ProctorWise is running at http://{addr}  (ctrl-c to stop)");
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let auto_submit = tokio::spawn(crate::attempts::worker::run(state.db.clone(), Duration::from_secs(5)));
+    let mailer = match &state.config.smtp_url {
+        Some(url) => {
+            use secrecy::ExposeSecret;
+            let mailer = crate::notifications::email::Mailer::from_url(url.expose_secret(), &state.config.mail_from)
+                .context("SMTP_URL or PROCTORWISE_MAIL_FROM")?;
+            Some(tokio::spawn(crate::notifications::email::run(state.db.clone(), mailer, Duration::from_secs(5))))
+        }
+        None => {
+            tracing::info!("SMTP_URL is not set: emails stay pending (listed on /admin/emails)");
+            None
+        }
+    };
     let db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     upkeep.abort();
     auto_submit.abort();
+    if let Some(mailer) = mailer {
+        mailer.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

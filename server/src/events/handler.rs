@@ -29,7 +29,7 @@ pub trait EventHandler: Send + Sync + 'static {
 
 /// Every handler of this server.
 pub fn handlers() -> Vec<Arc<dyn EventHandler>> {
-    Vec::new()
+    vec![Arc::new(crate::notifications::NotificationHandler::from_env())]
 }
 
 /// Applies `event` to `handler` once: returns false when this handler had already handled it.

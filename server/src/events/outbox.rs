@@ -21,6 +21,8 @@ pub enum EventType {
     GradingCompleted,
     /// An attempt has answers only a teacher can grade.
     ManualReviewRequired,
+    /// A teacher released an exam's results (graded attempts become visible).
+    ResultsReleased,
 }
 
 impl EventType {
@@ -32,6 +34,7 @@ impl EventType {
             EventType::ExamSubmitted => "exam_submitted",
             EventType::GradingCompleted => "grading_completed",
             EventType::ManualReviewRequired => "manual_review_required",
+            EventType::ResultsReleased => "results_released",
         }
     }
 }

@@ -97,8 +97,7 @@ pub async fn release(
     Path(exam_id): Path<String>,
 ) -> AppResult<Redirect> {
     let exam = managed_exam(&state, &user, &exam_id).await?;
-    if exam.results_released_at.is_none() {
-        exams::release_results(&state.db, &exam.id).await?;
+    if exam.results_released_at.is_none() && service::release_results(&state.db, &exam).await? {
         tracing::info!(exam_id = %exam.id, by = %user.id, "results released");
     }
     Ok(Redirect::to(&format!("/exams/{}/results", exam.id)))

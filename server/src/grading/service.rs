@@ -277,3 +277,52 @@ pub async fn refresh_passed(conn: &mut AnyConnection, attempt_id: &str, pass_mar
         .await?;
     Ok(())
 }
+
+#[derive(Serialize)]
+struct Released<'a> {
+    exam_id: &'a str,
+    exam_title: &'a str,
+    teacher_id: &'a str,
+    released_at: i64,
+    attempts: Vec<ReleasedAttempt>,
+}
+
+#[derive(Serialize, sqlx::FromRow)]
+struct ReleasedAttempt {
+    attempt_id: String,
+    student_id: String,
+}
+
+/// Releases an exam's results with its `results_released` event (listing the graded attempts
+/// whose students may now read their results) in one transaction. False when already released.
+pub async fn release_results(db: &Db, exam: &crate::exams::model::Exam) -> sqlx::Result<bool> {
+    let now = now_ms();
+    let mut tx = db.pool().begin().await?;
+    let done = sqlx::query(
+        "UPDATE exams SET results_released_at = ?, updated_at = ? WHERE id = ? AND results_released_at IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(&exam.id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let attempts: Vec<ReleasedAttempt> = sqlx::query_as(
+        "SELECT id AS attempt_id, student_id FROM attempts WHERE exam_id = ? AND grading_status = 'graded' ORDER BY id",
+    )
+    .bind(&exam.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let payload = Released {
+        exam_id: &exam.id,
+        exam_title: &exam.title,
+        teacher_id: &exam.teacher_id,
+        released_at: now,
+        attempts,
+    };
+    record(&mut tx, EventType::ResultsReleased, &exam.id, &payload).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -15,6 +15,7 @@ pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     crate::bookings::messages::MESSAGES,
     crate::attempts::messages::MESSAGES,
     crate::grading::messages::MESSAGES,
+    crate::notifications::messages::MESSAGES,
 ];
 
 /// An interface language.

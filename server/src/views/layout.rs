@@ -28,6 +28,7 @@ pub fn page(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                 link rel="stylesheet" href="/static/app.css";
                 link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 script src="/static/vendor/htmx.min.js" defer {}
+                script src="/static/vendor/htmx-sse.min.js" defer {}
                 script src="/static/app.js" defer {}
                 script src="/static/local-time.js" defer {}
                 script src="/static/exam.js" defer {}
@@ -69,6 +70,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Admin => &[
             ("/admin", "nav.dashboard"),
             ("/admin/users", "nav.users"),
+            ("/admin/emails", "nav.emails"),
             ("/teacher", "nav.exams"),
             ("/grading", "nav.to_grade"),
             ("/proctor", "nav.live_sessions"),
@@ -92,6 +94,7 @@ fn header(ctx: &PageCtx) -> Markup {
             div.header-tools {
                 (lang_switcher(ctx))
                 @if let Some(user) = &ctx.user {
+                    (crate::notifications::views::bell_box(ctx.lang, ctx.unread.unwrap_or(0)))
                     span.user-name { (user.name) " " span.badge.role { (user.role.label(ctx.lang)) } }
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf_token" value=(ctx.csrf);

@@ -25,6 +25,8 @@ pub struct PageCtx {
     pub htmx: bool,
     /// The element id htmx will swap, if any (`HX-Target`).
     pub hx_target: Option<String>,
+    /// The user's unread notifications, for the header bell (full pages of logged-in users only).
+    pub unread: Option<i64>,
 }
 
 impl PageCtx {
@@ -43,12 +45,18 @@ impl FromRequestParts<AppState> for PageCtx {
             parts.extensions.get::<Session>().cloned().ok_or_else(|| anyhow::anyhow!("session layer missing"))?;
         let csrf = super::csrf::ensure_token(&session).await?;
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+        let htmx = super::is_htmx(&parts.headers);
+        let unread = match &user {
+            Some(u) if !htmx => Some(crate::notifications::queries::unread_count(&state.db, &u.id).await?),
+            _ => None,
+        };
         Ok(Self {
+            unread,
             user,
             lang,
             csrf,
             path: parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default(),
-            htmx: super::is_htmx(&parts.headers),
+            htmx,
             hx_target: parts.headers.get("hx-target").and_then(|v| v.to_str().ok()).map(str::to_owned),
         })
     }

@@ -93,9 +93,15 @@ async fn error_ctx(state: &AppState, mut parts: axum::http::request::Parts, lang
     use axum::extract::FromRequestParts;
     match super::PageCtx::from_request_parts(&mut parts, state).await {
         Ok(ctx) => ctx,
-        Err(_) => {
-            super::PageCtx { user: None, lang, csrf: String::new(), path: "/".into(), htmx: false, hx_target: None }
-        }
+        Err(_) => super::PageCtx {
+            user: None,
+            lang,
+            csrf: String::new(),
+            path: "/".into(),
+            htmx: false,
+            hx_target: None,
+            unread: None,
+        },
     }
 }
 

@@ -232,6 +232,16 @@ impl Client {
         self.send(Request::get(path).body(Body::empty()).expect("request")).await
     }
 
+    /// GET reading only the status and headers (for endless responses such as event streams).
+    pub async fn get_head_only(&self, path: &str) -> TestResponse {
+        let mut req = Request::get(path).body(Body::empty()).expect("request");
+        if let Some(cookie) = self.session_cookie() {
+            req.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+        }
+        let response = self.router.clone().oneshot(req).await.expect("router is infallible");
+        TestResponse { status: response.status(), headers: response.headers().clone(), body: String::new() }
+    }
+
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         let mut req = Request::get(path);
         for (k, v) in headers {

@@ -18,4 +18,6 @@ mod exams_slots;
 mod exams_support;
 mod grading;
 mod matrix;
+mod notifications;
+mod notifications_email;
 mod ops;

@@ -15,6 +15,7 @@ mod attempts;
 mod bookings;
 mod exams;
 mod grading;
+mod notifications;
 
 /// What a request must get: a status, or a redirect to the login page.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,7 +32,7 @@ pub type Line = (&'static str, &'static str, [Expect; 5]);
 use Expect::{Login, S};
 
 fn all_lines() -> Vec<Line> {
-    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES].concat()
+    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES].concat()
 }
 
 const IDENTITIES: [Option<Role>; 5] =
@@ -93,6 +94,8 @@ async fn request(app: &TestApp, user: Option<&User>, method: &str, path: &str) -
         ("POST", true) => {
             client.json(axum::http::Method::POST, &concrete, serde_json::json!({}), token.as_deref()).await
         }
+        // An event stream never ends: only its status and Location are read.
+        ("GET", false) if concrete.ends_with("/stream") => client.get_head_only(&concrete).await,
         ("GET", false) => client.get(&concrete).await,
         _ => post_sample(&client, &concrete, &world).await,
     };

@@ -1,0 +1,218 @@
+//! The words of each notice, in the recipient's language: plain text for the feed and the text
+//! part of emails, maud (escaped) for the HTML part.
+
+use maud::{DOCTYPE, Markup, html};
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use super::queries;
+use super::routing::Template;
+use crate::events::EventEnvelope;
+use crate::i18n::Lang;
+use crate::views::components::datetime;
+
+/// What the texts may mention, gathered once per event.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Exam title.
+    pub exam: String,
+    /// Student's name.
+    pub student: String,
+    /// Slot start, formatted (UTC).
+    pub when: String,
+    /// Score "s / m".
+    pub score: String,
+    /// Anomaly severity.
+    pub severity: String,
+    /// Anomaly kind or alert message.
+    pub detail: String,
+    /// Cancellation reason (stored code).
+    pub reason: String,
+    /// Exam id (links).
+    pub exam_id: String,
+    /// Attempt id (links).
+    pub attempt_id: String,
+}
+
+fn s(p: &Value, name: &str) -> String {
+    match p.get(name) {
+        Some(Value::String(v)) => v.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn hundredths(v: Option<&Value>) -> String {
+    let n = v.and_then(Value::as_i64).unwrap_or(0);
+    if n % 100 == 0 { (n / 100).to_string() } else { format!("{}.{:02}", n / 100, (n % 100).abs()) }
+}
+
+impl Facts {
+    /// Reads the payload and looks up names (exam title, student name) on the event's transaction.
+    pub async fn gather(conn: &mut AnyConnection, event: &EventEnvelope) -> sqlx::Result<Facts> {
+        let p = &event.payload;
+        let exam_id = s(p, "exam_id");
+        let mut exam = s(p, "exam_title");
+        if exam.is_empty() && !exam_id.is_empty() {
+            exam = queries::exam_title(conn, &exam_id).await?.unwrap_or_default();
+        }
+        let student_id = s(p, "student_id");
+        let student = if student_id.is_empty() {
+            String::new()
+        } else {
+            queries::user_name(conn, &student_id).await?.unwrap_or_default()
+        };
+        let when = p.get("starts_at").and_then(Value::as_i64).map(datetime).unwrap_or_default();
+        let score =
+            format!("{} / {}", hundredths(p.get("score_hundredths")), hundredths(p.get("max_score_hundredths")));
+        let detail = [s(p, "anomaly_type"), s(p, "message")].into_iter().find(|d| !d.is_empty()).unwrap_or_default();
+        Ok(Facts {
+            exam,
+            student,
+            when,
+            score,
+            severity: s(p, "severity").to_uppercase(),
+            detail,
+            reason: s(p, "reason"),
+            attempt_id: s(p, "attempt_id"),
+            exam_id,
+        })
+    }
+}
+
+fn keys(template: Template) -> (&'static str, &'static str) {
+    match template {
+        Template::BookedStudent => ("notify.booked_student.title", "notify.booked_student.body"),
+        Template::BookedTeacher => ("notify.booked_teacher.title", "notify.booked_teacher.body"),
+        Template::CancelledStudent => ("notify.cancelled_student.title", "notify.cancelled_student.body"),
+        Template::CancelledTeacher => ("notify.cancelled_teacher.title", "notify.cancelled_teacher.body"),
+        Template::ResultReady => ("notify.result_ready.title", "notify.result_ready.body"),
+        Template::CopyGraded => ("notify.copy_graded.title", "notify.copy_graded.body"),
+        Template::ReviewRequired => ("notify.review.title", "notify.review.body"),
+        Template::Anomaly => ("notify.anomaly.title", "notify.anomaly.body"),
+        Template::HighRisk => ("notify.high_risk.title", "notify.high_risk.body"),
+    }
+}
+
+fn reason_key(code: &str) -> &'static str {
+    match code {
+        "cancelled_by_student" => "notify.reason.student",
+        "slot_removed" => "notify.reason.slot_removed",
+        "exam_unpublished" => "notify.reason.unpublished",
+        "exam_deleted" => "notify.reason.deleted",
+        _ => "notify.reason.other",
+    }
+}
+
+/// A notice rendered for one recipient.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// Title (also the email subject).
+    pub title: String,
+    /// Body, plain text.
+    pub body: String,
+    /// Site-relative link, if any.
+    pub link: Option<String>,
+}
+
+/// Renders a template in `lang`.
+pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
+    let (title_key, body_key) = keys(template);
+    let exam = if f.exam.is_empty() { lang.t("notify.an_exam").to_owned() } else { f.exam.clone() };
+    let student = if f.student.is_empty() { lang.t("notify.a_student").to_owned() } else { f.student.clone() };
+    let args = [
+        ("exam", exam.as_str()),
+        ("student", student.as_str()),
+        ("when", f.when.as_str()),
+        ("score", f.score.as_str()),
+        ("severity", f.severity.as_str()),
+        ("detail", f.detail.as_str()),
+        ("reason", lang.t(reason_key(&f.reason))),
+    ];
+    let link = match template {
+        Template::BookedStudent | Template::CancelledStudent => Some("/bookings".to_owned()),
+        Template::BookedTeacher | Template::CancelledTeacher => Some(format!("/exams/{}", f.exam_id)),
+        Template::ResultReady => Some(format!("/attempts/{}/result", f.attempt_id)),
+        Template::CopyGraded | Template::ReviewRequired => {
+            Some(format!("/exams/{}/results/{}", f.exam_id, f.attempt_id))
+        }
+        Template::Anomaly | Template::HighRisk => Some("/proctor".to_owned()),
+    };
+    Rendered { title: lang.tf(title_key, &args), body: lang.tf(body_key, &args), link }
+}
+
+/// The plain-text part of an email.
+pub fn email_text(lang: Lang, n: &Rendered, public_url: &str) -> String {
+    let mut text = format!("{}\n\n{}\n", n.title, n.body);
+    if let Some(link) = &n.link {
+        text.push_str(&format!("\n{} {}{}\n", lang.t("notify.email.open"), public_url, link));
+    }
+    text.push_str(&format!("\n-- \nProctorWise · {}\n", lang.t("notify.email.footer")));
+    text
+}
+
+/// The HTML part of an email (every value escaped by maud).
+pub fn email_html(lang: Lang, n: &Rendered, public_url: &str) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; title { (n.title) } }
+            body {
+                h1 { (n.title) }
+                p { (n.body) }
+                @if let Some(link) = &n.link {
+                    p { a href={(public_url) (link)} { (lang.t("notify.email.open")) } }
+                }
+                hr;
+                p { small { "ProctorWise · " (lang.t("notify.email.footer")) } }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Facts {
+        Facts {
+            exam: "Physics <b>".into(),
+            student: "Ada".into(),
+            when: "2030-01-01 10:00 UTC".into(),
+            score: "7 / 8".into(),
+            exam_id: "x".into(),
+            attempt_id: "a".into(),
+            reason: "slot_removed".into(),
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn texts_follow_the_language() {
+        let en = render(Template::BookedStudent, Lang::En, &facts());
+        let fr = render(Template::BookedStudent, Lang::Fr, &facts());
+        assert!(en.title.contains("Physics <b>"), "{en:?}");
+        assert!(en.body.contains("2030-01-01 10:00 UTC"));
+        assert_ne!(en.title, fr.title);
+        assert!(fr.body.contains("Physics <b>"));
+        let cancelled = render(Template::CancelledStudent, Lang::En, &facts());
+        assert!(cancelled.body.contains("slot was removed"), "{cancelled:?}");
+    }
+
+    #[test]
+    fn html_escapes_user_data() {
+        let n = render(Template::ResultReady, Lang::En, &facts());
+        let html = email_html(Lang::En, &n, "https://pw.example").into_string();
+        assert!(html.contains("Physics &lt;b&gt;"));
+        assert!(!html.contains("Physics <b>"));
+        assert!(html.contains("https://pw.example/attempts/a/result"));
+        let text = email_text(Lang::En, &n, "https://pw.example");
+        assert!(text.contains("Physics <b>") && text.contains("https://pw.example/attempts/a/result"));
+    }
+
+    #[test]
+    fn scores_in_hundredths() {
+        assert_eq!(hundredths(Some(&Value::from(750))), "7.50");
+        assert_eq!(hundredths(Some(&Value::from(800))), "8");
+    }
+}
