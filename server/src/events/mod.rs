@@ -5,6 +5,7 @@
 pub mod envelope;
 pub mod handler;
 pub mod outbox;
+pub mod schema;
 
 pub use envelope::EventEnvelope;
 pub use handler::{EventHandler, handle_once};

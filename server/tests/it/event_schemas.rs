@@ -1,0 +1,53 @@
+//! Every payload the application writes matches its documented, versioned schema.
+
+use axum::http::StatusCode;
+use proctorwise::bookings::service as bookings;
+use proctorwise::db::{DbText, now_ms};
+use proctorwise::events::schema;
+use proctorwise::exams::model::ReleaseMode;
+use proctorwise::exams::queries;
+
+use crate::dual;
+use crate::exam_scenario::Scenario;
+use crate::helpers::{PASSWORD, TestApp};
+
+dual!(every_written_payload_matches_its_schema);
+
+async fn every_written_payload_matches_its_schema(app: TestApp) {
+    // Booked (exam_scheduled), taken, submitted with an essay (exam_submitted, manual_review_required).
+    let s = Scenario::new(&app, ReleaseMode::Manual).await;
+    let attempt_id = s.start().await;
+    s.answer_all(&attempt_id).await;
+    s.student_client.post_form(&format!("/attempts/{attempt_id}/submit"), &[("confirm", "yes")]).await;
+    // Graded (grading_completed) and released (results_released).
+    let teacher = app.client();
+    teacher.login(&s.teacher.email, PASSWORD).await;
+    let copy = teacher.get(&format!("/exams/{}/results/{attempt_id}", s.exam_id)).await.body;
+    let form = copy.find("name=\"score\"").expect("essay form");
+    let start = copy[..form].rfind("action=\"").expect("action") + 8;
+    let url = copy[start..].split('"').next().expect("url").to_owned();
+    teacher.post_form(&url, &[("score", "2")]).await.assert_status(StatusCode::SEE_OTHER);
+    teacher.post_form(&format!("/exams/{}/results/release", s.exam_id), &[]).await.assert_status(StatusCode::SEE_OTHER);
+    // Cancelled by a student, and by a slot removal (exam_cancelled twice).
+    let db = &app.state.db;
+    let later = queries::insert_slot(db, &s.exam_id, now_ms() + 48 * 3_600_000, 3).await.expect("slot");
+    let (_, other) = app.login_as(proctorwise::accounts::model::Role::Student).await;
+    let booking = bookings::book(db, &other.id, &later).await.expect("db").expect("booked");
+    bookings::cancel_by_student(db, &other.id, &booking).await.expect("db").expect("cancelled");
+    bookings::book(db, &other.id, &later).await.expect("db").expect("booked again");
+    bookings::remove_slot(db, &later, &s.teacher.id).await.expect("removed");
+
+    let rows: Vec<(String, i64, DbText)> =
+        sqlx::query_as("SELECT event_type, version, payload FROM outbox").fetch_all(db.pool()).await.expect("outbox");
+    let mut seen = std::collections::BTreeSet::new();
+    for (event_type, version, payload) in &rows {
+        let value: serde_json::Value = serde_json::from_str(&payload.0).expect("JSON payload");
+        if let Err(e) = schema::validate(event_type, *version, &value) {
+            panic!("{e}\npayload: {value}");
+        }
+        seen.insert(event_type.clone());
+    }
+    let expected: std::collections::BTreeSet<String> =
+        schema::SCHEMAS.iter().map(|(t, _, _)| (*t).to_owned()).collect();
+    assert_eq!(seen, expected, "every event type was produced and checked");
+}
