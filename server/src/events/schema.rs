@@ -39,8 +39,11 @@ impl Kind {
 
 use Kind::{Array, Bool, Int, Str};
 
-/// (event type, version, required fields): every field is required and no other is allowed.
-pub const SCHEMAS: &[(&str, i64, &[(&str, Kind)])] = &[
+/// The fields of one payload: every field is required and no other is allowed.
+pub type Fields = &'static [(&'static str, Kind)];
+
+/// (event type, version, fields).
+pub const SCHEMAS: &[(&str, i64, Fields)] = &[
     (
         "exam_scheduled",
         1,
