@@ -26,9 +26,14 @@ PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"
 export PROCTORWISE_TEST_MARIADB_URL
 echo "using $PROCTORWISE_TEST_MARIADB_URL"
 
-log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
+log "Kafka-protocol broker (tansu on 127.0.0.1) for the event tests"
 log_file="$(mktemp)"
-trap 'rm -f "$log_file"' EXIT
+trap 'deploy/lib/kafka.sh stop; rm -f "$log_file"' EXIT
+PROCTORWISE_TEST_KAFKA="$(deploy/lib/kafka.sh start)"
+export PROCTORWISE_TEST_KAFKA
+echo "using $PROCTORWISE_TEST_KAFKA"
+
+log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_file"
 status=${PIPESTATUS[0]}
 sqlite=$(grep -cE '^test .*::sqlite \.\.\. ok$' "$log_file" || true)

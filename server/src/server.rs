@@ -33,11 +33,18 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     println!("ProctorWise is running at http://{addr}  (ctrl-c to stop)");
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let auto_submit = tokio::spawn(crate::attempts::worker::run(state.db.clone(), Duration::from_secs(5)));
+    let events = crate::events::start(
+        state.db.clone(),
+        &state.config,
+        crate::events::RelayConfig::default(),
+        crate::events::handler::handlers(),
+    )?;
     let db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     upkeep.abort();
     auto_submit.abort();
+    events.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

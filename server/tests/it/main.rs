@@ -10,6 +10,7 @@ mod api;
 mod attempts;
 mod bookings;
 mod demo;
+mod events;
 mod exams_api;
 mod exams_editor;
 mod exams_import;
