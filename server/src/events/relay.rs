@@ -159,6 +159,8 @@ impl Relay {
         }
         let outcomes = self.sink.publish(&events).await;
         let mut pass = Pass::default();
+        // One transaction for the whole batch's outcomes (one commit instead of one per row).
+        let mut tx = self.db.pool().begin().await?;
         for (event, outcome) in events.iter().zip(outcomes.iter()) {
             match outcome {
                 Ok(()) => {
@@ -167,7 +169,7 @@ impl Relay {
                     )
                     .bind(now_ms())
                     .bind(&event.id)
-                    .execute(self.db.pool())
+                    .execute(&mut *tx)
                     .await?;
                     pass.published += 1;
                 }
@@ -179,12 +181,13 @@ impl Relay {
                     )
                     .bind(error)
                     .bind(&event.id)
-                    .execute(self.db.pool())
+                    .execute(&mut *tx)
                     .await?;
                     pass.failed += 1;
                 }
             }
         }
+        tx.commit().await?;
         for event in events.iter().skip(outcomes.len()) {
             self.release(&event.id).await?;
         }
@@ -204,6 +207,9 @@ impl Relay {
         let rows: Vec<PendingRow> = sqlx::query_as(&sql).bind(now).fetch_all(self.db.pool()).await?;
         let until = now.saturating_add(i64::try_from(self.config.claim_for.as_millis()).unwrap_or(i64::MAX / 2));
         let mut claimed = Vec::with_capacity(rows.len());
+        // Claims of one batch commit together; each stays a conditional update, so a row another
+        // replica claimed meanwhile is skipped.
+        let mut tx = self.db.pool().begin().await?;
         for row in rows {
             let done = sqlx::query(
                 "UPDATE outbox SET claimed_by = ?, claimed_until = ? \
@@ -213,7 +219,7 @@ impl Relay {
             .bind(until)
             .bind(&row.id)
             .bind(now)
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
                 continue;
@@ -232,11 +238,12 @@ impl Relay {
                     sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")
                         .bind(format!("payload is not JSON: {e}"))
                         .bind(&row.id)
-                        .execute(self.db.pool())
+                        .execute(&mut *tx)
                         .await?;
                 }
             }
         }
+        tx.commit().await?;
         Ok(claimed)
     }
 
