@@ -26,12 +26,15 @@ PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"
 export PROCTORWISE_TEST_MARIADB_URL
 echo "using $PROCTORWISE_TEST_MARIADB_URL"
 
-log "SMTP sink (maildev) for the notification tests"
+log "SMTP sink (maildev) and Kafka-protocol broker (tansu) for the notification and event tests"
 log_file="$(mktemp)"
-trap 'rm -f "$log_file"; deploy/lib/maildev.sh stop' EXIT
+trap 'rm -f "$log_file"; deploy/lib/maildev.sh stop; deploy/lib/kafka.sh stop' EXIT
 maildev_env="$(deploy/lib/maildev.sh start)"
 while IFS= read -r line; do export "${line?}"; done <<<"$maildev_env"
 echo "$maildev_env"
+PROCTORWISE_TEST_KAFKA="$(deploy/lib/kafka.sh start)"
+export PROCTORWISE_TEST_KAFKA
+echo "using Kafka at $PROCTORWISE_TEST_KAFKA"
 
 log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_file"

@@ -41,6 +41,10 @@ pub struct Config {
     pub database_url: String,
     /// Kafka bootstrap servers (`KAFKA_BROKERS`); `None` keeps events in process.
     pub kafka_brokers: Option<String>,
+    /// Partitions of each event topic created at start-up (`KAFKA_TOPIC_PARTITIONS`).
+    pub kafka_topic_partitions: i32,
+    /// Replication factor of each event topic created at start-up (`KAFKA_REPLICATION_FACTOR`).
+    pub kafka_replication_factor: i32,
     /// SMTP relay (`SMTP_URL`); `None` keeps emails pending in the database.
     pub smtp_url: Option<SecretString>,
     /// Sender of emails (`PROCTORWISE_MAIL_FROM`).
@@ -114,6 +118,8 @@ impl Config {
             data_dir,
             database_url,
             kafka_brokers: var("KAFKA_BROKERS"),
+            kafka_topic_partitions: parse_var("KAFKA_TOPIC_PARTITIONS", 3i32)?,
+            kafka_replication_factor: parse_var("KAFKA_REPLICATION_FACTOR", 1i32)?,
             smtp_url: var("SMTP_URL").map(SecretString::from),
             mail_from: var("PROCTORWISE_MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             hdfs_url: var("HDFS_URL"),
@@ -134,6 +140,8 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url,
             kafka_brokers: None,
+            kafka_topic_partitions: 3,
+            kafka_replication_factor: 1,
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.into(),
             hdfs_url: None,

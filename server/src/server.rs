@@ -45,6 +45,12 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             None
         }
     };
+    let events = crate::events::start(
+        state.db.clone(),
+        &state.config,
+        crate::events::RelayConfig::default(),
+        crate::events::handler::handlers(),
+    )?;
     let db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
@@ -53,6 +59,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     if let Some(mailer) = mailer {
         mailer.abort();
     }
+    events.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -4,9 +4,70 @@
 
 pub mod envelope;
 pub mod handler;
+pub mod kafka;
 pub mod outbox;
+pub mod relay;
 pub mod schema;
+
+use std::sync::Arc;
 
 pub use envelope::EventEnvelope;
 pub use handler::{EventHandler, handle_once};
 pub use outbox::{EventType, record};
+pub use relay::{Relay, RelayConfig};
+
+use crate::config::Config;
+use crate::db::Db;
+
+/// The event tasks of one server process; aborting them stops relaying and consuming.
+pub struct EventTasks {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl EventTasks {
+    /// Stops every task.
+    pub fn abort(&self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// The sink name `/ready` reports for this configuration.
+pub fn sink_name(config: &Config) -> &'static str {
+    if config.kafka_brokers.is_some() { "kafka" } else { "in-process" }
+}
+
+/// Starts the relay (to Kafka when `KAFKA_BROKERS` is set, else to `handlers` in process) and,
+/// with Kafka, one consumer-group task per handler.
+pub fn start(
+    db: Db,
+    config: &Config,
+    relay_config: RelayConfig,
+    handlers: Vec<Arc<dyn EventHandler>>,
+) -> anyhow::Result<EventTasks> {
+    let mut tasks = Vec::new();
+    let sink: Arc<dyn relay::Sink> = match &config.kafka_brokers {
+        None => Arc::new(relay::InProcessSink::new(db.clone(), handlers)),
+        Some(brokers) => {
+            let topics = kafka::TopicSettings {
+                partitions: config.kafka_topic_partitions,
+                replication: config.kafka_replication_factor,
+            };
+            for handler in handlers {
+                let (brokers, db) = (brokers.clone(), db.clone());
+                let (min, max) = (relay_config.backoff_min, relay_config.backoff_max);
+                tasks.push(tokio::spawn(async move {
+                    let name = handler.name();
+                    if let Err(e) = kafka::consume(brokers, db, handler, min, max).await {
+                        tracing::error!(handler = name, error = format!("{e:#}"), "kafka consumer stopped");
+                    }
+                }));
+            }
+            Arc::new(kafka::KafkaSink::new(brokers, topics, relay_config.publish_timeout)?)
+        }
+    };
+    tracing::info!(sink = sink.name(), "outbox relay started");
+    tasks.push(tokio::spawn(Relay::new(db, sink, relay_config).run()));
+    Ok(EventTasks { tasks })
+}

@@ -34,5 +34,24 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         }
     };
     let overall = if status == StatusCode::OK { "ready" } else { "not_ready" };
-    (status, Json(json!({"status": overall, "checks": {"database": check}})))
+    let events = events_check(&state).await;
+    (status, Json(json!({"status": overall, "checks": {"database": check, "events": events}})))
+}
+
+/// Oldest unpublished event older than this: the relay is lagging (reported, not fatal).
+const LAGGING_AFTER_MS: i64 = 60_000;
+
+/// The relay's lag. It never fails readiness: a lagging relay (e.g. broker down) loses nothing,
+/// the outbox keeps the events, and requests can still be served.
+async fn events_check(state: &AppState) -> Value {
+    let sink = crate::events::sink_name(&state.config);
+    match crate::events::relay::lag(&state.db).await {
+        Ok(lag) => json!({
+            "status": if lag.oldest_pending_ms > LAGGING_AFTER_MS { "lagging" } else { "ok" },
+            "pending": lag.pending,
+            "oldest_pending_ms": lag.oldest_pending_ms,
+            "sink": sink,
+        }),
+        Err(_) => json!({"status": "unknown", "sink": sink}),
+    }
 }

@@ -108,6 +108,18 @@ pub async fn render(State(state): State<AppState>) -> Response {
         body,
         "# HELP proctorwise_database_up Whether the database answers.\n# TYPE proctorwise_database_up gauge\nproctorwise_database_up {up}"
     );
+    if let Ok(lag) = crate::events::relay::lag(&state.db).await {
+        let _ = writeln!(
+            body,
+            "# HELP proctorwise_events_pending Outbox events not yet published.\n# TYPE proctorwise_events_pending gauge\nproctorwise_events_pending {}",
+            lag.pending
+        );
+        let _ = writeln!(
+            body,
+            "# HELP proctorwise_events_oldest_pending_ms Age of the oldest unpublished event (relay lag), ms.\n# TYPE proctorwise_events_oldest_pending_ms gauge\nproctorwise_events_oldest_pending_ms {}",
+            lag.oldest_pending_ms
+        );
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }
 

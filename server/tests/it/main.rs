@@ -11,6 +11,7 @@ mod attempts;
 mod bookings;
 mod demo;
 mod event_schemas;
+mod events;
 mod exams_api;
 mod exams_editor;
 mod exams_import;

@@ -1,0 +1,185 @@
+//! The relay and the consumer groups against a real Kafka-protocol broker (tansu on loopback,
+//! started by deploy/test.sh, which sets PROCTORWISE_TEST_KAFKA). With the variable set and the
+//! broker unreachable these tests fail; without it (plain `cargo test`) they say they are skipped.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use proctorwise::db::DbText;
+use proctorwise::events::EventEnvelope;
+use proctorwise::events::kafka::{KafkaSink, TopicSettings};
+use proctorwise::events::relay::Relay;
+use rdkafka::ClientConfig;
+use rdkafka::consumer::{Consumer, StreamConsumer};
+use rdkafka::message::{Headers, Message};
+
+use super::{Counter, eventually, fast, outbox_state, record_events};
+use crate::dual;
+use crate::helpers::TestApp;
+
+dual!(kafka_relay_publishes_committed_rows_with_key_headers_and_json, kafka_broker_outage_loses_nothing);
+
+/// The suite's broker, or `None` (skipped, with the reason printed) when the variable is unset.
+fn test_kafka() -> Option<String> {
+    let Ok(addr) = std::env::var("PROCTORWISE_TEST_KAFKA") else {
+        eprintln!("skipped: PROCTORWISE_TEST_KAFKA is unset (deploy/test.sh starts tansu and sets it)");
+        return None;
+    };
+    let socket = addr.parse().unwrap_or_else(|e| panic!("PROCTORWISE_TEST_KAFKA={addr:?} is not host:port: {e}"));
+    if let Err(e) = std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(3)) {
+        panic!("PROCTORWISE_TEST_KAFKA={addr} is set but the broker is unreachable: {e}");
+    }
+    Some(addr)
+}
+
+async fn outbox_envelopes(app: &TestApp) -> HashMap<String, EventEnvelope> {
+    let rows: Vec<(String, String, i64, i64, String, DbText)> =
+        sqlx::query_as("SELECT id, event_type, version, occurred_at, aggregate_id, payload FROM outbox")
+            .fetch_all(app.state.db.pool())
+            .await
+            .expect("outbox");
+    rows.into_iter()
+        .map(|(id, event_type, version, occurred_at, aggregate_id, payload)| {
+            let payload = serde_json::from_str(&payload.0).expect("payload JSON");
+            (id.clone(), EventEnvelope { id, event_type, version, occurred_at, aggregate_id, payload })
+        })
+        .collect()
+}
+
+fn header(message: &impl Message, key: &str) -> Option<String> {
+    let headers = message.headers()?;
+    headers.iter().find(|h| h.key == key).and_then(|h| h.value).map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+async fn kafka_relay_publishes_committed_rows_with_key_headers_and_json(app: TestApp) {
+    let Some(brokers) = test_kafka() else { return };
+    // Committed while no relay ran (as after a crash between commit and publication).
+    let ids = record_events(&app, 12).await;
+    let sink = KafkaSink::new(&brokers, TopicSettings { partitions: 3, replication: 1 }, Duration::from_secs(10))
+        .expect("producer");
+    let relay = Relay::new(app.state.db.clone(), Arc::new(sink), fast());
+    let started = Instant::now();
+    while outbox_state(&app).await.0 > 0 {
+        let pass = relay.run_once().await.expect("pass");
+        assert!(pass.failed == 0 || started.elapsed() < Duration::from_secs(20), "publication keeps failing");
+    }
+    assert_eq!(outbox_state(&app).await, (0, 0), "published at the first attempt");
+
+    // An independent consumer group reads them back.
+    let expected = outbox_envelopes(&app).await;
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &brokers)
+        .set("group.id", format!("readback-{}", uuid::Uuid::new_v4().simple()))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("consumer");
+    consumer.subscribe(&["exam_scheduled"]).expect("subscribe");
+    let mut seen = HashMap::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while seen.len() < ids.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = tokio::time::timeout(left, consumer.recv())
+            .await
+            .unwrap_or_else(|_| panic!("only {} of {} events read back", seen.len(), ids.len()))
+            .expect("receive");
+        let Some(id) = header(&message, "event_id") else { continue };
+        let Some(want) = expected.get(&id) else { continue }; // another test's event
+        let key = message.key().map(|k| String::from_utf8_lossy(k).into_owned());
+        assert_eq!(key.as_deref(), Some(want.aggregate_id.as_str()), "key = aggregate id");
+        assert_eq!(header(&message, "event_type").as_deref(), Some("exam_scheduled"));
+        assert_eq!(header(&message, "version"), Some(want.version.to_string()));
+        assert_eq!(message.topic(), "exam_scheduled");
+        let got: EventEnvelope = serde_json::from_slice(message.payload().expect("value")).expect("envelope JSON");
+        assert_eq!(&got, want);
+        *seen.entry(id).or_insert(0) += 1;
+    }
+    assert!(ids.iter().all(|id| seen.get(id) == Some(&1)), "{seen:?}");
+}
+
+/// A private tansu for tests that stop and restart their broker (stopped on drop).
+struct Broker {
+    port: u16,
+    run_dir: tempfile::TempDir,
+}
+
+impl Broker {
+    fn new() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+        Self { port, run_dir: tempfile::tempdir().expect("run dir") }
+    }
+
+    fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn script(&self, action: &str) {
+        let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/lib/kafka.sh"));
+        let out = Command::new(script)
+            .arg(action)
+            .env("KAFKA_TEST_PORT", self.port.to_string())
+            .env("KAFKA_RUN_DIR", self.run_dir.path())
+            .output()
+            .expect("run deploy/lib/kafka.sh");
+        assert!(out.status.success(), "kafka.sh {action} failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        self.script("stop");
+    }
+}
+
+async fn kafka_broker_outage_loses_nothing(app: TestApp) {
+    if test_kafka().is_none() {
+        return;
+    }
+    let broker = Broker::new();
+    broker.script("start");
+    let counter = Counter::new();
+    let mut config = (*app.state.config).clone();
+    config.kafka_brokers = Some(broker.addr());
+    let tasks = proctorwise::events::start(app.state.db.clone(), &config, fast(), vec![counter.as_handler()])
+        .expect("start the relay and the consumer");
+    let first = record_events(&app, 5).await;
+    counter.expect(&first);
+    eventually(Duration::from_secs(60), "5 events through Kafka", || async { counter.handled() == 5 }).await;
+
+    broker.script("stop");
+    let during = record_events(&app, 100).await;
+    counter.expect(&during);
+    eventually(Duration::from_secs(30), "failed attempts recorded while the broker is down", || async {
+        outbox_state(&app).await.1 >= 2
+    })
+    .await;
+    let (pending, _) = outbox_state(&app).await;
+    assert_eq!(pending, 100, "nothing published, nothing dropped");
+    let (with_error,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL AND last_error IS NOT NULL")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("count");
+    assert!(with_error > 0);
+
+    broker.script("start"); // same port, an empty cluster: the relay re-creates the topics
+    eventually(Duration::from_secs(120), "the 100 events handled after the outage", || async {
+        counter.handled() == 105
+    })
+    .await;
+    eventually(Duration::from_secs(10), "outbox drained", || async { outbox_state(&app).await.0 == 0 }).await;
+    tokio::time::sleep(Duration::from_secs(1)).await; // time for a (wrong) duplicate to show
+    tasks.abort();
+    for id in first.iter().chain(&during) {
+        assert_eq!(counter.count(id), 1, "event {id} handled exactly once");
+    }
+    let (consumed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM consumed_events WHERE consumer = ?")
+        .bind(counter.as_handler().name())
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(consumed, 105);
+}
