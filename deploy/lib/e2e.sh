@@ -5,7 +5,8 @@
 #
 # Usage: deploy/lib/e2e.sh [SERVER_BINARY]
 #   default binary: ${CARGO_TARGET_DIR:-$HOME/.cache/proctorwise/target}/debug/proctorwise
-# Env: CHROMIUM_PATH (default /usr/bin/chromium), FAKE_WEBCAM_Y4M (optional .y4m camera feed).
+# Env: CHROMIUM_PATH (default /usr/bin/chromium), FAKE_WEBCAM_Y4M (.y4m camera feed; default: a
+# test pattern made with ffmpeg, installed from Debian when missing, cached in playwright/.artifacts/).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +30,40 @@ if [ ! -x "$chromium" ]; then
   apt-get update
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 fi
+
+# The camera Chromium sees: a small test-pattern video (.y4m) made once with ffmpeg and cached
+# under playwright/.artifacts/; FAKE_WEBCAM_Y4M names another file. Without ffmpeg (and no way to
+# install it) Chromium's built-in fake camera is used, with a warning.
+if [ -z "${FAKE_WEBCAM_Y4M:-}" ]; then
+  webcam="$root/playwright/.artifacts/fake-webcam.y4m"
+  if [ ! -s "$webcam" ]; then
+    if ! command -v ffmpeg >/dev/null 2>&1; then
+      echo "e2e: installing Debian's ffmpeg (to make the fake webcam video)"
+      apt-get update || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg || true
+    fi
+    if command -v ffmpeg >/dev/null 2>&1; then
+      mkdir -p "$(dirname "$webcam")"
+      # 2 s of a moving test pattern, 320x240 at 10 fps (about 2 MB): Chromium loops it.
+      ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc=size=320x240:rate=10" -t 2 \
+        -pix_fmt yuv420p "$webcam.tmp.y4m"
+      mv "$webcam.tmp.y4m" "$webcam"
+    fi
+  fi
+  if [ -s "$webcam" ]; then
+    export FAKE_WEBCAM_Y4M="$webcam"
+  else
+    echo "e2e: warning: no ffmpeg, the specs use Chromium's built-in fake camera" >&2
+  fi
+elif [ ! -s "$FAKE_WEBCAM_Y4M" ]; then
+  echo "e2e: FAKE_WEBCAM_Y4M=$FAKE_WEBCAM_Y4M is not a non-empty file" >&2
+  exit 1
+else
+  # Absolute: Chromium runs from playwright/.
+  FAKE_WEBCAM_Y4M="$(cd "$(dirname "$FAKE_WEBCAM_Y4M")" && pwd)/$(basename "$FAKE_WEBCAM_Y4M")"
+  export FAKE_WEBCAM_Y4M
+fi
+if [ -n "${FAKE_WEBCAM_Y4M:-}" ]; then echo "e2e: fake webcam video: $FAKE_WEBCAM_Y4M"; fi
 
 # Static files the server serves (htmx in static/vendor).
 bash "$root/deploy/lib/assets.sh"

@@ -65,9 +65,12 @@ async function launchBrowser() {
   return chromium.launch({ executablePath, headless: true, args: chromiumArgs() });
 }
 
-/** A new, isolated browser context (own cookies) with an English locale and baseURL set. */
-async function newContext(browser) {
-  const context = await browser.newContext({ locale: 'en-US', baseURL: baseUrl() });
+/**
+ * A new, isolated browser context (own cookies) with an English locale and baseURL set;
+ * `options` are extra Playwright context options (e.g. `timezoneId`).
+ */
+async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'en-US', baseURL: baseUrl(), ...options });
   context.setDefaultTimeout(ACTION_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
   return context;
@@ -139,6 +142,74 @@ function useBrowser() {
   };
 }
 
+/**
+ * Declares a journey for the current spec file (call once, at the top, instead of useBrowser):
+ * ordered steps, one node:test test each, that share browser contexts — one per actor
+ * ("teacher", "student"…), created on first use and kept open from step to step. Returns
+ * `{ step, actor }`:
+ * - `await actor(name, contextOptions)` gives the actor's page (the options, e.g. `timezoneId`,
+ *   only count on first use);
+ * - `step(name, fn, options)` declares a test running `await fn(t)`. Once a step fails, every
+ *   actor's page is saved in playwright/.artifacts/ and the following steps are skipped, since
+ *   each one builds on the previous.
+ */
+function useJourney(title) {
+  let browser;
+  let launchError;
+  let failedStep = null;
+  const actors = new Map(); // name → { context, page, errors }
+
+  before(async () => {
+    baseUrl();
+    try {
+      browser = await launchBrowser();
+    } catch (e) {
+      launchError = e;
+      throw e;
+    }
+  });
+
+  after(async () => {
+    for (const a of actors.values()) await a.context.close().catch(() => {});
+    actors.clear();
+    if (browser) await browser.close();
+  });
+
+  async function actor(name, options = {}) {
+    let a = actors.get(name);
+    if (!a) {
+      if (!browser) throw launchError || new Error('the browser was not launched');
+      const context = await newContext(browser, options);
+      const page = await context.newPage();
+      a = { context, page, errors: [] };
+      page.on('pageerror', (err) => a.errors.push(err.message));
+      actors.set(name, a);
+    }
+    return a.page;
+  }
+
+  function step(name, fn, options = {}) {
+    test(`${title}: ${name}`, { timeout: TEST_TIMEOUT_MS, ...options }, async (t) => {
+      if (failedStep) {
+        t.skip(`skipped: the step "${failedStep}" failed`);
+        return;
+      }
+      try {
+        await fn(t);
+      } catch (err) {
+        failedStep = name;
+        for (const [who, a] of actors) {
+          await saveFailureArtifacts(a.page, `${title}-${name}-${who}`);
+          if (a.errors.length) err.message += `\n(JavaScript errors on the ${who}'s page: ${a.errors.join(' | ')})`;
+        }
+        throw err;
+      }
+    });
+  }
+
+  return { step, actor };
+}
+
 /** The path (and query) of the page's current URL. */
 function pathOf(page) {
   const url = new URL(page.url());
@@ -152,6 +223,7 @@ module.exports = {
   newContext,
   saveFailureArtifacts,
   useBrowser,
+  useJourney,
   pathOf,
   ARTIFACTS_DIR,
 };
