@@ -9,6 +9,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("grading.submitted", "Submitted", "Remis le"),
     ("grading.by_deadline", "submitted at the deadline", "remis à l'échéance"),
     ("grading.score", "Score", "Note"),
+    ("grading.score_label", "Score:", "Note :"),
     ("grading.status", "Status", "Statut"),
     ("grading.actions", "Actions", "Actions"),
     ("grading.open_copy", "Open the copy", "Ouvrir la copie"),

@@ -78,7 +78,7 @@ pub fn copy(ctx: &PageCtx, exam: &Exam, row: &ResultRow, questions: &[Question],
         p { a href={"/exams/" (exam.id) "/results"} { "← " (ctx.t("grading.results")) } }
         section.card {
             p { strong { (row.student_name) } " · " (local_time(row.submitted_at)) }
-            p { (ctx.t("grading.score")) ": " (score_cell(row.score_hundredths, row.max_score_hundredths)) " " (status_badge(ctx, &row.grading_status, row.passed)) }
+            p { (ctx.t("grading.score_label")) " " (score_cell(row.score_hundredths, row.max_score_hundredths)) " " (status_badge(ctx, &row.grading_status, row.passed)) }
         }
         @for (i, q) in questions.iter().enumerate() {
             @let answer = answers.iter().find(|a| a.question_id == q.id);
