@@ -54,6 +54,17 @@ pub fn start(
                 partitions: config.kafka_topic_partitions,
                 replication: config.kafka_replication_factor,
             };
+            // Topics are created at start-up (the sink checks again before its first publish,
+            // so a broker that is down now only delays it).
+            let (b, t, timeout) = (brokers.clone(), topics.clone(), relay_config.publish_timeout);
+            tasks.push(tokio::spawn(async move {
+                if let Err(e) = kafka::ensure_topics(&b, &t, timeout).await {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "topics not created at start-up; retried before publishing"
+                    );
+                }
+            }));
             for handler in handlers {
                 let (brokers, db) = (brokers.clone(), db.clone());
                 let (min, max) = (relay_config.backoff_min, relay_config.backoff_max);
