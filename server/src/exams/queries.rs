@@ -75,17 +75,6 @@ pub async fn set_status(db: &Db, exam_id: &str, status: ExamStatus) -> sqlx::Res
     Ok(())
 }
 
-/// Marks results released now.
-pub async fn release_results(db: &Db, exam_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE exams SET results_released_at = ?, updated_at = ? WHERE id = ?")
-        .bind(now_ms())
-        .bind(now_ms())
-        .bind(exam_id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
 #[derive(FromRow)]
 struct ExamRow {
     id: String,
