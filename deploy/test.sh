@@ -37,14 +37,18 @@ export PROCTORWISE_TEST_KAFKA
 echo "using Kafka at $PROCTORWISE_TEST_KAFKA"
 
 log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
-# The Kafka tests (librdkafka clients and private brokers) run on their own, one at a time:
-# they are the slowest and keep librdkafka's threads out of the rest of the suite.
+# The Kafka tests (librdkafka clients, private brokers) run on their own, each in its own
+# process: librdkafka keeps background threads after a test's runtime is gone, and a later test
+# of the same process can then crash.
 cargo test --workspace --locked --no-fail-fast -- --skip events::kafka 2>&1 | tee "$log_file"
 status=${PIPESTATUS[0]}
-log "Kafka event tests (real tansu broker)"
-cargo test -p proctorwise --test it --locked -- events::kafka --test-threads=1 2>&1 | tee -a "$log_file"
-kafka_status=${PIPESTATUS[0]}
-[ "$kafka_status" -eq 0 ] || status=$kafka_status
+log "Kafka event tests (real tansu broker), one process each"
+kafka_tests=$(cargo test -p proctorwise --test it --locked -q -- events::kafka --list 2>/dev/null | sed -n 's/: test$//p')
+[ -n "$kafka_tests" ] || die "no Kafka test found"
+for t in $kafka_tests; do
+  cargo test -p proctorwise --test it --locked -q -- "$t" --exact 2>&1 | tee -a "$log_file"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 sqlite=$(grep -cE '^test .*::sqlite \.\.\. ok$' "$log_file" || true)
 mariadb=$(grep -cE '^test .*::mariadb \.\.\. ok$' "$log_file" || true)
 echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests passed on MariaDB"
