@@ -139,16 +139,19 @@ pub async fn update(db: &Db, exam_id: &str, question_id: &str, d: &QuestionDraft
         || before.options.len() != d.options.len())
 }
 
+/// The position of a live question of an exam, read inside the caller's transaction.
+async fn live_position(conn: &mut AnyConnection, exam_id: &str, question_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT position FROM questions WHERE id = ? AND exam_id = ? AND deleted_at IS NULL")
+        .bind(question_id)
+        .bind(exam_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Deletes a question (soft) and renumbers the ones after it.
 pub async fn delete(db: &Db, exam_id: &str, question_id: &str) -> sqlx::Result<bool> {
     let mut tx = db.pool().begin().await?;
-    let position: Option<i64> =
-        sqlx::query_scalar("SELECT position FROM questions WHERE id = ? AND exam_id = ? AND deleted_at IS NULL")
-            .bind(question_id)
-            .bind(exam_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(position) = position else { return Ok(false) };
+    let Some(position) = live_position(&mut tx, exam_id, question_id).await? else { return Ok(false) };
     sqlx::query("UPDATE questions SET deleted_at = ?, position = 0 WHERE id = ?")
         .bind(now_ms())
         .bind(question_id)
@@ -168,13 +171,7 @@ pub async fn delete(db: &Db, exam_id: &str, question_id: &str) -> sqlx::Result<b
 /// Moves a question one place up (`-1`) or down (`+1`); false at the ends.
 pub async fn shift(db: &Db, exam_id: &str, question_id: &str, delta: i64) -> sqlx::Result<bool> {
     let mut tx = db.pool().begin().await?;
-    let position: Option<i64> =
-        sqlx::query_scalar("SELECT position FROM questions WHERE id = ? AND exam_id = ? AND deleted_at IS NULL")
-            .bind(question_id)
-            .bind(exam_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(position) = position else { return Ok(false) };
+    let Some(position) = live_position(&mut tx, exam_id, question_id).await? else { return Ok(false) };
     let target = position + delta;
     let other: Option<String> =
         sqlx::query_scalar("SELECT id FROM questions WHERE exam_id = ? AND deleted_at IS NULL AND position = ?")

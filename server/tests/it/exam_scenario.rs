@@ -16,14 +16,7 @@ pub const SECRET_SHORT: &str = "zanzibar-key";
 pub const SECRET_GUIDE: &str = "GUIDE-ONLY-FOR-GRADERS";
 
 pub fn questions() -> Vec<QuestionInput> {
-    let q = |kind: &str, prompt: &str, options: &[&str], answer: &str, points: &str| QuestionInput {
-        kind: kind.into(),
-        prompt: prompt.into(),
-        options: options.iter().map(|s| (*s).to_owned()).collect(),
-        answer: answer.into(),
-        points: points.into(),
-        partial_credit: false,
-    };
+    let q = crate::fixtures::question;
     vec![
         q("mcq", "Which numbers are prime?", &["two", "four", "five", "nine"], "1,3", "2"),
         q("true_false", "Water boils at 100 °C at sea level.", &[], "true", "1"),

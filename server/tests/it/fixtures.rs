@@ -22,15 +22,20 @@ pub struct World {
     pub target: User,
 }
 
-pub fn sample_questions() -> Vec<QuestionInput> {
-    let q = |kind: &str, prompt: &str, options: &[&str], answer: &str, points: &str| QuestionInput {
+/// A question as a teacher would type it.
+pub fn question(kind: &str, prompt: &str, options: &[&str], answer: &str, points: &str) -> QuestionInput {
+    QuestionInput {
         kind: kind.into(),
         prompt: prompt.into(),
         options: options.iter().map(|s| (*s).to_owned()).collect(),
         answer: answer.into(),
         points: points.into(),
         partial_credit: false,
-    };
+    }
+}
+
+pub fn sample_questions() -> Vec<QuestionInput> {
+    let q = question;
     vec![
         q("mcq", "Which are prime numbers?", &["2", "4", "5", "9"], "1,3", "2"),
         q("true_false", "The Seine flows through Paris.", &[], "true", "1"),
