@@ -67,6 +67,10 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Seed the demo accounts and exam when the database has no user (`PROCTORWISE_DEMO`).
     pub seed_demo: bool,
+    /// Time each health check of the admin dashboard may take (`PROCTORWISE_HEALTH_TIMEOUT_MS`).
+    pub health_timeout: Duration,
+    /// Seconds between two refreshes of the admin dashboard (`PROCTORWISE_DASHBOARD_REFRESH_SECONDS`).
+    pub dashboard_refresh_secs: u64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -131,6 +135,8 @@ impl Config {
             max_body_bytes: parse_var("PROCTORWISE_MAX_BODY_BYTES", 2 * 1024 * 1024usize)?,
             trust_proxy: parse_bool("PROCTORWISE_TRUST_PROXY", false)?,
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
+            health_timeout: Duration::from_millis(parse_var("PROCTORWISE_HEALTH_TIMEOUT_MS", 2000u64)?),
+            dashboard_refresh_secs: parse_var("PROCTORWISE_DASHBOARD_REFRESH_SECONDS", 30u64)?.max(5),
         })
     }
 
@@ -153,6 +159,8 @@ impl Config {
             max_body_bytes: 2 * 1024 * 1024,
             trust_proxy: false,
             seed_demo: false,
+            health_timeout: Duration::from_millis(2000),
+            dashboard_refresh_secs: 30,
             data_dir,
         }
     }

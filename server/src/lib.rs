@@ -2,6 +2,7 @@
 //! MariaDB in production. `build_router` is the whole application; tests drive it in-process.
 
 pub mod accounts;
+pub mod analytics;
 pub mod api;
 pub mod app;
 pub mod attempts;

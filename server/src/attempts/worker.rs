@@ -36,6 +36,7 @@ pub async fn run(db: Db, period: Duration) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        crate::ops::heartbeat::beat(&db, "auto_submit", i64::try_from(period.as_millis()).unwrap_or(i64::MAX)).await;
         if let Err(e) = submit_overdue(&db).await {
             tracing::warn!(error = %e, "auto-submit pass failed; retrying at the next tick");
         }

@@ -72,6 +72,21 @@ pub async fn ensure_topics(brokers: &str, settings: &TopicSettings, timeout: Dur
     Ok(())
 }
 
+/// Asks the brokers for the cluster metadata within `timeout` (health panel): the number of
+/// brokers that answered, or why none did.
+pub async fn probe(brokers: &str, timeout: Duration) -> anyhow::Result<usize> {
+    let config = base_config(brokers);
+    let task = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let client: rdkafka::producer::BaseProducer = config.create()?;
+        let metadata = client.client().fetch_metadata(None, timeout)?;
+        Ok(metadata.brokers().len())
+    });
+    match tokio::time::timeout(timeout + Duration::from_millis(500), task).await {
+        Ok(joined) => joined?,
+        Err(_) => anyhow::bail!("no answer within {} ms", timeout.as_millis()),
+    }
+}
+
 /// The relay's Kafka sink: key = aggregate id, headers `event_id`, `event_type`, `version`,
 /// value = the envelope's JSON, topic = the event type. A row counts as published only once the
 /// broker acknowledged it (`acks=all`, idempotent producer).

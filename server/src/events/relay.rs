@@ -132,7 +132,13 @@ impl Relay {
     /// exponentially (up to `backoff_max`) while publications fail.
     pub async fn run(self) {
         let mut backoff = self.config.backoff_min;
+        let mut last_beat: Option<std::time::Instant> = None;
         loop {
+            // The health panel reads this heartbeat; every 5 s is plenty (passes run every 200 ms).
+            if last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT_EVERY) {
+                crate::ops::heartbeat::beat(&self.db, "relay", 5_000).await;
+                last_beat = Some(std::time::Instant::now());
+            }
             let pause = match self.run_once().await {
                 Ok(pass) if pass.failed == 0 => {
                     backoff = self.config.backoff_min;
@@ -263,6 +269,9 @@ fn next_backoff(backoff: &mut Duration, max: Duration) -> Duration {
     *backoff = (now * 2).min(max);
     now
 }
+
+/// How often the relay records its heartbeat.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 
 /// How far behind the relay is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

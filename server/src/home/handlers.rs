@@ -4,13 +4,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use crate::accounts::extract::{AdminOnly, Authed, ProctorOrAdmin, StudentOnly, TeacherOrAdmin};
-use crate::accounts::queries as accounts;
+use crate::accounts::extract::{Authed, ProctorOrAdmin, StudentOnly, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::exams::model::ExamStatus;
-use crate::exams::{handlers as exam_handlers, queries as exams, views as exam_views};
-use crate::views::components::{coming_later, stat};
+use crate::exams::{handlers as exam_handlers, views as exam_views};
+use crate::views::components::coming_later;
 use crate::views::respond;
 use crate::web::PageCtx;
 
@@ -52,19 +50,4 @@ pub async fn teacher_home(
 pub async fn proctor_home(_p: Authed<ProctorOrAdmin>, ctx: PageCtx) -> Response {
     let body = html! { (coming_later(ctx.lang, "placeholder.proctor")) };
     respond(&ctx, ctx.t("proctor.title"), body)
-}
-
-/// `GET /admin`: first dashboard figures and user administration.
-pub async fn admin_home(State(state): State<AppState>, _a: Authed<AdminOnly>, ctx: PageCtx) -> AppResult<Response> {
-    let by_role = accounts::count_by_role(&state.db).await?;
-    let published = exams::count_with_status(&state.db, ExamStatus::Published).await?;
-    let body = html! {
-        section.stats aria-label=(ctx.t("admin.kpis")) {
-            @for (role, n) in &by_role { (stat(role.label(ctx.lang), *n)) }
-            (stat(ctx.t("admin.published_exams"), published))
-        }
-        p { a.button.primary href="/admin/users" { (ctx.t("admin.manage_users")) } }
-        (coming_later(ctx.lang, "placeholder.admin"))
-    };
-    Ok(respond(&ctx, ctx.t("admin.title"), body))
 }

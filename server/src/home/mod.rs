@@ -1,4 +1,4 @@
-//! Each role's home page after login.
+//! Each role's home page after login (the admin's dashboard is analytics').
 
 mod handlers;
 
@@ -11,5 +11,4 @@ pub fn routes() -> Routes {
         .get("/student", handlers::student_home)
         .get("/teacher", handlers::teacher_home)
         .get("/proctor", handlers::proctor_home)
-        .get("/admin", handlers::admin_home)
 }

@@ -1,6 +1,8 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
+pub mod components;
 pub mod health;
+pub mod heartbeat;
 pub mod metrics;
 
 use crate::routing::Routes;

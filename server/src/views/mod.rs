@@ -1,5 +1,6 @@
 //! Shared page layout and components (maud).
 
+pub mod charts;
 pub mod components;
 pub mod layout;
 

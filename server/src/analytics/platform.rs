@@ -1,0 +1,265 @@
+//! Platform-wide figures: the admin dashboard's KPIs and charts, and the platform report for a
+//! date range. Every figure is read at request time; a failing query is an error, never a 0.
+
+use std::collections::HashMap;
+
+use super::anomaly_source::{self, AnomalyRow, BySeverity, ByType, SessionCounts};
+use super::queries::{self, DAY_MS, GradedRow, RecentSubmission};
+use super::stats::{self, Score, ScoreSummary};
+use crate::accounts::model::Role;
+use crate::db::Db;
+use crate::exams::model::ExamStatus;
+
+/// Students need this many graded exams to appear among the top performers.
+pub const TOP_MIN_EXAMS: usize = 3;
+
+/// A student in the top performers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Performer {
+    /// Student.
+    pub student_id: String,
+    /// Name.
+    pub name: String,
+    /// Graded exams.
+    pub exams: usize,
+    /// Mean percentage.
+    pub average: f64,
+}
+
+/// Top `limit` students by mean percentage among those with [`TOP_MIN_EXAMS`] graded exams
+/// (ties by more exams, then id). Names are filled in by the caller.
+pub fn top_performers(rows: &[GradedRow], limit: usize) -> Vec<Performer> {
+    let mut per: HashMap<&str, (usize, f64)> = HashMap::new();
+    for r in rows {
+        let e = per.entry(r.student_id.as_str()).or_default();
+        *e = (e.0 + 1, e.1 + stats::percent(r.score_hundredths, r.max_score_hundredths));
+    }
+    let mut out: Vec<Performer> = per
+        .into_iter()
+        .filter(|(_, (n, _))| *n >= TOP_MIN_EXAMS)
+        .map(|(id, (n, sum))| Performer {
+            student_id: id.to_owned(),
+            name: String::new(),
+            exams: n,
+            average: sum / n as f64,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.average.total_cmp(&a.average).then(b.exams.cmp(&a.exams)).then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    out.truncate(limit);
+    out
+}
+
+/// Summary of graded rows.
+pub fn summary_of(rows: &[GradedRow]) -> ScoreSummary {
+    let scores: Vec<Score> = rows
+        .iter()
+        .map(|r| Score { percent: stats::percent(r.score_hundredths, r.max_score_hundredths), passed: r.passed == 1 })
+        .collect();
+    stats::summarize(&scores)
+}
+
+/// Per-day counts for every day of `[from, to)` (days start at UTC midnight), zeros included.
+pub fn fill_days(from: i64, to: i64, counts: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let first = from - from.rem_euclid(DAY_MS);
+    let by_day: HashMap<i64, i64> = counts.iter().copied().collect();
+    (0..)
+        .map(|i| first + i * DAY_MS)
+        .take_while(|d| *d < to)
+        .map(|d| (d, by_day.get(&d).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// The admin dashboard's figures.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    /// Accounts per role.
+    pub by_role: Vec<(Role, i64)>,
+    /// Published exams.
+    pub published_exams: i64,
+    /// Submissions ever.
+    pub submissions_total: i64,
+    /// Submissions today (UTC).
+    pub submissions_today: i64,
+    /// Attempts started today.
+    pub started_today: i64,
+    /// Exams with a submission today.
+    pub exams_today: i64,
+    /// Monitoring sessions.
+    pub sessions: SessionCounts,
+    /// Today's anomalies per severity.
+    pub anomalies_today: BySeverity,
+    /// Today's anomalies per type.
+    pub anomaly_types_today: ByType,
+    /// Today's anomalies per UTC hour.
+    pub anomalies_per_hour: [i64; 24],
+    /// Anomalies over submitted attempts divided by submitted attempts.
+    pub anomalies_per_attempt: f64,
+    /// The ten latest submissions.
+    pub recent: Vec<RecentSubmission>,
+    /// The ten latest anomalies.
+    pub recent_anomalies: Vec<AnomalyRow>,
+    /// Best students.
+    pub top: Vec<Performer>,
+    /// Submissions per day over the last 30 days, oldest first.
+    pub per_day: Vec<(i64, i64)>,
+    /// Score distribution over every graded submission.
+    pub scores: ScoreSummary,
+    /// Whether monitoring data exists (issue 5).
+    pub monitoring: bool,
+    /// Event relay lag.
+    pub relay: crate::events::relay::Lag,
+}
+
+impl Dashboard {
+    /// Anomalies detected today.
+    pub fn anomalies_today_total(&self) -> i64 {
+        self.anomalies_today.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Critical anomalies among the recent ones.
+    pub fn recent_critical(&self) -> usize {
+        self.recent_anomalies.iter().filter(|a| a.severity == "critical").count()
+    }
+}
+
+/// Reads the dashboard at `now` (UTC ms).
+pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
+    let today = now - now.rem_euclid(DAY_MS);
+    let month = today - 29 * DAY_MS;
+    let graded = queries::graded_between(db, i64::MIN, i64::MAX).await?;
+    let mut top = top_performers(&graded, 5);
+    let ids: Vec<String> = top.iter().map(|p| p.student_id.clone()).collect();
+    let names: HashMap<String, String> = queries::user_names(db, &ids).await?.into_iter().collect();
+    for p in &mut top {
+        p.name = names.get(&p.student_id).cloned().unwrap_or_default();
+    }
+    let submissions_total = queries::submissions_total(db).await?;
+    let anomalies_total = anomaly_source::total_for_submitted_attempts(db).await?;
+    Ok(Dashboard {
+        by_role: crate::accounts::queries::count_by_role(db).await?,
+        published_exams: crate::exams::queries::count_with_status(db, ExamStatus::Published).await?,
+        submissions_total,
+        submissions_today: queries::submissions_between(db, today, today + DAY_MS).await?,
+        started_today: queries::attempts_started_between(db, today, today + DAY_MS).await?,
+        exams_today: queries::exams_sat_between(db, today, today + DAY_MS).await?,
+        sessions: anomaly_source::sessions(db, now).await?,
+        anomalies_today: anomaly_source::by_severity(db, today, today + DAY_MS).await?,
+        anomaly_types_today: anomaly_source::by_type(db, today, today + DAY_MS).await?,
+        anomalies_per_hour: anomaly_source::per_hour(db, today, today + DAY_MS).await?,
+        anomalies_per_attempt: if submissions_total == 0 {
+            0.0
+        } else {
+            anomalies_total as f64 / submissions_total as f64
+        },
+        recent: queries::recent_submissions(db, 10).await?,
+        recent_anomalies: anomaly_source::recent(db, 10).await?,
+        top,
+        per_day: fill_days(month, today + DAY_MS, &queries::submissions_per_day(db, month, today + DAY_MS).await?),
+        scores: summary_of(&graded),
+        monitoring: anomaly_source::available(),
+        relay: crate::events::relay::lag(db).await?,
+    })
+}
+
+/// One exam's line in the platform report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExamLine {
+    /// Exam.
+    pub exam_id: String,
+    /// Title.
+    pub title: String,
+    /// Teacher's name.
+    pub teacher: String,
+    /// Graded submissions in the range.
+    pub graded: usize,
+    /// Their mean percentage.
+    pub mean: f64,
+    /// Their pass rate.
+    pub pass_rate: f64,
+}
+
+/// The platform report of `[from, to)`.
+#[derive(Clone, Debug)]
+pub struct PlatformReport {
+    /// Range start (UTC ms).
+    pub from: i64,
+    /// Range end, exclusive.
+    pub to: i64,
+    /// When made.
+    pub generated_at: i64,
+    /// Submissions in the range.
+    pub submissions: i64,
+    /// Figures over graded ones.
+    pub summary: ScoreSummary,
+    /// Submissions per day.
+    pub per_day: Vec<(i64, i64)>,
+    /// Exams, most graded first.
+    pub exams: Vec<ExamLine>,
+    /// New accounts per role.
+    pub new_users: Vec<(String, i64)>,
+    /// Anomalies per type.
+    pub anomalies: ByType,
+}
+
+/// Builds the platform report.
+pub async fn platform_report(db: &Db, from: i64, to: i64, now: i64) -> sqlx::Result<PlatformReport> {
+    let graded = queries::graded_between(db, from, to).await?;
+    let mut per_exam: HashMap<&str, Vec<GradedRow>> = HashMap::new();
+    for r in &graded {
+        per_exam.entry(r.exam_id.as_str()).or_default().push(r.clone());
+    }
+    let ids: Vec<String> = per_exam.keys().map(|k| (*k).to_owned()).collect();
+    let mut exams: Vec<ExamLine> = queries::exam_labels(db, &ids)
+        .await?
+        .into_iter()
+        .map(|(id, title, teacher)| {
+            let s = summary_of(per_exam.get(id.as_str()).map(Vec::as_slice).unwrap_or_default());
+            ExamLine { exam_id: id, title, teacher, graded: s.count, mean: s.mean, pass_rate: s.pass_rate }
+        })
+        .collect();
+    exams.sort_by(|a, b| b.graded.cmp(&a.graded).then_with(|| a.title.cmp(&b.title)));
+    Ok(PlatformReport {
+        from,
+        to,
+        generated_at: now,
+        submissions: queries::submissions_between(db, from, to).await?,
+        summary: summary_of(&graded),
+        per_day: fill_days(from, to, &queries::submissions_per_day(db, from, to).await?),
+        exams,
+        new_users: queries::new_users_by_role(db, from, to).await?,
+        anomalies: anomaly_source::by_type(db, from, to).await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(student: &str, score: i64) -> GradedRow {
+        GradedRow {
+            student_id: student.into(),
+            exam_id: "e".into(),
+            score_hundredths: score,
+            max_score_hundredths: 100,
+            passed: i64::from(score >= 60),
+        }
+    }
+
+    #[test]
+    fn top_performers_need_three_exams() {
+        let rows = [row("a", 90), row("a", 80), row("b", 100), row("b", 100), row("c", 50), row("c", 60), row("c", 70)];
+        let rows: Vec<GradedRow> = rows.into_iter().chain([row("a", 70)]).collect();
+        let top = top_performers(&rows, 5);
+        let got: Vec<(&str, usize, f64)> = top.iter().map(|p| (p.student_id.as_str(), p.exams, p.average)).collect();
+        assert_eq!(got, [("a", 3, 80.0), ("c", 3, 60.0)]);
+        assert!(top_performers(&[], 5).is_empty());
+    }
+
+    #[test]
+    fn days_are_filled_with_zeros() {
+        let days = fill_days(DAY_MS + 5, 4 * DAY_MS, &[(2 * DAY_MS, 7)]);
+        assert_eq!(days, [(DAY_MS, 0), (2 * DAY_MS, 7), (3 * DAY_MS, 0)]);
+    }
+}

@@ -1,0 +1,268 @@
+//! Read side of the platform-wide figures (admin dashboard, platform report).
+//!
+//! Analytics is a read-only reporting context: it joins the tables of accounts, exams, attempts
+//! and grading in one query where going through each owner's functions would mean N+1 queries.
+//! It never writes to them. Submissions are attempts with `status = 'submitted'`; scores are
+//! those of graded attempts. Day and hour buckets are UTC.
+
+use sqlx::FromRow;
+
+use crate::db::{Db, DbText};
+
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Submitted attempts in `[from, to)`.
+pub async fn submissions_between(db: &Db, from: i64, to: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attempts WHERE status = 'submitted' AND submitted_at >= ? AND submitted_at < ?",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// Every submitted attempt.
+pub async fn submissions_total(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE status = 'submitted'").fetch_one(db.pool()).await
+}
+
+/// Attempts started in `[from, to)` (submitted or not).
+pub async fn attempts_started_between(db: &Db, from: i64, to: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE started_at >= ? AND started_at < ?")
+        .bind(from)
+        .bind(to)
+        .fetch_one(db.pool())
+        .await
+}
+
+/// Distinct exams with a submission in `[from, to)`.
+pub async fn exams_sat_between(db: &Db, from: i64, to: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT exam_id) FROM attempts WHERE status = 'submitted' AND submitted_at >= ? AND submitted_at < ?",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_one(db.pool())
+    .await
+}
+
+/// Submissions per UTC day in `[from, to)`: (day start in ms, count), days without any omitted.
+pub async fn submissions_per_day(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT submitted_at - submitted_at % 86400000 AS day, COUNT(*) FROM attempts \
+         WHERE status = 'submitted' AND submitted_at >= ? AND submitted_at < ? \
+         GROUP BY submitted_at - submitted_at % 86400000 ORDER BY day",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// One graded submission, as the platform figures need it.
+#[derive(Clone, Debug, FromRow)]
+pub struct GradedRow {
+    /// Student.
+    pub student_id: String,
+    /// Exam.
+    pub exam_id: String,
+    /// Score, hundredths.
+    pub score_hundredths: i64,
+    /// Maximum, hundredths.
+    pub max_score_hundredths: i64,
+    /// 1 when passed.
+    pub passed: i64,
+}
+
+/// Graded submissions in `[from, to)` (one scan gives the distribution and the top performers).
+pub async fn graded_between(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<GradedRow>> {
+    sqlx::query_as(
+        "SELECT student_id, exam_id, score_hundredths, max_score_hundredths, COALESCE(passed, 0) AS passed \
+         FROM attempts WHERE status = 'submitted' AND grading_status = 'graded' AND score_hundredths IS NOT NULL \
+         AND submitted_at >= ? AND submitted_at < ?",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// A recent submission with names.
+#[derive(Clone, Debug, FromRow)]
+pub struct RecentSubmission {
+    /// Attempt.
+    pub attempt_id: String,
+    /// Exam.
+    pub exam_id: String,
+    /// Exam title.
+    pub exam_title: String,
+    /// Student.
+    pub student_id: String,
+    /// Student's name.
+    pub student_name: String,
+    /// When submitted.
+    pub submitted_at: i64,
+    /// `pending` or `graded`.
+    pub grading_status: String,
+    /// Score once graded.
+    pub score_hundredths: Option<i64>,
+    /// Maximum.
+    pub max_score_hundredths: i64,
+}
+
+/// The latest submissions, newest first.
+pub async fn recent_submissions(db: &Db, limit: i64) -> sqlx::Result<Vec<RecentSubmission>> {
+    sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.student_id, u.name AS student_name, \
+         a.submitted_at, a.grading_status, a.score_hundredths, a.max_score_hundredths \
+         FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.student_id \
+         WHERE a.status = 'submitted' ORDER BY a.submitted_at DESC, a.id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Names of users by id (for the top performers).
+pub async fn user_names(db: &Db, ids: &[String]) -> sqlx::Result<Vec<(String, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let name: Option<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM users WHERE id = ?").bind(id).fetch_optional(db.pool()).await?;
+        out.extend(name);
+    }
+    Ok(out)
+}
+
+/// Accounts created in `[from, to)` per role.
+pub async fn new_users_by_role(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows: Vec<(DbText, i64)> = sqlx::query_as(
+        "SELECT role, COUNT(*) FROM users WHERE created_at >= ? AND created_at < ? GROUP BY role ORDER BY role",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(r, n)| (r.0, n)).collect())
+}
+
+/// Titles and teachers' names of exams by id.
+pub async fn exam_labels(db: &Db, ids: &[String]) -> sqlx::Result<Vec<(String, String, String)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT e.id, e.title, u.name FROM exams e JOIN users u ON u.id = e.teacher_id WHERE e.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+        out.extend(row);
+    }
+    Ok(out)
+}
+
+/// An exam found by the report search.
+#[derive(Clone, Debug, FromRow)]
+pub struct ExamHit {
+    /// Exam.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Teacher's name.
+    pub teacher_name: String,
+    /// `draft`, `published` or `deleted`.
+    pub status: String,
+    /// Submitted attempts.
+    pub submissions: i64,
+}
+
+/// Exams whose title contains `q` (case-insensitive), a teacher's own only when `teacher` is set.
+pub async fn search_exams(db: &Db, q: &str, teacher: Option<&str>, limit: i64) -> sqlx::Result<Vec<ExamHit>> {
+    let pattern = format!("%{}%", q.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+    sqlx::query_as(
+        "SELECT e.id, e.title, u.name AS teacher_name, e.status, \
+         (SELECT COUNT(*) FROM attempts a WHERE a.exam_id = e.id AND a.status = 'submitted') AS submissions \
+         FROM exams e JOIN users u ON u.id = e.teacher_id \
+         WHERE LOWER(e.title) LIKE ? ESCAPE '!' AND (? IS NULL OR e.teacher_id = ?) \
+         ORDER BY e.updated_at DESC, e.id LIMIT ?",
+    )
+    .bind(pattern)
+    .bind(teacher)
+    .bind(teacher)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// One row of the submissions export.
+#[derive(Clone, Debug, FromRow)]
+pub struct SubmissionRow {
+    /// Attempt.
+    pub attempt_id: String,
+    /// When submitted.
+    pub submitted_at: i64,
+    /// Student's name.
+    pub student_name: String,
+    /// Student's email.
+    pub student_email: String,
+    /// Exam title.
+    pub exam_title: String,
+    /// Teacher's name.
+    pub teacher_name: String,
+    /// `pending` or `graded`.
+    pub grading_status: String,
+    /// Score once graded.
+    pub score_hundredths: Option<i64>,
+    /// Maximum.
+    pub max_score_hundredths: i64,
+    /// 1 passed, 0 failed, none while pending.
+    pub passed: Option<i64>,
+    /// `student` or `deadline`.
+    pub submit_reason: Option<String>,
+}
+
+/// Which submissions an export covers.
+#[derive(Clone, Debug)]
+pub struct SubmissionFilter {
+    /// Range start (UTC ms).
+    pub from: i64,
+    /// Range end, exclusive.
+    pub to: i64,
+    /// Only this teacher's exams (a teacher's export).
+    pub teacher_id: Option<String>,
+    /// Only this exam.
+    pub exam_id: Option<String>,
+}
+
+/// The next page of submissions after the keyset cursor `(submitted_at, id)`, in that order.
+pub async fn submissions_page(
+    db: &Db,
+    f: &SubmissionFilter,
+    after: &(i64, String),
+    limit: i64,
+) -> sqlx::Result<Vec<SubmissionRow>> {
+    sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.submitted_at, u.name AS student_name, u.email AS student_email, \
+         e.title AS exam_title, t.name AS teacher_name, a.grading_status, a.score_hundredths, a.max_score_hundredths, \
+         a.passed, a.submit_reason \
+         FROM attempts a JOIN users u ON u.id = a.student_id JOIN exams e ON e.id = a.exam_id JOIN users t ON t.id = e.teacher_id \
+         WHERE a.status = 'submitted' AND a.submitted_at >= ? AND a.submitted_at < ? \
+         AND (? IS NULL OR e.teacher_id = ?) AND (? IS NULL OR a.exam_id = ?) \
+         AND (a.submitted_at > ? OR (a.submitted_at = ? AND a.id > ?)) \
+         ORDER BY a.submitted_at, a.id LIMIT ?",
+    )
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.teacher_id.as_deref())
+    .bind(f.teacher_id.as_deref())
+    .bind(f.exam_id.as_deref())
+    .bind(f.exam_id.as_deref())
+    .bind(after.0)
+    .bind(after.0)
+    .bind(&after.1)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
