@@ -140,7 +140,7 @@ impl Report {
         self.rect(MARGIN, self.y - 1.8, widths.iter().sum(), 6.0, rgb(0.92, 0.93, 0.97));
         let mut x = MARGIN;
         for (h, w) in headers.iter().zip(widths) {
-            self.text_at(x, self.y, 9.0, true, &fit(h, *w - 1.5, 9.0));
+            self.text_at(x, self.y, 8.0, true, &fit(h, *w - 1.5, 8.0));
             x += w;
         }
     }

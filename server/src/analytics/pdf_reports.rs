@@ -97,7 +97,7 @@ pub fn exam_pdf(lang: Lang, e: &ExamReport) -> anyhow::Result<Vec<u8>> {
         lang.t("analytics.discrimination"),
         lang.t("analytics.avg_points"),
     ];
-    r.table(&headers, &[8.0, 58.0, 18.0, 22.0, 20.0, 24.0, 24.0], &rows);
+    r.table(&headers, &[8.0, 44.0, 16.0, 27.0, 22.0, 28.0, 29.0], &rows);
     if e.items.iter().any(|i| i.stats.flagged()) {
         r.line(lang.t("analytics.items_flagged"));
     }

@@ -86,7 +86,9 @@ fn alert_list(lang: Lang, alerts: &[Alert]) -> Markup {
                 h2 #alerts-title { (lang.t("analytics.alerts")) }
                 ul {
                     @for a in alerts {
-                        @let args: Vec<(&str, &str)> = a.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        @let args: Vec<(&str, &str)> = a.args.iter()
+                            .map(|(k, v)| (*k, if *k == "component" { component_name(lang, v) } else { v.as_str() }))
+                            .collect();
                         li class={"alert alert-" (a.level.as_str())} role="alert" { (lang.tf(a.key, &args)) }
                     }
                 }

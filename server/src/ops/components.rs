@@ -89,13 +89,21 @@ async fn database(state: &AppState) -> (Status, String) {
         Ok(rows) => rows,
         Err(e) => return (Status::Degraded, format!("MariaDB up; replication status unreadable: {e}")),
     };
-    galera(&rows.into_iter().map(|(k, v)| (k.0, v.0)).collect::<Vec<_>>())
+    let mut vars: Vec<(String, String)> = rows.into_iter().map(|(k, v)| (k.0, v.0)).collect();
+    // A server built with Galera but not clustered reports wsrep_* status with `wsrep_on=OFF`.
+    if let Ok(on) =
+        sqlx::query_as::<_, (DbText, DbText)>("SHOW VARIABLES LIKE 'wsrep_on'").fetch_all(state.db.pool()).await
+    {
+        vars.extend(on.into_iter().map(|(k, v)| (k.0, v.0)));
+    }
+    galera(&vars)
 }
 
 /// Reads Galera's `wsrep_*` status variables (none: a standalone server).
 pub fn galera(vars: &[(String, String)]) -> (Status, String) {
     let get = |name: &str| vars.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
-    let Some(cluster) = get("wsrep_cluster_status") else {
+    let standalone = get("wsrep_on").is_some_and(|on| on.eq_ignore_ascii_case("OFF"));
+    let Some(cluster) = get("wsrep_cluster_status").filter(|_| !standalone) else {
         return (Status::Up, "MariaDB (no Galera replication)".into());
     };
     let ready = get("wsrep_ready").unwrap_or("?");
@@ -230,6 +238,9 @@ mod tests {
         assert_eq!(galera(&synced), (Status::Up, "Galera: cluster Primary, 3 nodes, node Synced, ready ON".into()));
         let split = vars(&[("wsrep_cluster_status", "non-Primary"), ("wsrep_ready", "OFF")]);
         assert_eq!(galera(&split).0, Status::Degraded);
+        let not_clustered =
+            vars(&[("wsrep_cluster_status", "Disconnected"), ("wsrep_ready", "OFF"), ("wsrep_on", "OFF")]);
+        assert_eq!(galera(&not_clustered), (Status::Up, "MariaDB (no Galera replication)".into()));
     }
 
     #[test]

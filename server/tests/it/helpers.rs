@@ -242,6 +242,18 @@ impl Client {
         TestResponse { status: response.status(), headers: response.headers().clone(), body: String::new() }
     }
 
+    /// GET returning the raw body bytes (PDF downloads).
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut req = Request::get(path).body(Body::empty()).expect("request");
+        if let Some(cookie) = self.session_cookie() {
+            req.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+        }
+        let response = self.router.clone().oneshot(req).await.expect("router is infallible");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, headers, bytes.to_vec())
+    }
+
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
         let mut req = Request::get(path);
         for (k, v) in headers {

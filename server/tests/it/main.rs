@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod analytics;
 mod api;
 mod attempts;
 mod bookings;

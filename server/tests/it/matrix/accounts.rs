@@ -8,7 +8,6 @@ pub const LINES: &[Line] = &[
     ("GET", "/student", [Login, S(200), S(403), S(403), S(403)]),
     ("GET", "/teacher", [Login, S(403), S(200), S(403), S(200)]),
     ("GET", "/proctor", [Login, S(403), S(403), S(200), S(200)]),
-    ("GET", "/admin", [Login, S(403), S(403), S(403), S(200)]),
     ("GET", "/login", [S(200), S(303), S(303), S(303), S(303)]),
     ("POST", "/login", [S(401), S(401), S(401), S(401), S(401)]),
     ("POST", "/logout", [S(303), S(303), S(303), S(303), S(303)]),

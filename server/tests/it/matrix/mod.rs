@@ -11,6 +11,7 @@ use crate::fixtures::World;
 use crate::helpers::{Client, PASSWORD, TestApp};
 
 mod accounts;
+mod analytics;
 mod attempts;
 mod bookings;
 mod exams;
@@ -32,7 +33,16 @@ pub type Line = (&'static str, &'static str, [Expect; 5]);
 use Expect::{Login, S};
 
 fn all_lines() -> Vec<Line> {
-    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES].concat()
+    [
+        accounts::LINES,
+        analytics::LINES,
+        exams::LINES,
+        bookings::LINES,
+        attempts::LINES,
+        grading::LINES,
+        notifications::LINES,
+    ]
+    .concat()
 }
 
 const IDENTITIES: [Option<Role>; 5] =

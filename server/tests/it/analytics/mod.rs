@@ -1,0 +1,6 @@
+//! Analytics: metric definitions, pages, exports, permissions and health.
+
+mod exports;
+mod fixture;
+mod health;
+mod metrics;
