@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 log "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+log "poppler-utils (pdfinfo, pdftotext, pdftoppm) for the PDF report tests"
+apt_ensure poppler-utils
+
 log "MariaDB for the integration suite"
 PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"
 export PROCTORWISE_TEST_MARIADB_URL

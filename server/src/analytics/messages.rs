@@ -2,6 +2,9 @@
 
 /// The texts.
 pub static MESSAGES: &[(&str, &str, &str)] = &[
+    // Navigation
+    ("nav.my_progress", "My progress", "Ma progression"),
+    ("nav.reports", "Reports", "Rapports"),
     // Alerts
     ("analytics.alerts", "Alerts", "Alertes"),
     (

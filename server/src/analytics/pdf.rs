@@ -3,8 +3,8 @@
 //! footers. DejaVu Sans is embedded (subset) so accented text renders in every viewer.
 
 use printpdf::{
-    Color, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
-    TextItem,
+    Color, FontId, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect,
+    Rgb, TextItem, WindingOrder,
 };
 
 const PAGE_W: f32 = 210.0;
@@ -63,9 +63,10 @@ impl Report {
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
         self.ops.push(Op::SetFillColor { col: color });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect::from_xywh(Mm(x).into_pt(), Mm(y).into_pt(), Mm(w).into_pt(), Mm(h).into_pt()),
-        });
+        let mut rectangle = Rect::from_xywh(Mm(x).into_pt(), Mm(y).into_pt(), Mm(w).into_pt(), Mm(h).into_pt());
+        rectangle.mode = Some(PaintMode::Fill);
+        rectangle.winding_order = Some(WindingOrder::NonZero);
+        self.ops.push(Op::DrawRectangle { rectangle });
     }
 
     /// Starts a new page.
@@ -101,11 +102,13 @@ impl Report {
         self.y -= 3.0;
     }
 
-    /// A line of text (cut to the page width).
+    /// A paragraph, wrapped at word boundaries to the page width.
     pub fn line(&mut self, text: &str) {
-        self.ensure(6.0);
-        self.y -= 5.5;
-        self.text_at(MARGIN, self.y, 10.0, false, &fit(text, PAGE_W - 2.0 * MARGIN, 10.0));
+        for part in wrap(text, PAGE_W - 2.0 * MARGIN, 10.0) {
+            self.ensure(6.0);
+            self.y -= 5.5;
+            self.text_at(MARGIN, self.y, 10.0, false, &part);
+        }
     }
 
     /// Label / value pairs in two columns.
@@ -187,10 +190,33 @@ impl Report {
     }
 }
 
+/// Splits `text` into lines that fit in `width_mm` at `size_pt` (a word longer than a line is cut).
+fn wrap(text: &str, width_mm: f32, size_pt: f32) -> Vec<String> {
+    let max = max_chars(width_mm, size_pt);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed = current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > max {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines.into_iter().map(|l| fit(&l, width_mm, size_pt)).collect()
+}
+
+fn max_chars(width_mm: f32, size_pt: f32) -> usize {
+    let char_mm = size_pt * 0.55 * 0.3528;
+    (width_mm / char_mm).floor().max(1.0) as usize
+}
+
 /// Cuts `text` to what fits in `width_mm` at `size_pt` (average glyph ≈ 0.55 em), with "…".
 fn fit(text: &str, width_mm: f32, size_pt: f32) -> String {
-    let char_mm = size_pt * 0.55 * 0.3528;
-    let max = (width_mm / char_mm).floor().max(1.0) as usize;
+    let max = max_chars(width_mm, size_pt);
     let count = text.chars().count();
     if count <= max { text.to_owned() } else { text.chars().take(max.saturating_sub(1)).chain(['…']).collect() }
 }
@@ -204,6 +230,14 @@ mod tests {
         assert_eq!(fit("abc", 50.0, 10.0), "abc");
         let cut = fit(&"é".repeat(200), 20.0, 10.0);
         assert!(cut.ends_with('…') && cut.chars().count() < 20);
+    }
+
+    #[test]
+    fn paragraphs_wrap_at_words() {
+        let lines = wrap("un deux trois quatre cinq six sept huit neuf dix", 20.0, 10.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), "un deux trois quatre cinq six sept huit neuf dix");
+        assert_eq!(wrap("", 20.0, 10.0), [""]);
     }
 
     #[test]
