@@ -56,25 +56,59 @@ async fn generate(db: &Db, submissions: usize) -> anyhow::Result<String> {
     let hash = password::hash("bench password 1".into()).await?;
     let teacher = accounts::insert(
         db,
-        &NewUser { email: Email::parse("bench-teacher@example.test").map_err(anyhow::Error::msg)?, name: "Prof Bench".into(), password: "x".into(), role: Role::Teacher, locale: None },
+        &NewUser {
+            email: Email::parse("bench-teacher@example.test").map_err(anyhow::Error::msg)?,
+            name: "Prof Bench".into(),
+            password: "x".into(),
+            role: Role::Teacher,
+            locale: None,
+        },
         &hash,
     )
     .await?;
     let students: Vec<Vec<String>> = (0..STUDENTS)
         .map(|i| {
-            vec![q(&new_id()), q(&format!("s{i}@example.test")), q(&format!("Élève {i}, \"B\"")), q(&hash), q("student"), "NULL".into(), "1".into(), now.to_string(), now.to_string()]
+            vec![
+                q(&new_id()),
+                q(&format!("s{i}@example.test")),
+                q(&format!("Élève {i}, \"B\"")),
+                q(&hash),
+                q("student"),
+                "NULL".into(),
+                "1".into(),
+                now.to_string(),
+                now.to_string(),
+            ]
         })
         .collect();
-    bulk(db, "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at, updated_at)", &students).await?;
+    bulk(
+        db,
+        "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at, updated_at)",
+        &students,
+    )
+    .await?;
     let mut exams = Vec::new();
     for e in 0..EXAMS {
         let id = new_id();
         sqlx::query("INSERT INTO exams (id, teacher_id, title, description, duration_minutes, status, created_at, updated_at) VALUES (?, ?, ?, '', 60, 'published', ?, ?)")
             .bind(&id).bind(&teacher.id).bind(format!("Examen n°{e} — Été")).bind(now).bind(now).execute(db.pool()).await?;
         let qs: Vec<Vec<String>> = (0..10)
-            .map(|p| vec![q(&new_id()), q(&id), p.to_string(), q(["mcq", "true_false", "short_answer", "essay"][p % 4]), q(&format!("Question {p}")), "100".into(), now.to_string(), now.to_string()])
+            .map(|p| {
+                vec![
+                    q(&new_id()),
+                    q(&id),
+                    p.to_string(),
+                    q(["mcq", "true_false", "short_answer", "essay"][p % 4]),
+                    q(&format!("Question {p}")),
+                    q("[]"),
+                    q("null"),
+                    "100".into(),
+                    now.to_string(),
+                    now.to_string(),
+                ]
+            })
             .collect();
-        bulk(db, "INSERT INTO questions (id, exam_id, position, kind, prompt, points_hundredths, created_at, updated_at)", &qs).await?;
+        bulk(db, "INSERT INTO questions (id, exam_id, position, kind, prompt, options, answer_key, points_hundredths, created_at, updated_at)", &qs).await?;
         let slot = new_id();
         sqlx::query("INSERT INTO exam_slots (id, exam_id, starts_at, ends_at, capacity, created_at) VALUES (?, ?, ?, ?, 100000, ?)")
             .bind(&slot).bind(&id).bind(now - 30 * DAY).bind(now).bind(now).execute(db.pool()).await?;
@@ -90,32 +124,69 @@ async fn generate(db: &Db, submissions: usize) -> anyhow::Result<String> {
         let score = ((i * 37) % 1001) as i64;
         bookings.push(vec![q(&booking), q(exam), q(slot), q(&student_ids[i % STUDENTS]), q("active"), at.to_string()]);
         attempts.push(vec![
-            q(&attempt), q(&booking), q(exam), q(&student_ids[i % STUDENTS]), q("submitted"), (at - 600_000).to_string(), at.to_string(), at.to_string(),
-            q("student"), q("[]"), q("{}"), q("graded"), score.to_string(), "1000".into(), i64::from(score >= 600).to_string(),
+            q(&attempt),
+            q(&booking),
+            q(exam),
+            q(&student_ids[i % STUDENTS]),
+            q("submitted"),
+            (at - 600_000).to_string(),
+            at.to_string(),
+            at.to_string(),
+            q("student"),
+            q("[]"),
+            q("{}"),
+            q("graded"),
+            score.to_string(),
+            "1000".into(),
+            i64::from(score >= 600).to_string(),
         ]);
         if i % EXAMS == 0 {
             for (n, qid) in qids.iter().enumerate() {
-                answers.push(vec![q(&attempt), q(qid), q("null"), at.to_string(), (((i + n) * 13 % 2) * 100).to_string(), q("")]);
+                answers.push(vec![
+                    q(&attempt),
+                    q(qid),
+                    q("null"),
+                    at.to_string(),
+                    (((i + n) * 13 % 2) * 100).to_string(),
+                    q(""),
+                ]);
             }
         }
     }
     bulk(db, "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at)", &bookings).await?;
     bulk(db, "INSERT INTO attempts (id, booking_id, exam_id, student_id, status, started_at, deadline_at, submitted_at, submit_reason, question_order, option_orders, grading_status, score_hundredths, max_score_hundredths, passed)", &attempts).await?;
-    bulk(db, "INSERT INTO answers (attempt_id, question_id, response, saved_at, score_hundredths, comment)", &answers).await?;
+    bulk(db, "INSERT INTO answers (attempt_id, question_id, response, saved_at, score_hundredths, comment)", &answers)
+        .await?;
     Ok(exams[0].0.clone())
 }
 
 /// Logs in as a new admin through the login form; returns the session cookie.
 async fn admin_cookie(state: &AppState, router: &axum::Router) -> anyhow::Result<String> {
     let hash = password::hash("bench password 1".into()).await?;
-    let new = NewUser { email: Email::parse("bench-admin@example.test").map_err(anyhow::Error::msg)?, name: "Admin".into(), password: "x".into(), role: Role::Admin, locale: None };
+    let new = NewUser {
+        email: Email::parse("bench-admin@example.test").map_err(anyhow::Error::msg)?,
+        name: "Admin".into(),
+        password: "x".into(),
+        role: Role::Admin,
+        locale: None,
+    };
     accounts::insert(&state.db, &new, &hash).await?;
     let page = router.clone().oneshot(Request::get("/login").body(Body::empty())?).await?;
-    let cookie = page.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).context("cookie")?.to_owned();
+    let cookie = page
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .context("cookie")?
+        .to_owned();
     let html = String::from_utf8(page.into_body().collect().await?.to_bytes().to_vec())?;
-    let token = html.split("name=\"csrf-token\" content=\"").nth(1).and_then(|r| r.split('"').next()).context("csrf")?;
+    let token =
+        html.split("name=\"csrf-token\" content=\"").nth(1).and_then(|r| r.split('"').next()).context("csrf")?;
     let form = format!("email=bench-admin%40example.test&password=bench+password+1&csrf_token={token}");
-    let req = Request::post("/login").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form))?;
+    let req = Request::post("/login")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))?;
     let res = router.clone().oneshot(req).await?;
     let fresh = res.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next());
     Ok(fresh.map_or(cookie, str::to_owned))
@@ -154,7 +225,9 @@ async fn main() -> anyhow::Result<()> {
         Some(server) => {
             let name = format!("pw_bench_{}", uuid::Uuid::new_v4().simple());
             let admin = Db::connect(&format!("{server}/mysql")).await?;
-            sqlx::query(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")).execute(admin.pool()).await?;
+            sqlx::query(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+                .execute(admin.pool())
+                .await?;
             (format!("{server}/{name}"), Some((admin, name)))
         }
         None => (default_sqlite_url(dir.path()), None),
@@ -162,14 +235,19 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::new(Config::for_database(dir.path().to_path_buf(), url)).await?;
     let started = Instant::now();
     let exam_id = generate(&state.db, submissions).await?;
-    println!("{:?}: generated {submissions} graded submissions ({EXAMS} exams, {STUDENTS} students) in {:.1} s", state.db.backend(), started.elapsed().as_secs_f64());
+    println!(
+        "{:?}: generated {submissions} graded submissions ({EXAMS} exams, {STUDENTS} students) in {:.1} s",
+        state.db.backend(),
+        started.elapsed().as_secs_f64()
+    );
     let router = build_router(state.clone());
     let cookie = admin_cookie(&state, &router).await?;
     measure(&router, &cookie, "dashboard (live block)", "/admin/parts/dashboard").await?;
     measure(&router, &cookie, "submissions CSV (streamed, 30 days)", "/analytics/exports/submissions.csv").await?;
     measure(&router, &cookie, "platform report CSV (30 days)", "/analytics/platform/report.csv").await?;
     measure(&router, &cookie, "platform report PDF (30 days)", "/analytics/platform/report.pdf").await?;
-    measure(&router, &cookie, "exam report PDF (item analysis)", &format!("/analytics/exams/{exam_id}/report.pdf")).await?;
+    measure(&router, &cookie, "exam report PDF (item analysis)", &format!("/analytics/exams/{exam_id}/report.pdf"))
+        .await?;
     state.db.close().await;
     if let Some((admin, name)) = mysql {
         sqlx::query(&format!("DROP DATABASE {name}")).execute(admin.pool()).await?;

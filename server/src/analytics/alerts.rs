@@ -86,7 +86,6 @@ pub fn alerts(d: &Dashboard, health: &[Component]) -> Vec<Alert> {
 mod tests {
     use super::*;
     use crate::analytics::anomaly_source::AnomalyRow;
-    use crate::analytics::stats::ScoreSummary;
     use crate::events::relay::Lag;
 
     fn quiet() -> Dashboard {
@@ -106,7 +105,7 @@ mod tests {
             recent_anomalies: vec![],
             top: vec![],
             per_day: vec![],
-            scores: ScoreSummary::default(),
+            distribution: [0; 5],
             monitoring: false,
             relay: Lag { pending: 0, oldest_pending_ms: 0 },
         }

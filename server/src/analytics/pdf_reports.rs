@@ -98,7 +98,8 @@ pub fn exam_pdf(lang: Lang, e: &ExamReport) -> anyhow::Result<Vec<u8>> {
         lang.t("analytics.avg_points"),
     ];
     r.table(&headers, &[8.0, 44.0, 16.0, 27.0, 22.0, 28.0, 29.0], &rows);
-    let flagged: Vec<String> = e.items.iter().filter(|i| i.stats.flagged()).map(|i| format!("Q{}", i.question.position)).collect();
+    let flagged: Vec<String> =
+        e.items.iter().filter(|i| i.stats.flagged()).map(|i| format!("Q{}", i.question.position)).collect();
     if !flagged.is_empty() {
         r.line(&format!("⚠ {} {}", lang.t("analytics.items_flagged"), flagged.join(", ")));
     }

@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::exams::model::ExamStatus;
 
 /// Students need this many graded exams to appear among the top performers.
-pub const TOP_MIN_EXAMS: usize = 3;
+pub const TOP_MIN_EXAMS: i64 = 3;
 
 /// A student in the top performers.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,31 +24,6 @@ pub struct Performer {
     pub exams: usize,
     /// Mean percentage.
     pub average: f64,
-}
-
-/// Top `limit` students by mean percentage among those with [`TOP_MIN_EXAMS`] graded exams
-/// (ties by more exams, then id). Names are filled in by the caller.
-pub fn top_performers(rows: &[GradedRow], limit: usize) -> Vec<Performer> {
-    let mut per: HashMap<&str, (usize, f64)> = HashMap::new();
-    for r in rows {
-        let e = per.entry(r.student_id.as_str()).or_default();
-        *e = (e.0 + 1, e.1 + stats::percent(r.score_hundredths, r.max_score_hundredths));
-    }
-    let mut out: Vec<Performer> = per
-        .into_iter()
-        .filter(|(_, (n, _))| *n >= TOP_MIN_EXAMS)
-        .map(|(id, (n, sum))| Performer {
-            student_id: id.to_owned(),
-            name: String::new(),
-            exams: n,
-            average: sum / n as f64,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.average.total_cmp(&a.average).then(b.exams.cmp(&a.exams)).then_with(|| a.student_id.cmp(&b.student_id))
-    });
-    out.truncate(limit);
-    out
 }
 
 /// Summary of graded rows.
@@ -104,8 +79,8 @@ pub struct Dashboard {
     pub top: Vec<Performer>,
     /// Submissions per day over the last 30 days, oldest first.
     pub per_day: Vec<(i64, i64)>,
-    /// Score distribution over every graded submission.
-    pub scores: ScoreSummary,
+    /// Graded submissions per score band, every submission ever.
+    pub distribution: [i64; 5],
     /// Whether monitoring data exists (issue 5).
     pub monitoring: bool,
     /// Event relay lag.
@@ -128,13 +103,16 @@ impl Dashboard {
 pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
     let today = now - now.rem_euclid(DAY_MS);
     let month = today - 29 * DAY_MS;
-    let graded = queries::graded_between(db, i64::MIN, i64::MAX).await?;
-    let mut top = top_performers(&graded, 5);
-    let ids: Vec<String> = top.iter().map(|p| p.student_id.clone()).collect();
-    let names: HashMap<String, String> = queries::user_names(db, &ids).await?.into_iter().collect();
-    for p in &mut top {
-        p.name = names.get(&p.student_id).cloned().unwrap_or_default();
-    }
+    let top = queries::top_students(db, TOP_MIN_EXAMS, 5)
+        .await?
+        .into_iter()
+        .map(|(student_id, name, n, total)| Performer {
+            student_id,
+            name,
+            exams: usize::try_from(n).unwrap_or(0),
+            average: if n > 0 { total / n as f64 } else { 0.0 },
+        })
+        .collect();
     let submissions_total = queries::submissions_total(db).await?;
     let anomalies_total = anomaly_source::total_for_submitted_attempts(db).await?;
     Ok(Dashboard {
@@ -157,7 +135,7 @@ pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
         recent_anomalies: anomaly_source::recent(db, 10).await?,
         top,
         per_day: fill_days(month, today + DAY_MS, &queries::submissions_per_day(db, month, today + DAY_MS).await?),
-        scores: summary_of(&graded),
+        distribution: queries::score_bands(db).await?,
         monitoring: anomaly_source::available(),
         relay: crate::events::relay::lag(db).await?,
     })
@@ -236,26 +214,6 @@ pub async fn platform_report(db: &Db, from: i64, to: i64, now: i64) -> sqlx::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn row(student: &str, score: i64) -> GradedRow {
-        GradedRow {
-            student_id: student.into(),
-            exam_id: "e".into(),
-            score_hundredths: score,
-            max_score_hundredths: 100,
-            passed: i64::from(score >= 60),
-        }
-    }
-
-    #[test]
-    fn top_performers_need_three_exams() {
-        let rows = [row("a", 90), row("a", 80), row("b", 100), row("b", 100), row("c", 50), row("c", 60), row("c", 70)];
-        let rows: Vec<GradedRow> = rows.into_iter().chain([row("a", 70)]).collect();
-        let top = top_performers(&rows, 5);
-        let got: Vec<(&str, usize, f64)> = top.iter().map(|p| (p.student_id.as_str(), p.exams, p.average)).collect();
-        assert_eq!(got, [("a", 3, 80.0), ("c", 3, 60.0)]);
-        assert!(top_performers(&[], 5).is_empty());
-    }
 
     #[test]
     fn days_are_filled_with_zeros() {

@@ -89,6 +89,46 @@ pub async fn graded_between(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<Gra
     .await
 }
 
+/// Graded submissions per score band of `stats::BANDS` (exact integer comparisons).
+pub async fn score_bands(db: &Db) -> sqlx::Result<[i64; 5]> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT CASE WHEN score_hundredths * 5 <= max_score_hundredths THEN 0 \
+         WHEN score_hundredths * 5 <= 2 * max_score_hundredths THEN 1 \
+         WHEN score_hundredths * 5 <= 3 * max_score_hundredths THEN 2 \
+         WHEN score_hundredths * 5 <= 4 * max_score_hundredths THEN 3 ELSE 4 END AS band, COUNT(*) \
+         FROM attempts WHERE status = 'submitted' AND grading_status = 'graded' AND score_hundredths IS NOT NULL \
+         GROUP BY band",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut bands = [0; 5];
+    for (band, n) in rows {
+        if let Some(slot) = usize::try_from(band).ok().and_then(|b| bands.get_mut(b)) {
+            *slot = n;
+        }
+    }
+    Ok(bands)
+}
+
+/// Students with at least `min_exams` graded submissions, best mean percentage first:
+/// (student id, name, graded exams, sum of percentages).
+pub async fn top_students(db: &Db, min_exams: i64, limit: i64) -> sqlx::Result<Vec<(String, String, i64, f64)>> {
+    sqlx::query_as(
+        "SELECT a.student_id, u.name, COUNT(*) AS n, \
+         CAST(SUM(a.score_hundredths * 100.0 / a.max_score_hundredths) AS DOUBLE) AS total \
+         FROM attempts a JOIN users u ON u.id = a.student_id \
+         WHERE a.status = 'submitted' AND a.grading_status = 'graded' AND a.score_hundredths IS NOT NULL \
+         AND a.max_score_hundredths > 0 \
+         GROUP BY a.student_id, u.name HAVING COUNT(*) >= ? \
+         ORDER BY SUM(a.score_hundredths * 100.0 / a.max_score_hundredths) / COUNT(*) DESC, COUNT(*) DESC, a.student_id \
+         LIMIT ?",
+    )
+    .bind(min_exams)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
 /// A recent submission with names.
 #[derive(Clone, Debug, FromRow)]
 pub struct RecentSubmission {
@@ -250,16 +290,17 @@ pub async fn submissions_page(
          FROM attempts a JOIN users u ON u.id = a.student_id JOIN exams e ON e.id = a.exam_id JOIN users t ON t.id = e.teacher_id \
          WHERE a.status = 'submitted' AND a.submitted_at >= ? AND a.submitted_at < ? \
          AND (? IS NULL OR e.teacher_id = ?) AND (? IS NULL OR a.exam_id = ?) \
-         AND (a.submitted_at > ? OR (a.submitted_at = ? AND a.id > ?)) \
+         AND (a.submitted_at > ? OR a.id > ?) \
          ORDER BY a.submitted_at, a.id LIMIT ?",
     )
-    .bind(f.from)
+    // The cursor's time is the range's lower bound (an index range scan); the OR then skips the
+    // rows of that same millisecond already sent.
+    .bind(f.from.max(after.0))
     .bind(f.to)
     .bind(f.teacher_id.as_deref())
     .bind(f.teacher_id.as_deref())
     .bind(f.exam_id.as_deref())
     .bind(f.exam_id.as_deref())
-    .bind(after.0)
     .bind(after.0)
     .bind(&after.1)
     .bind(limit)

@@ -22,7 +22,7 @@ pub fn live(lang: Lang, d: &Dashboard, health: &[Component], alerts: &[Alert], n
                 (charts::line_chart(&chart(lang, "chart-per-day", "analytics.chart.per_day", "analytics.day", "analytics.submissions",
                     d.per_day.iter().map(|(day, n)| Point::new(fmt::short_day(*day), *n as f64)).collect(), 5)))
                 (charts::histogram(&chart(lang, "chart-scores", "analytics.chart.scores", "analytics.range", "analytics.copies",
-                    BANDS.iter().zip(d.scores.distribution).map(|(b, n)| Point::new(format!("{b} %"), n as f64)).collect(), 1)))
+                    BANDS.iter().zip(d.distribution).map(|(b, n)| Point::new(format!("{b} %"), n as f64)).collect(), 1)))
                 (charts::bar_chart(&monitoring_chart(lang, d.monitoring, "chart-per-hour", "analytics.chart.per_hour", "analytics.hour",
                     d.anomalies_per_hour.iter().enumerate().map(|(h, n)| Point::new(format!("{h:02}h"), *n as f64)).collect(), 3)))
                 (charts::bar_chart(&monitoring_chart(lang, d.monitoring, "chart-types", "analytics.chart.types", "analytics.anomaly_type",

@@ -62,14 +62,12 @@ pub fn respond_with(ctx: &PageCtx, status: StatusCode, title: &str, content: Mar
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Student => {
-            &[
-                ("/student", "nav.my_exams"),
-                ("/bookings", "nav.my_bookings"),
-                ("/results", "nav.my_results"),
-                ("/analytics/me", "nav.my_progress"),
-            ]
-        }
+        Role::Student => &[
+            ("/student", "nav.my_exams"),
+            ("/bookings", "nav.my_bookings"),
+            ("/results", "nav.my_results"),
+            ("/analytics/me", "nav.my_progress"),
+        ],
         Role::Teacher => &[("/teacher", "nav.my_exams"), ("/grading", "nav.to_grade"), ("/analytics", "nav.reports")],
         Role::Proctor => &[("/proctor", "nav.live_sessions")],
         Role::Admin => &[

@@ -130,8 +130,7 @@ async fn dashboard_figures_are_exact(app: TestApp) {
     assert_eq!(d.per_day.last().map(|p| p.1), Some(9));
     assert_eq!(d.per_day.iter().map(|p| p.1).sum::<i64>(), 9);
     // Graded: the fixture's four plus four: 100, 0 for s1 and s3 each.
-    assert_eq!(d.scores.count, 8);
-    assert_eq!(d.scores.distribution, [3, 1, 0, 1, 3]);
+    assert_eq!(d.distribution, [3, 1, 0, 1, 3]);
     // s1: 87.5, 100, 0 → 62.5; s3: 37.5, 100, 0 → 45.83; nobody else has three.
     let top: Vec<(&str, usize)> = d.top.iter().map(|p| (p.name.as_str(), p.exams)).collect();
     assert_eq!(top, [("Student 1", 3), ("Student 3", 3)]);
@@ -156,7 +155,7 @@ async fn dashboard_figures_are_exact(app: TestApp) {
 
 async fn empty_platform_has_zeros_and_says_so(app: TestApp) {
     let d = platform::dashboard(&app.state.db, now_ms()).await.expect("dashboard");
-    assert_eq!((d.submissions_total, d.submissions_today, d.scores.count, d.scores.mean), (0, 0, 0, 0.0));
+    assert_eq!((d.submissions_total, d.submissions_today, d.distribution), (0, 0, [0; 5]));
     assert_eq!(d.anomalies_per_attempt, 0.0);
     assert!(d.top.is_empty() && d.recent.is_empty());
     let (admin, _) = app.login_as(Role::Admin).await;
