@@ -7,5 +7,5 @@ CREATE TABLE worker_heartbeats (
     host       TEXT    NOT NULL DEFAULT ''
 );
 
-CREATE INDEX attempts_submitted ON attempts (submitted_at, id);
+CREATE INDEX attempts_submitted ON attempts (status, submitted_at, id);
 CREATE INDEX attempts_student_graded ON attempts (student_id, grading_status);

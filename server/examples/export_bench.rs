@@ -250,7 +250,11 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     state.db.close().await;
     if let Some((admin, name)) = mysql {
-        sqlx::query(&format!("DROP DATABASE {name}")).execute(admin.pool()).await?;
+        if std::env::var_os("BENCH_KEEP_DB").is_some() {
+            println!("kept database {name}");
+        } else {
+            sqlx::query(&format!("DROP DATABASE {name}")).execute(admin.pool()).await?;
+        }
     }
     Ok(())
 }

@@ -114,14 +114,13 @@ pub async fn score_bands(db: &Db) -> sqlx::Result<[i64; 5]> {
 /// (student id, name, graded exams, sum of percentages).
 pub async fn top_students(db: &Db, min_exams: i64, limit: i64) -> sqlx::Result<Vec<(String, String, i64, f64)>> {
     sqlx::query_as(
-        "SELECT a.student_id, u.name, COUNT(*) AS n, \
-         CAST(SUM(a.score_hundredths * 100.0 / a.max_score_hundredths) AS DOUBLE) AS total \
-         FROM attempts a JOIN users u ON u.id = a.student_id \
-         WHERE a.status = 'submitted' AND a.grading_status = 'graded' AND a.score_hundredths IS NOT NULL \
-         AND a.max_score_hundredths > 0 \
-         GROUP BY a.student_id, u.name HAVING COUNT(*) >= ? \
-         ORDER BY SUM(a.score_hundredths * 100.0 / a.max_score_hundredths) / COUNT(*) DESC, COUNT(*) DESC, a.student_id \
-         LIMIT ?",
+        "SELECT g.student_id, u.name, g.n, g.total FROM \
+         (SELECT student_id, COUNT(*) AS n, CAST(SUM(score_hundredths * 100.0 / max_score_hundredths) AS DOUBLE) AS total \
+          FROM attempts WHERE status = 'submitted' AND grading_status = 'graded' AND score_hundredths IS NOT NULL \
+          AND max_score_hundredths > 0 GROUP BY student_id HAVING COUNT(*) >= ? \
+          ORDER BY SUM(score_hundredths * 100.0 / max_score_hundredths) / COUNT(*) DESC, COUNT(*) DESC, student_id \
+          LIMIT ?) g JOIN users u ON u.id = g.student_id \
+         ORDER BY g.total / g.n DESC, g.n DESC, g.student_id",
     )
     .bind(min_exams)
     .bind(limit)
@@ -157,8 +156,10 @@ pub async fn recent_submissions(db: &Db, limit: i64) -> sqlx::Result<Vec<RecentS
     sqlx::query_as(
         "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.student_id, u.name AS student_name, \
          a.submitted_at, a.grading_status, a.score_hundredths, a.max_score_hundredths \
-         FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.student_id \
-         WHERE a.status = 'submitted' ORDER BY a.submitted_at DESC, a.id LIMIT ?",
+         FROM (SELECT id, exam_id, student_id, submitted_at, grading_status, score_hundredths, max_score_hundredths \
+               FROM attempts WHERE status = 'submitted' ORDER BY submitted_at DESC, id DESC LIMIT ?) a \
+         JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.student_id \
+         ORDER BY a.submitted_at DESC, a.id DESC",
     )
     .bind(limit)
     .fetch_all(db.pool())
@@ -283,18 +284,23 @@ pub async fn submissions_page(
     after: &(i64, String),
     limit: i64,
 ) -> sqlx::Result<Vec<SubmissionRow>> {
+    // The page is chosen from `attempts` alone in a derived table (an index range scan on
+    // (status, submitted_at, id), never a sort of the whole range), then joined to the names.
     sqlx::query_as(
         "SELECT a.id AS attempt_id, a.submitted_at, u.name AS student_name, u.email AS student_email, \
          e.title AS exam_title, t.name AS teacher_name, a.grading_status, a.score_hundredths, a.max_score_hundredths, \
          a.passed, a.submit_reason \
-         FROM attempts a JOIN users u ON u.id = a.student_id JOIN exams e ON e.id = a.exam_id JOIN users t ON t.id = e.teacher_id \
-         WHERE a.status = 'submitted' AND a.submitted_at >= ? AND a.submitted_at < ? \
-         AND (? IS NULL OR e.teacher_id = ?) AND (? IS NULL OR a.exam_id = ?) \
-         AND (a.submitted_at > ? OR a.id > ?) \
-         ORDER BY a.submitted_at, a.id LIMIT ?",
+         FROM (SELECT id, exam_id, student_id, submitted_at, grading_status, score_hundredths, max_score_hundredths, \
+               passed, submit_reason FROM attempts \
+               WHERE status = 'submitted' AND submitted_at >= ? AND submitted_at < ? \
+               AND (? IS NULL OR exam_id IN (SELECT id FROM exams WHERE teacher_id = ?)) AND (? IS NULL OR exam_id = ?) \
+               AND (submitted_at > ? OR id > ?) \
+               ORDER BY submitted_at, id LIMIT ?) a \
+         JOIN users u ON u.id = a.student_id JOIN exams e ON e.id = a.exam_id JOIN users t ON t.id = e.teacher_id \
+         ORDER BY a.submitted_at, a.id",
     )
-    // The cursor's time is the range's lower bound (an index range scan); the OR then skips the
-    // rows of that same millisecond already sent.
+    // The cursor's time is the range's lower bound; the OR then skips the rows of that same
+    // millisecond already sent.
     .bind(f.from.max(after.0))
     .bind(f.to)
     .bind(f.teacher_id.as_deref())
