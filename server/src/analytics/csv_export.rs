@@ -147,7 +147,7 @@ pub fn user_csv(lang: Lang, u: &UserReport) -> anyhow::Result<Vec<u8>> {
     let mut w = Sections::new();
     let about = vec![
         vec![lang.t("analytics.student").to_owned(), u.name.clone()],
-        vec!["Email".to_owned(), u.email.clone()],
+        vec![lang.t("analytics.email").to_owned(), u.email.clone()],
         vec![lang.t("analytics.generated").to_owned(), fmt::iso(u.generated_at)],
         vec![lang.t("analytics.exams_taken").to_owned(), u.history.len().to_string()],
         vec![lang.t("analytics.failed").to_owned(), (u.summary.count - u.summary.passed).to_string()],

@@ -179,6 +179,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("analytics.exam", "Exam", "Examen"),
     ("analytics.when", "Date", "Date"),
     ("analytics.role", "Role", "Rôle"),
+    ("analytics.email", "Email", "E-mail"),
     ("analytics.submissions", "Submissions", "Copies remises"),
     ("analytics.generated", "Generated", "Généré le"),
     ("analytics.metric", "Metric", "Indicateur"),

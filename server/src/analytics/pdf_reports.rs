@@ -49,6 +49,11 @@ fn anomalies(r: &mut Report, lang: Lang, by_type: &[(String, i64)]) {
     }
 }
 
+/// A role's label in the reader's language (the stored name if unknown).
+pub fn role_label(lang: Lang, role: &str) -> String {
+    crate::accounts::model::Role::parse(role).map_or_else(|| role.to_owned(), |r| r.label(lang).to_owned())
+}
+
 fn footer(lang: Lang, generated_at: i64) -> String {
     format!("ProctorWise · {} {}", lang.t("analytics.generated"), datetime(generated_at))
 }
@@ -113,7 +118,7 @@ pub fn user_pdf(lang: Lang, u: &UserReport) -> anyhow::Result<Vec<u8>> {
     let mut r = Report::new(&title, &footer(lang, u.generated_at))?;
     r.title(&title);
     r.facts(&[
-        ("Email".to_owned(), u.email.clone()),
+        (lang.t("analytics.email").to_owned(), u.email.clone()),
         (lang.t("analytics.generated").to_owned(), datetime(u.generated_at)),
         (lang.t("analytics.exams_taken").to_owned(), u.history.len().to_string()),
         (lang.t("analytics.failed").to_owned(), (u.summary.count - u.summary.passed).to_string()),
@@ -190,7 +195,8 @@ pub fn platform_pdf(lang: Lang, p: &PlatformReport) -> anyhow::Result<Vec<u8>> {
     r.facts(&summary_rows(lang, &p.summary));
     distribution(&mut r, lang, &p.summary);
     r.heading(lang.t("analytics.new_users"));
-    let users: Vec<(String, String)> = p.new_users.iter().map(|(role, n)| (role.clone(), n.to_string())).collect();
+    let users: Vec<(String, String)> =
+        p.new_users.iter().map(|(role, n)| (role_label(lang, role), n.to_string())).collect();
     if users.is_empty() {
         r.line("—")
     } else {

@@ -91,7 +91,7 @@ pub fn user_hits(lang: Lang, users: &[User]) -> Markup {
     html! {
         @if users.is_empty() { p.no-data { (lang.t("analytics.nothing_found")) } } @else {
             table.data {
-                thead { tr { th { (lang.t("analytics.student")) } th { "Email" } th { (lang.t("analytics.role")) } th { (lang.t("analytics.reports")) } } }
+                thead { tr { th { (lang.t("analytics.student")) } th { (lang.t("analytics.email")) } th { (lang.t("analytics.role")) } th { (lang.t("analytics.reports")) } } }
                 tbody { @for u in users { tr {
                     td { a href={"/analytics/users/" (u.id)} { (u.name) } } td { (u.email) } td { (u.role.label(lang)) }
                     td { a href={"/analytics/users/" (u.id) "/report.pdf"} download { "PDF" } " · " a href={"/analytics/users/" (u.id) "/report.csv"} download { "CSV" } }

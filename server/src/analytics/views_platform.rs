@@ -41,7 +41,7 @@ pub fn page(lang: Lang, p: &PlatformReport) -> Markup {
             }
         }
         h2 { (lang.t("analytics.new_users")) }
-        dl.facts { @for (role, n) in &p.new_users { dt { (role) } dd { (n) } } }
+        dl.facts { @for (role, n) in &p.new_users { dt { (super::pdf_reports::role_label(lang, role)) } dd { (n) } } }
         p.hint { (lang.t("analytics.generated")) " " (datetime(p.generated_at)) }
     }
 }
