@@ -7,7 +7,7 @@ use super::pdf::Report;
 use super::platform::PlatformReport;
 use super::report::{ExamReport, UserReport};
 use super::stats::{BANDS, ScoreSummary};
-use super::views_reports::kind_label;
+use super::views_reports::{kind_label, signed};
 use crate::i18n::Lang;
 use crate::views::components::datetime;
 
@@ -84,7 +84,9 @@ pub fn exam_pdf(lang: Lang, e: &ExamReport) -> anyhow::Result<Vec<u8>> {
                 i.stats.attempts.to_string(),
                 fmt::pct(lang, i.stats.correct_rate),
                 lang.t(i.stats.difficulty.key()).to_owned(),
-                i.stats.discrimination.map_or("—".into(), |d| format!("{d:+.2}{}", if d < 0.0 { " ⚠" } else { "" })),
+                i.stats
+                    .discrimination
+                    .map_or("—".into(), |d| format!("{}{}", signed(lang, d), if d < 0.0 { " ⚠" } else { "" })),
                 format!(
                     "{} / {}",
                     fmt::points(lang, i.stats.average_hundredths),

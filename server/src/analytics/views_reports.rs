@@ -82,12 +82,12 @@ pub fn exam_page(lang: Lang, r: &ExamReport) -> Markup {
                 @for item in &r.items {
                     tr.flagged[item.stats.flagged()] {
                         td { (item.question.position) }
-                        td { (item.question.prompt.chars().take(80).collect::<String>()) " " span.badge.muted { (item.question.kind) } }
+                        td { (item.question.prompt.chars().take(80).collect::<String>()) " " span.badge.muted { (kind_label(lang, &item.question.kind)) } }
                         td { (item.stats.attempts) }
                         td { (fmt::pct(lang, item.stats.correct_rate)) }
                         td { (lang.t(item.stats.difficulty.key())) }
                         td { @match item.stats.discrimination {
-                            Some(d) => { (format!("{d:+.2}")) @if d < 0.0 { " " span.badge.bad { (lang.t("analytics.negative")) } } },
+                            Some(d) => { (signed(lang, d)) @if d < 0.0 { " " span.badge.bad { (lang.t("analytics.negative")) } } },
                             None => span.hint { "—" },
                         } }
                         td { (fmt::points(lang, item.stats.average_hundredths)) " / " (fmt::points(lang, item.question.points_hundredths as f64)) }
@@ -143,6 +143,12 @@ fn list(lang: Lang, kinds: &[&super::report::KindRate]) -> Markup {
         @if kinds.is_empty() { "—" }
         @for (i, k) in kinds.iter().enumerate() { @if i > 0 { ", " } (kind_label(lang, &k.kind)) " (" (fmt::pct(lang, k.rate)) ")" }
     }
+}
+
+/// A discrimination index with its sign and two decimals (`+0.45`, French `+0,45`).
+pub fn signed(lang: Lang, d: f64) -> String {
+    let text = format!("{d:+.2}");
+    if lang == Lang::Fr { text.replace('.', ",") } else { text }
 }
 
 /// The label of a question kind.
