@@ -84,6 +84,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("analytics.today.started", "Attempts started today", "Épreuves commencées aujourd'hui"),
     ("analytics.updated", "Last updated:", "Dernière mise à jour :"),
     ("analytics.open_reports", "Reports and exports", "Rapports et exports"),
+    ("analytics.open_exam", "Statistics and item analysis", "Statistiques et analyse des questions"),
     // Reports page
     ("analytics.reports", "Reports", "Rapports"),
     ("analytics.find_exam", "Find an exam", "Trouver un examen"),

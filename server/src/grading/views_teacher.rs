@@ -25,7 +25,7 @@ fn score_cell(score: Option<i64>, max: i64) -> String {
 /// The results of an exam.
 pub fn results(ctx: &PageCtx, exam: &Exam, rows: &[ResultRow]) -> Markup {
     html! {
-        p { a href={"/exams/" (exam.id)} { "← " (exam.title) } }
+        p { a href={"/exams/" (exam.id)} { "← " (exam.title) } " · " a href={"/analytics/exams/" (exam.id)} { (ctx.t("analytics.open_exam")) } }
         @if exam.release_mode == ReleaseMode::Manual {
             @if let Some(at) = exam.results_released_at {
                 (notice("success", ctx.t("grading.released_at"))) p { (local_time(at)) }

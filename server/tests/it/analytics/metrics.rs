@@ -81,6 +81,11 @@ async fn item_analysis_is_exact(app: TestApp) {
         .assert_contains("+1.00")
         .assert_contains(r#"id="chart-distribution""#)
         .assert_contains("50.0\u{a0}%");
+    // The exam's results page leads to it.
+    teacher
+        .get(&format!("/exams/{}/results", w.exam_id))
+        .await
+        .assert_contains(&format!(r#"href="/analytics/exams/{}""#, w.exam_id));
     // The page leads with its chart.
     let chart_at = page.body.find("chart-distribution").expect("chart");
     let table_at = page.body.find("Item analysis").expect("items");
