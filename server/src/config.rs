@@ -67,6 +67,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Seed the demo accounts and exam when the database has no user (`PROCTORWISE_DEMO`).
     pub seed_demo: bool,
+    /// Monitoring pipeline settings (frame store, limits, queue, rules, risk weights).
+    pub monitoring: crate::monitoring::settings::MonitorSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -115,7 +117,6 @@ impl Config {
         };
         Ok(Self {
             bind,
-            data_dir,
             database_url,
             kafka_brokers: var("KAFKA_BROKERS"),
             kafka_topic_partitions: parse_var("KAFKA_TOPIC_PARTITIONS", 3i32)?,
@@ -131,6 +132,8 @@ impl Config {
             max_body_bytes: parse_var("PROCTORWISE_MAX_BODY_BYTES", 2 * 1024 * 1024usize)?,
             trust_proxy: parse_bool("PROCTORWISE_TRUST_PROXY", false)?,
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
+            monitoring: crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?,
+            data_dir,
         })
     }
 
@@ -153,6 +156,7 @@ impl Config {
             max_body_bytes: 2 * 1024 * 1024,
             trust_proxy: false,
             seed_demo: false,
+            monitoring: crate::monitoring::settings::MonitorSettings::defaults(&data_dir),
             data_dir,
         }
     }

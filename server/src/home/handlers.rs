@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use crate::accounts::extract::{AdminOnly, Authed, ProctorOrAdmin, StudentOnly, TeacherOrAdmin};
+use crate::accounts::extract::{AdminOnly, Authed, StudentOnly, TeacherOrAdmin};
 use crate::accounts::queries as accounts;
 use crate::app::AppState;
 use crate::error::AppResult;
@@ -46,12 +46,6 @@ pub async fn teacher_home(
         }
     };
     Ok(respond(&ctx, ctx.t("teacher.title"), body))
-}
-
-/// `GET /proctor`: live sessions (built by the monitoring feature).
-pub async fn proctor_home(_p: Authed<ProctorOrAdmin>, ctx: PageCtx) -> Response {
-    let body = html! { (coming_later(ctx.lang, "placeholder.proctor")) };
-    respond(&ctx, ctx.t("proctor.title"), body)
 }
 
 /// `GET /admin`: first dashboard figures and user administration.
