@@ -30,7 +30,7 @@ pub fn frame_key(at_ms: i64, session_id: &str, n: i64) -> String {
 }
 
 /// Whether a key has the shape [`frame_key`] makes (no `..`, no absolute path).
-fn valid_key(key: &str) -> bool {
+pub(crate) fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && !key.starts_with('/')
         && key.split('/').all(|p| !p.is_empty() && p != "." && p != "..")

@@ -35,8 +35,9 @@ impl HdfsStore {
         Ok(Self { client, root, timeout })
     }
 
-    fn path(&self, key: &str) -> String {
-        format!("{}/{key}", self.root)
+    fn path(&self, key: &str) -> anyhow::Result<String> {
+        anyhow::ensure!(super::storage::valid_key(key), "invalid frame key {key:?}");
+        Ok(format!("{}/{key}", self.root))
     }
 
     async fn timed<T>(&self, what: &str, fut: impl Future<Output = Result<T, HdfsError>>) -> anyhow::Result<T> {
@@ -55,7 +56,7 @@ impl FrameStore for HdfsStore {
 
     async fn put(&self, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let options = WriteOptions::default().overwrite(true).create_parent(true);
-        let path = self.path(key);
+        let path = self.path(key)?;
         let mut writer = self.timed("create", self.client.create(&path, options)).await?;
         self.timed("write", writer.write_bytes(bytes::Bytes::copy_from_slice(bytes))).await?;
         self.timed("close", writer.close()).await?;
@@ -63,7 +64,7 @@ impl FrameStore for HdfsStore {
     }
 
     async fn get(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
-        let path = self.path(key);
+        let path = self.path(key)?;
         let reader = match tokio::time::timeout(self.timeout, self.client.read(&path)).await {
             Err(_) => anyhow::bail!("HDFS open timed out after {:?}", self.timeout),
             Ok(Err(HdfsError::FileNotFound(_))) => return Ok(None),
@@ -76,7 +77,7 @@ impl FrameStore for HdfsStore {
     }
 
     async fn delete(&self, key: &str) -> anyhow::Result<()> {
-        self.timed("delete", self.client.delete(&self.path(key), false)).await?;
+        self.timed("delete", self.client.delete(&self.path(key)?, false)).await?;
         Ok(())
     }
 }

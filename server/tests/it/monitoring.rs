@@ -4,6 +4,7 @@
 
 mod panels;
 mod pipeline;
+mod storage;
 
 use std::sync::Arc;
 use std::time::Duration;
