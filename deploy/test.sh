@@ -20,6 +20,8 @@ cargo fmt --all -- --check
 
 log "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+log "clippy with the HDFS frame store (--features hdfs: compiled here, no HDFS runs on this machine)"
+cargo clippy -p proctorwise --all-targets --features hdfs --locked -- -D warnings
 
 log "MariaDB for the integration suite"
 PROCTORWISE_TEST_MARIADB_URL="$(deploy/lib/mariadb.sh)"

@@ -1,9 +1,10 @@
 //! Measures frame ingestion through the real router (session cookie, CSRF, multipart parsing,
 //! JPEG checks, the session row, the rules, storage): frames/s and latency p50/p95, with a
-//! verdict only and with a ~40 KB JPEG, on SQLite (default) or MariaDB.
+//! verdict only and with a ~40 KB JPEG, on SQLite (default) or MariaDB; then the time from a
+//! stored critical anomaly to the toast on each of N connected proctor streams.
 //!
-//! `cargo run -p proctorwise --release --example ingest_bench -- [mysql://root@127.0.0.1:3306] [students] [frames] [concurrency]`
-//! (defaults: SQLite in a temporary directory, 200 students, 20000 frames, 32 in flight).
+//! `cargo run -p proctorwise --release --example ingest_bench -- [mysql://root@127.0.0.1:3306] [students] [frames] [concurrency] [streams]`
+//! (defaults: SQLite in a temporary directory, 200 students, 20000 frames, 32 in flight, 100 streams).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,6 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let students: usize = rest.first().map_or(Ok(200), |a| a.parse())?;
     let frames: usize = rest.get(1).map_or(Ok(20_000), |a| a.parse())?;
     let concurrency: usize = rest.get(2).map_or(Ok(32), |a| a.parse())?;
+    let streams: usize = rest.get(3).map_or(Ok(100), |a| a.parse())?;
     let dir = tempfile::tempdir()?;
     let url = match &server {
         None => default_sqlite_url(dir.path()),
@@ -61,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
     let jpeg = Arc::new(jpeg_of_about(40 * 1024));
     let with_jpeg = run(&router, &students, frames / 4, concurrency, Some(jpeg.clone())).await?;
     report(&format!("verdict + {} KB JPEG", jpeg.len() / 1024), &with_jpeg);
+    sse_latency(&state, &router, &students, streams).await?;
     if let Some(server) = server {
         let name = state.config.database_url.rsplit('/').next().unwrap_or_default().to_owned();
         state.db.close().await;
@@ -150,6 +153,83 @@ async fn post(router: &Router, s: &Student, seq: usize, jpeg: Option<&Vec<u8>>) 
     let status = response.status();
     response.into_body().collect().await?;
     Ok(status)
+}
+
+/// Opens `n` proctor streams, stores one critical anomaly, and times its toast on every stream.
+async fn sse_latency(state: &AppState, router: &Router, students: &[Student], n: usize) -> anyhow::Result<()> {
+    let hash = password::hash("bench password".into()).await?;
+    let proctor = NewUser {
+        email: Email::parse("proctor@bench.test").map_err(|_| anyhow::anyhow!("email"))?,
+        name: "Proctor".into(),
+        password: "bench password".into(),
+        role: Role::Proctor,
+        locale: None,
+    };
+    accounts::insert(&state.db, &proctor, &hash).await?;
+    let (cookie, _) = login(router, "proctor@bench.test").await?;
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(n.max(1));
+    let (go_tx, _) = tokio::sync::broadcast::channel::<Instant>(1);
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let (router, cookie, ready, mut go) = (router.clone(), cookie.clone(), ready_tx.clone(), go_tx.subscribe());
+        tasks.push(tokio::spawn(async move {
+            let after = now_ms();
+            let req = Request::get(format!("/proctor/stream?after={after}"))
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())?;
+            let mut body = router.oneshot(req).await?.into_body();
+            let mut text = String::new();
+            while !text.contains("event: sessions") {
+                let frame = body.frame().await.ok_or_else(|| anyhow::anyhow!("stream ended"))??;
+                text.push_str(&String::from_utf8_lossy(&frame.into_data().unwrap_or_default()));
+            }
+            ready.send(()).await?;
+            let sent = go.recv().await?;
+            text.clear();
+            while !text.contains("event: toast") {
+                let frame = tokio::time::timeout(Duration::from_secs(20), body.frame())
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("stream ended"))??;
+                text.push_str(&String::from_utf8_lossy(&frame.into_data().unwrap_or_default()));
+            }
+            Ok::<_, anyhow::Error>(sent.elapsed())
+        }));
+    }
+    for _ in 0..n {
+        ready_rx.recv().await.ok_or_else(|| anyhow::anyhow!("a stream failed to open"))?;
+    }
+    let student = &students[0];
+    let boundary = "bench-boundary";
+    let verdict = format!(
+        r#"{{"seq": 1, "captured_at": {}, "analyzed": true, "faces": [{{"score": 0.9}}, {{"score": 0.9}}], "objects": []}}"#,
+        now_ms()
+    );
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"verdict\"\r\nContent-Type: application/json\r\n\r\n{verdict}\r\n--{boundary}--\r\n"
+    );
+    let req = Request::post(&student.frames_url)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::COOKIE, &student.cookie)
+        .header("x-csrf-token", &student.csrf)
+        .body(Body::from(body))?;
+    let sent = Instant::now();
+    let _ = go_tx.send(sent);
+    let status = router.clone().oneshot(req).await?.status();
+    anyhow::ensure!(status == StatusCode::ACCEPTED, "critical frame: {status}");
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.push(task.await??);
+    }
+    latencies.sort();
+    let at =
+        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "SSE: stored critical anomaly → toast on {n} proctor streams: p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
+    Ok(())
 }
 
 /// A noisy 640×480 JPEG whose quality is chosen so that it weighs about `target` bytes.

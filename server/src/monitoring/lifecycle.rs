@@ -102,6 +102,11 @@ pub async fn stop_attempt_in(
 /// Stops one session by id if it is still active (the reaper).
 pub async fn stop_session(db: &Db, session_id: &str, stop: Stop<'_>) -> sqlx::Result<bool> {
     let mut tx = db.pool().begin().await?;
+    // Write first (a no-op): SQLite then holds the write lock instead of failing to upgrade a read.
+    sqlx::query("UPDATE monitoring_sessions SET rate_count = rate_count WHERE id = ? AND status = 'active'")
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
     let row: Option<ActiveRow> = sqlx::query_as(
         "SELECT id, attempt_id, exam_id, student_id, frames, rule_state FROM monitoring_sessions \
          WHERE id = ? AND status = 'active'",
@@ -174,13 +179,15 @@ pub async fn ensure_active(db: &Db, attempt_id: &str, exam_id: &str, student_id:
         _ => {}
     }
     let mut tx = db.pool().begin().await?;
-    let open: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE id = ? AND status = 'in_progress' AND deadline_at > ?")
+    // Taking the attempt row (a no-op write) checks that it is open and orders this start after
+    // a submission in progress.
+    let open =
+        sqlx::query("UPDATE attempts SET status = status WHERE id = ? AND status = 'in_progress' AND deadline_at > ?")
             .bind(attempt_id)
             .bind(now_ms())
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await?;
-    if open == 0 {
+    if open.rows_affected() == 0 {
         return Ok(None);
     }
     match start_in(&mut tx, attempt_id, exam_id, student_id).await {

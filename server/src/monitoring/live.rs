@@ -25,7 +25,7 @@ use crate::web::PageCtx;
 /// How often an open stream re-reads its change marker when nothing woke it.
 const POLL: Duration = Duration::from_millis(1500);
 /// Shortest time between two pushes of the same stream.
-const SPACING: Duration = Duration::from_millis(700);
+const SPACING: Duration = Duration::from_millis(250);
 
 static WAKE: LazyLock<broadcast::Sender<()>> = LazyLock::new(|| broadcast::channel(16).0);
 
@@ -74,6 +74,8 @@ async fn next_event(mut s: StreamState) -> Option<(Result<Event, Infallible>, St
                         return None;
                     }
                     tokio::time::sleep(SPACING).await;
+                    // Wakes that came meanwhile are served by this one refresh.
+                    while matches!(s.wake.try_recv(), Ok(()) | Err(broadcast::error::TryRecvError::Lagged(_))) {}
                 }
             }
         }
