@@ -13,12 +13,14 @@ pub mod messages;
 pub mod model;
 pub mod pipeline;
 pub mod queries;
+mod rule_types;
 pub mod rules;
 pub mod settings;
 pub mod storage;
 #[cfg(feature = "hdfs")]
 mod storage_hdfs;
 pub mod store;
+pub mod verification;
 pub mod verify;
 mod views;
 mod views_detail;

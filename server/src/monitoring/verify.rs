@@ -208,7 +208,7 @@ async fn process(state: &AppState, analyzer: Arc<dyn FrameAnalyzer>, frame_id: &
             return Err(e.context("analyzer"));
         }
     };
-    if super::pipeline::apply_verification(state, &frame, &detections, analysis_ms).await? {
+    if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
         state.verifier.observe(latency, analysis_ms);
         super::live::changed();
