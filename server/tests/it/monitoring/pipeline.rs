@@ -22,6 +22,7 @@ dual!(
     back_pressure_keeps_every_frame_and_verification_confirms_or_rejects,
     rule_state_survives_a_restart,
     silent_and_vanished_browsers,
+    the_deadline_stops_monitoring_with_the_attempt,
 );
 
 const FRAMES: &str = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ?";
@@ -357,4 +358,29 @@ async fn silent_and_vanished_browsers(app: TestApp) {
     .await
     .expect("ended");
     assert!(ended.is_some(), "the silence ended with the next frame");
+}
+
+async fn the_deadline_stops_monitoring_with_the_attempt(app: TestApp) {
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9, 0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    sqlx::query("UPDATE attempts SET deadline_at = ? WHERE id = ?")
+        .bind(proctorwise::db::now_ms() - 1)
+        .bind(&t.attempt_id)
+        .execute(app.state.db.pool())
+        .await
+        .expect("deadline");
+    assert_eq!(proctorwise::attempts::worker::submit_overdue(&app.state.db).await.expect("worker"), 1);
+    let stopped = outbox(&app, "monitoring_stopped").await;
+    assert_eq!(stopped.len(), 1);
+    assert_eq!(stopped[0]["reason"], "deadline");
+    assert_eq!(stopped[0]["note"], "");
+    t.frame(2, &[0.9], &[], false).await.assert_status(StatusCode::CONFLICT);
+    let ended: Option<i64> = sqlx::query_scalar("SELECT ended_at FROM monitoring_anomalies WHERE session_id = ?")
+        .bind(&t.session_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("anomaly");
+    assert!(ended.is_some(), "open episodes end with the session");
+    let result = t.client().get(&format!("/attempts/{}/result", t.attempt_id)).await;
+    assert!(!result.body.contains("A proctor stopped your exam"), "no proctor notice for a deadline");
 }
