@@ -150,7 +150,11 @@ pub(super) async fn run_rules(
     }
     let window = cfg.rules.high_risk_window_ms / 1000;
     let changed = store::apply(conn, session, &actions, detector, window).await?;
-    if rule_state != before {
+    // The time of the newest observation alone is not worth a write per frame (it only orders
+    // late server analyses): the state is written when an episode or a window changed.
+    let mut compared = rule_state.clone();
+    compared.last_seen_at = before.last_seen_at;
+    if compared != before {
         let json = serde_json::to_string(&rule_state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query("UPDATE monitoring_sessions SET rule_state = ? WHERE id = ?")
             .bind(json)
