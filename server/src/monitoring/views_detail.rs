@@ -121,7 +121,8 @@ pub fn anomaly_item(ctx: &PageCtx, a: &AnomalyRow) -> Markup {
                 @if let Some(label) = &label { " (" (label) ")" }
                 " · " (local_time(a.detected_at))
             }
-            p.status #{"status-" (a.id)} sse-swap={"status-" (a.id)} { (anomaly_status(ctx, a)) }
+            // innerHTML explicitly: htmx would inherit the timeline's `afterbegin`.
+            p.status #{"status-" (a.id)} sse-swap={"status-" (a.id)} hx-swap="innerHTML" { (anomaly_status(ctx, a)) }
             @if let Some(frame) = &a.frame_id {
                 a href={"/monitoring/frames/" (frame)} target="_blank" rel="noopener" aria-label=(ctx.t("monitor.evidence_full")) {
                     img.thumb src={"/monitoring/frames/" (frame)} alt=(ctx.t("monitor.evidence")) width="160" height="120" loading="lazy";
