@@ -20,6 +20,8 @@ cargo fmt --all -- --check
 
 log "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+log "clippy with the HDFS frame store (--features hdfs: compiled here, no HDFS runs on this machine)"
+cargo clippy -p proctorwise --all-targets --features hdfs --locked -- -D warnings
 
 log "poppler-utils (pdfinfo, pdftotext, pdftoppm) for the PDF report tests"
 apt_ensure poppler-utils

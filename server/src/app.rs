@@ -36,11 +36,24 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// When the process started (uptime in `/health`).
     pub started: Instant,
+    /// Where frame JPEGs are stored (local filesystem, or HDFS when `HDFS_URL` is set).
+    pub frames: Arc<dyn crate::monitoring::storage::FrameStore>,
+    /// Full-model frame analysis for server re-verification; `None` = models not configured
+    /// (flagged frames stay pending verification, never dropped).
+    pub analyzer: Option<Arc<dyn crate::monitoring::FrameAnalyzer>>,
+    /// The bounded re-verification queue of this replica.
+    pub verifier: Arc<crate::monitoring::VerifyQueue>,
 }
 
 impl AppState {
     /// Connects to the database, applies migrations and prepares the state.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
+        // Refuse to start with a frame store that cannot be built (HDFS without the feature).
+        crate::monitoring::storage::from_config(
+            config.hdfs_url.as_deref(),
+            &config.monitoring.frame_dir,
+            config.monitoring.hdfs_timeout,
+        )?;
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         Ok(Self::with_db(config, db))
@@ -49,12 +62,22 @@ impl AppState {
     /// State on an already migrated database.
     pub fn with_db(config: Config, db: Db) -> Self {
         let tokens = TokenKeys::new(&config.secret, config.token_ttl);
+        let m = &config.monitoring;
+        let frames = crate::monitoring::storage::from_config(config.hdfs_url.as_deref(), &m.frame_dir, m.hdfs_timeout)
+            .unwrap_or_else(|e| {
+                tracing::error!(error = format!("{e:#}"), "frame store unavailable; frames go to the local directory");
+                Arc::new(crate::monitoring::storage::LocalStore::new(&m.frame_dir))
+            });
+        let verifier = Arc::new(crate::monitoring::VerifyQueue::new(m.queue_size));
         Self {
             db,
             config: Arc::new(config),
             tokens: Arc::new(tokens),
             metrics: Arc::default(),
             started: Instant::now(),
+            frames,
+            analyzer: None,
+            verifier,
         }
     }
 }
@@ -71,6 +94,7 @@ fn routes() -> Routes {
         .merge(crate::grading::routes())
         .merge(crate::notifications::routes())
         .merge(crate::analytics::routes())
+        .merge(crate::monitoring::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

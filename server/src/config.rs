@@ -71,6 +71,8 @@ pub struct Config {
     pub health_timeout: Duration,
     /// Seconds between two refreshes of the admin dashboard (`PROCTORWISE_DASHBOARD_REFRESH_SECONDS`).
     pub dashboard_refresh_secs: u64,
+    /// Monitoring pipeline settings (frame store, limits, queue, rules, risk weights).
+    pub monitoring: crate::monitoring::settings::MonitorSettings,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -119,7 +121,6 @@ impl Config {
         };
         Ok(Self {
             bind,
-            data_dir,
             database_url,
             kafka_brokers: var("KAFKA_BROKERS"),
             kafka_topic_partitions: parse_var("KAFKA_TOPIC_PARTITIONS", 3i32)?,
@@ -137,6 +138,8 @@ impl Config {
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
             health_timeout: Duration::from_millis(parse_var("PROCTORWISE_HEALTH_TIMEOUT_MS", 2000u64)?),
             dashboard_refresh_secs: parse_var("PROCTORWISE_DASHBOARD_REFRESH_SECONDS", 30u64)?.max(5),
+            monitoring: crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?,
+            data_dir,
         })
     }
 
@@ -161,6 +164,7 @@ impl Config {
             seed_demo: false,
             health_timeout: Duration::from_millis(2000),
             dashboard_refresh_secs: 30,
+            monitoring: crate::monitoring::settings::MonitorSettings::defaults(&data_dir),
             data_dir,
         }
     }

@@ -16,6 +16,7 @@ pub mod exams;
 pub mod grading;
 pub mod home;
 pub mod i18n;
+pub mod monitoring;
 pub mod notifications;
 pub mod ops;
 pub mod routing;

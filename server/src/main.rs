@@ -48,7 +48,6 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            warn_unused_integrations(&config);
             let seed = config.seed_demo;
             let state = AppState::new(config).await?;
             if seed && queries::count_all(&state.db).await? == 0 {
@@ -114,14 +113,5 @@ async fn create_user(
             anyhow::bail!("an account with email {} already exists", new.email.as_str())
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// Integrations this release reads but does not use yet: say so instead of silently ignoring them.
-fn warn_unused_integrations(config: &Config) {
-    for (name, set) in [("KAFKA_BROKERS", config.kafka_brokers.is_some()), ("HDFS_URL", config.hdfs_url.is_some())] {
-        if set {
-            tracing::warn!("{name} is set, but this release has no feature using it yet; it is ignored");
-        }
     }
 }

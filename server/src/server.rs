@@ -51,6 +51,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         crate::events::RelayConfig::default(),
         crate::events::handler::handlers(),
     )?;
+    let monitoring = crate::monitoring::start(&state);
     let db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
@@ -60,6 +61,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         mailer.abort();
     }
     events.abort();
+    for task in monitoring {
+        task.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,6 +1,10 @@
 //! Detection code shared by the browser (WebAssembly) and the server (native): boxes, overlap
 //! and non-maximum suppression. Model loading and decoding join this crate with the detector.
 
+mod detections;
+
+pub use detections::{Detections, Face, Object};
+
 /// An axis-aligned box in pixels of the analysed frame, with its score and class.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Detection {

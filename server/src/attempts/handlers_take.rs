@@ -70,6 +70,7 @@ pub async fn question_page(
     let question = student_question(&state, &attempt, number).await?;
     let responses = queries::responses(&state.db, &attempt.id).await?;
     let exam = exams::get_exam_any(&state.db, &attempt.exam_id).await?.ok_or(AppError::NotFound)?;
+    let monitor = crate::monitoring::take_attrs(&state, &attempt.id, &attempt.exam_id, &user.id).await?;
     let page = QuestionPage {
         attempt: &attempt,
         title: &exam.title,
@@ -77,6 +78,7 @@ pub async fn question_page(
         question: &question,
         responses: &responses,
         now: now_ms(),
+        monitor: monitor.as_ref(),
     };
     Ok(respond(&ctx, page.title, views_take::question_page(&ctx, &page)))
 }
@@ -144,7 +146,9 @@ pub async fn review(
         return Ok(Redirect::to(&result_url(&attempt)).into_response());
     }
     let responses = queries::responses(&state.db, &attempt.id).await?;
-    Ok(respond(&ctx, ctx.t("attempt.review"), views_take::review_page(&ctx, &attempt, &responses, now_ms())))
+    let monitor = crate::monitoring::take_attrs(&state, &attempt.id, &attempt.exam_id, &user.id).await?;
+    let page = views_take::review_page(&ctx, &attempt, &responses, now_ms(), monitor.as_ref());
+    Ok(respond(&ctx, ctx.t("attempt.review"), page))
 }
 
 /// The submit form.

@@ -25,6 +25,8 @@ pub enum SubmitReason {
     Student,
     /// The server submitted at the deadline.
     Deadline,
+    /// A proctor stopped the exam (monitoring stopped with a note the student reads).
+    Proctor,
 }
 
 impl SubmitReason {
@@ -33,6 +35,7 @@ impl SubmitReason {
         match self {
             SubmitReason::Student => "student",
             SubmitReason::Deadline => "deadline",
+            SubmitReason::Proctor => "proctor",
         }
     }
 }

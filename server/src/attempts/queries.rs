@@ -86,8 +86,9 @@ pub struct NewAttempt<'a> {
     pub max_score: i64,
 }
 
-/// Inserts an attempt; a second one for the same booking is a unique violation.
-pub async fn insert(db: &Db, a: &NewAttempt<'_>) -> sqlx::Result<String> {
+/// Inserts an attempt on the caller's transaction; a second one for the same booking is a
+/// unique violation.
+pub async fn insert(conn: &mut AnyConnection, a: &NewAttempt<'_>) -> sqlx::Result<String> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO attempts (id, booking_id, exam_id, student_id, status, started_at, deadline_at, question_order, \
@@ -102,7 +103,7 @@ pub async fn insert(db: &Db, a: &NewAttempt<'_>) -> sqlx::Result<String> {
     .bind(serde_json::to_string(a.question_order).unwrap_or_else(|_| "[]".into()))
     .bind(serde_json::to_string(a.option_orders).unwrap_or_else(|_| "{}".into()))
     .bind(a.max_score)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
     Ok(id)
 }

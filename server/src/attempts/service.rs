@@ -91,8 +91,21 @@ pub async fn start(
         option_orders: &options,
         max_score: questions.iter().map(|q| q.points.0).sum(),
     };
-    match queries::insert(db, &new).await {
-        Ok(id) => Ok(Ok(id)),
+    // The attempt and its monitoring session start together (one transaction).
+    let mut tx = db.pool().begin().await?;
+    let inserted = match queries::insert(&mut tx, &new).await {
+        Ok(id) => crate::monitoring::start_in(&mut tx, &id, &exam.id, student_id).await.map(|_| id),
+        Err(e) => Err(e),
+    };
+    let inserted = match inserted {
+        Ok(id) => tx.commit().await.map(|()| id),
+        Err(e) => Err(e),
+    };
+    match inserted {
+        Ok(id) => {
+            crate::monitoring::live::changed();
+            Ok(Ok(id))
+        }
         // Two tabs started at once: the other one won, resume it.
         Err(e) if is_unique_violation(&e) => match queries::get_by_booking(db, booking_id).await? {
             Some(a) => Ok(Ok(a.id)),

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use super::model::Attempt;
 use crate::exams::questions::{QuestionKind, Response, StudentQuestion};
+use crate::monitoring::TakeAttrs;
 use crate::views::components::{local_clock, local_time};
 use crate::web::PageCtx;
 
@@ -23,6 +24,8 @@ pub struct QuestionPage<'a> {
     pub responses: &'a HashMap<String, Response>,
     /// Server time now (for the countdown's clock offset).
     pub now: i64,
+    /// Monitoring endpoints, while the attempt is monitored.
+    pub monitor: Option<&'a TakeAttrs>,
 }
 
 fn answered(responses: &HashMap<String, Response>, qid: &str) -> bool {
@@ -39,11 +42,25 @@ pub fn clock(ms: i64) -> String {
     }
 }
 
-/// The bar above the question: timer, progress, save status, camera preview.
-pub fn attempt_bar(ctx: &PageCtx, attempt: &Attempt, responses: &HashMap<String, Response>, now: i64) -> Markup {
+/// The bar above the question: timer, progress, save status, camera preview, and the
+/// monitoring endpoints the browser detector posts to (`data-monitor-*`).
+pub fn attempt_bar(
+    ctx: &PageCtx,
+    attempt: &Attempt,
+    responses: &HashMap<String, Response>,
+    now: i64,
+    monitor: Option<&TakeAttrs>,
+) -> Markup {
     html! {
         div.attempt-bar #attempt data-attempt=(attempt.id) data-deadline=(attempt.deadline_at) data-now=(now)
-            data-expired-url={"/attempts/" (attempt.id) "/result"} {
+            data-expired-url={"/attempts/" (attempt.id) "/result"}
+            data-monitor-frames=[monitor.map(|m| m.frames_url.as_str())]
+            data-monitor-events=[monitor.map(|m| m.events_url.as_str())]
+            data-monitor-interval-ms=[monitor.map(|m| m.interval_ms)]
+            data-monitor-baseline=[monitor.map(|m| m.baseline)]
+            data-monitor-face-threshold=[monitor.map(|m| m.face_threshold)]
+            data-monitor-object-threshold=[monitor.map(|m| m.object_threshold)]
+            data-detector-base=[monitor.map(|_| "/static/detector/")] {
             p.timer { (ctx.t("attempt.time_left")) " " span #timer role="timer" { (clock(attempt.deadline_at - now)) } }
             p.deadline.hint { (ctx.t("attempt.deadline")) " " (local_time(attempt.deadline_at)) }
             (progress(ctx, attempt, responses, false))
@@ -98,7 +115,7 @@ pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
     let total = p.attempt.question_order.len();
     let action = format!("/attempts/{}/q/{}", p.attempt.id, p.number);
     html! {
-        (attempt_bar(ctx, p.attempt, p.responses, p.now))
+        (attempt_bar(ctx, p.attempt, p.responses, p.now, p.monitor))
         (question_nav(ctx, p.attempt, p.number, p.responses, false))
         form #answer-form method="post" action=(action) hx-post=(action) hx-target="#save-status" hx-swap="innerHTML"
             hx-trigger="change, input delay:800ms from:#answer-text" {
@@ -180,7 +197,13 @@ pub fn saved_fragment(
 }
 
 /// Review before submitting: what is answered, and the submit form.
-pub fn review_page(ctx: &PageCtx, attempt: &Attempt, responses: &HashMap<String, Response>, now: i64) -> Markup {
+pub fn review_page(
+    ctx: &PageCtx,
+    attempt: &Attempt,
+    responses: &HashMap<String, Response>,
+    now: i64,
+    monitor: Option<&TakeAttrs>,
+) -> Markup {
     let missing: Vec<usize> = attempt
         .question_order
         .iter()
@@ -189,7 +212,7 @@ pub fn review_page(ctx: &PageCtx, attempt: &Attempt, responses: &HashMap<String,
         .map(|(i, _)| i + 1)
         .collect();
     html! {
-        (attempt_bar(ctx, attempt, responses, now))
+        (attempt_bar(ctx, attempt, responses, now, monitor))
         (question_nav(ctx, attempt, 0, responses, false))
         section.card #review {
             @if missing.is_empty() {

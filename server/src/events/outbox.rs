@@ -23,6 +23,14 @@ pub enum EventType {
     ManualReviewRequired,
     /// A teacher released an exam's results (graded attempts become visible).
     ResultsReleased,
+    /// Webcam monitoring of an attempt began.
+    MonitoringStarted,
+    /// Webcam monitoring of an attempt ended (submission, deadline, proctor, vanished browser).
+    MonitoringStopped,
+    /// The monitoring pipeline stored an anomaly.
+    AnomalyDetected,
+    /// Several critical anomalies within a minute in one session.
+    HighRiskAlert,
 }
 
 impl EventType {
@@ -35,6 +43,10 @@ impl EventType {
             EventType::GradingCompleted => "grading_completed",
             EventType::ManualReviewRequired => "manual_review_required",
             EventType::ResultsReleased => "results_released",
+            EventType::MonitoringStarted => "monitoring_started",
+            EventType::MonitoringStopped => "monitoring_stopped",
+            EventType::AnomalyDetected => "anomaly_detected",
+            EventType::HighRiskAlert => "high_risk_alert",
         }
     }
 }

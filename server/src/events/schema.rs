@@ -109,6 +109,57 @@ pub const SCHEMAS: &[(&str, i64, Fields)] = &[
         1,
         &[("exam_id", Str), ("exam_title", Str), ("teacher_id", Str), ("released_at", Int), ("attempts", Array)],
     ),
+    (
+        "monitoring_started",
+        1,
+        &[("session_id", Str), ("attempt_id", Str), ("exam_id", Str), ("student_id", Str), ("started_at", Int)],
+    ),
+    (
+        "monitoring_stopped",
+        1,
+        &[
+            ("session_id", Str),
+            ("attempt_id", Str),
+            ("exam_id", Str),
+            ("student_id", Str),
+            ("reason", Str),
+            ("note", Str),
+            ("stopped_at", Int),
+            ("frames", Int),
+            ("risk_score", Int),
+        ],
+    ),
+    (
+        "anomaly_detected",
+        1,
+        &[
+            ("anomaly_id", Str),
+            ("session_id", Str),
+            ("attempt_id", Str),
+            ("exam_id", Str),
+            ("student_id", Str),
+            ("anomaly_type", Str),
+            ("severity", Str),
+            ("method", Str),
+            ("confidence_permille", Int),
+            ("detected_at", Int),
+        ],
+    ),
+    (
+        "high_risk_alert",
+        1,
+        &[
+            ("alert_id", Str),
+            ("session_id", Str),
+            ("attempt_id", Str),
+            ("exam_id", Str),
+            ("student_id", Str),
+            ("critical_count", Int),
+            ("window_seconds", Int),
+            ("message", Str),
+            ("detected_at", Int),
+        ],
+    ),
 ];
 
 /// Checks a payload against the schema of its type and version.

@@ -143,5 +143,11 @@ pub async fn my_result(
     let exam = exams::get_exam_any(&state.db, &attempt.exam_id).await?.ok_or(AppError::NotFound)?;
     let questions = question_queries::list_by_ids(&state.db, &exam.id).await?;
     let answers = queries::answers(&state.db, &attempt.id).await?;
-    Ok(respond(&ctx, &exam.title, views_student::result(&ctx, &exam, &attempt, &questions, &answers)))
+    // A proctor who stopped the exam left a reason the student must read.
+    let stopped = crate::monitoring::proctor_stop_notice(&state.db, &attempt.id, ctx.lang).await?;
+    let body = maud::html! {
+        @if let Some(notice) = stopped { (notice) }
+        (views_student::result(&ctx, &exam, &attempt, &questions, &answers))
+    };
+    Ok(respond(&ctx, &exam.title, body))
 }

@@ -51,6 +51,18 @@ struct Completed<'a> {
 /// Submits an in-progress attempt and grades what can be graded. Returns false when the attempt
 /// was already submitted (a second submit, or the deadline worker racing the student).
 pub async fn submit(db: &Db, attempt_id: &str, reason: SubmitReason) -> sqlx::Result<bool> {
+    submit_with_note(db, attempt_id, reason, "", None).await
+}
+
+/// Like [`submit`], with the proctor's note (shown to the student) and id when a proctor stops it.
+/// The attempt's monitoring session stops in the same transaction.
+pub async fn submit_with_note(
+    db: &Db,
+    attempt_id: &str,
+    reason: SubmitReason,
+    note: &str,
+    by: Option<&str>,
+) -> sqlx::Result<bool> {
     let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(false) };
     let Some(exam) = exams::get_exam_any(db, &attempt.exam_id).await? else { return Ok(false) };
     let questions = question_queries::list_by_ids(db, &attempt.exam_id).await?;
@@ -100,6 +112,13 @@ pub async fn submit(db: &Db, attempt_id: &str, reason: SubmitReason) -> sqlx::Re
         questions: attempt.question_order.len(),
     };
     record(&mut tx, EventType::ExamSubmitted, attempt_id, &submitted).await?;
+    let stop_reason = match reason {
+        SubmitReason::Student => crate::monitoring::model::StopReason::Submitted,
+        SubmitReason::Deadline => crate::monitoring::model::StopReason::Deadline,
+        SubmitReason::Proctor => crate::monitoring::model::StopReason::Proctor,
+    };
+    let stop = crate::monitoring::lifecycle::Stop { reason: stop_reason, note, by };
+    crate::monitoring::lifecycle::stop_attempt_in(&mut tx, attempt_id, stop).await?;
     if pending > 0 {
         let review = ReviewRequired {
             attempt_id,
@@ -113,6 +132,7 @@ pub async fn submit(db: &Db, attempt_id: &str, reason: SubmitReason) -> sqlx::Re
         finalize(&mut tx, attempt_id, &exam).await?;
     }
     tx.commit().await?;
+    crate::monitoring::live::changed();
     Ok(true)
 }
 

@@ -4,11 +4,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use crate::accounts::extract::{Authed, ProctorOrAdmin, StudentOnly, TeacherOrAdmin};
+use crate::accounts::extract::{Authed, StudentOnly, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::exams::{handlers as exam_handlers, views as exam_views};
-use crate::views::components::coming_later;
 use crate::views::respond;
 use crate::web::PageCtx;
 
@@ -44,10 +43,4 @@ pub async fn teacher_home(
         }
     };
     Ok(respond(&ctx, ctx.t("teacher.title"), body))
-}
-
-/// `GET /proctor`: live sessions (built by the monitoring feature).
-pub async fn proctor_home(_p: Authed<ProctorOrAdmin>, ctx: PageCtx) -> Response {
-    let body = html! { (coming_later(ctx.lang, "placeholder.proctor")) };
-    respond(&ctx, ctx.t("proctor.title"), body)
 }

@@ -4,11 +4,10 @@ mod handlers;
 
 use crate::routing::Routes;
 
-/// Routes of the home pages.
+/// Routes of the home pages (the proctor's home, `/proctor`, is the monitoring panel).
 pub fn routes() -> Routes {
     Routes::new()
         .get("/", handlers::root)
         .get("/student", handlers::student_home)
         .get("/teacher", handlers::teacher_home)
-        .get("/proctor", handlers::proctor_home)
 }

@@ -17,6 +17,7 @@ pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     crate::grading::messages::MESSAGES,
     crate::notifications::messages::MESSAGES,
     crate::analytics::messages::MESSAGES,
+    crate::monitoring::messages::MESSAGES,
 ];
 
 /// An interface language.

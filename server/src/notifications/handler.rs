@@ -45,8 +45,18 @@ impl NotificationHandler {
     async fn resolve(&self, conn: &mut AnyConnection, audience: &Audience) -> sqlx::Result<Vec<Recipient>> {
         match audience {
             Audience::User(id) => Ok(queries::recipient(conn, id).await?.into_iter().collect()),
-            // No proctor assignment exists yet: every active proctor watches every exam.
-            Audience::ExamProctors(_exam_id) => queries::recipients_with_role(conn, "proctor").await,
+            // The exam's assigned proctors; every active proctor when nobody is assigned.
+            Audience::ExamProctors(exam_id) => {
+                let assigned = crate::monitoring::assignments::proctors_of_exam(conn, exam_id).await?;
+                if assigned.is_empty() {
+                    return queries::recipients_with_role(conn, "proctor").await;
+                }
+                let mut out = Vec::new();
+                for id in assigned {
+                    out.extend(queries::recipient(conn, &id).await?);
+                }
+                Ok(out)
+            }
             Audience::Admins => queries::recipients_with_role(conn, "admin").await,
         }
     }

@@ -32,6 +32,8 @@ pub struct Facts {
     pub exam_id: String,
     /// Attempt id (links).
     pub attempt_id: String,
+    /// Monitoring session (links of anomaly notices).
+    pub session_id: String,
 }
 
 fn s(p: &Value, name: &str) -> String {
@@ -75,6 +77,7 @@ impl Facts {
             detail,
             reason: s(p, "reason"),
             attempt_id: s(p, "attempt_id"),
+            session_id: s(p, "session_id"),
             exam_id,
         })
     }
@@ -135,6 +138,10 @@ pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
         Template::ResultReady => Some(format!("/attempts/{}/result", f.attempt_id)),
         Template::CopyGraded | Template::ReviewRequired => {
             Some(format!("/exams/{}/results/{}", f.exam_id, f.attempt_id))
+        }
+        // The session's page when the event names it (monitoring events do), else the panel.
+        Template::Anomaly | Template::HighRisk if !f.session_id.is_empty() => {
+            Some(format!("/proctor/sessions/{}", f.session_id))
         }
         Template::Anomaly | Template::HighRisk => Some("/proctor".to_owned()),
     };

@@ -15,7 +15,8 @@ use crate::views::layout;
 /// Middleware rendering errors according to the caller.
 pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
-    let api = req.uri().path().starts_with("/api/");
+    // The JSON API, and scripts that ask for JSON (the monitoring uploads), get JSON errors.
+    let api = req.uri().path().starts_with("/api/") || wants_json(req.headers());
     let htmx = super::is_htmx(req.headers());
     let target = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
     let (parts, body) = req.into_parts();
@@ -74,6 +75,14 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
         rendered.headers_mut().insert(header::RETRY_AFTER, v);
     }
     rendered
+}
+
+/// Whether the caller prefers JSON to HTML (`Accept: application/json`, without `text/html`).
+fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"))
 }
 
 fn clone_parts(parts: &axum::http::request::Parts) -> axum::http::request::Parts {

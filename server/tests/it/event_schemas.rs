@@ -14,10 +14,30 @@ use crate::helpers::{PASSWORD, TestApp};
 dual!(every_written_payload_matches_its_schema);
 
 async fn every_written_payload_matches_its_schema(app: TestApp) {
-    // Booked (exam_scheduled), taken, submitted with an essay (exam_submitted, manual_review_required).
+    // Fast monitoring rules, so that anomalies and a high-risk alert happen within the test.
+    let app = TestApp::with_config(app.backend, crate::monitoring::fast_rules).await;
+    // Booked (exam_scheduled), taken (monitoring_started), submitted with an essay (exam_submitted,
+    // manual_review_required, monitoring_stopped).
     let s = Scenario::new(&app, ReleaseMode::Manual).await;
     let attempt_id = s.start().await;
     s.answer_all(&attempt_id).await;
+    // Watched: anomalies (anomaly_detected) and three criticals in a minute (high_risk_alert).
+    let session_id: String = sqlx::query_scalar("SELECT id FROM monitoring_sessions WHERE attempt_id = ?")
+        .bind(&attempt_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("session");
+    let frames = format!("/monitoring/sessions/{session_id}/frames");
+    let c = &s.student_client;
+    crate::monitoring::post_frame(c, &frames, 1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    let events = format!("/monitoring/sessions/{session_id}/events");
+    c.post_json_csrf(&events, serde_json::json!({"kind": "webcam_disabled", "at": 1}))
+        .await
+        .assert_status(StatusCode::ACCEPTED);
+    crate::monitoring::post_frame(c, &frames, 2, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    crate::monitoring::post_frame(c, &frames, 3, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    crate::monitoring::post_frame(c, &frames, 4, &[0.9, 0.8], &[], false).await.assert_status(StatusCode::ACCEPTED);
     s.student_client.post_form(&format!("/attempts/{attempt_id}/submit"), &[("confirm", "yes")]).await;
     // Graded (grading_completed) and released (results_released).
     let teacher = app.client();

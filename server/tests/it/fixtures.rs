@@ -20,6 +20,19 @@ pub struct World {
     pub attempt_id: String,
     /// Another account, for admin routes acting on a user.
     pub target: User,
+    /// The attempt's monitoring session, with one anomaly and one stored frame.
+    pub session_id: String,
+    pub anomaly_id: String,
+    pub frame_id: String,
+}
+
+/// A small valid JPEG (64×48, grey).
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::new_rgb8(width, height)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .expect("encode");
+    out
 }
 
 /// A question as a teacher would type it.
@@ -99,7 +112,62 @@ impl World {
         .execute(db.pool())
         .await
         .expect("attempt");
-        World { teacher, student, exam_id, slot_id, question_ids, booking_id, attempt_id, target }
+        let (session_id, anomaly_id, frame_id) = (new_id(), new_id(), new_id());
+        sqlx::query(
+            "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, active_key, started_at, rule_state, updated_at) \
+             VALUES (?, ?, ?, ?, 'active', ?, ?, '{}', ?)",
+        )
+        .bind(&session_id)
+        .bind(&attempt_id)
+        .bind(&exam_id)
+        .bind(&student.id)
+        .bind(&attempt_id)
+        .bind(now)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .expect("session");
+        let key = format!("fixture/{session_id}/frame_000000.jpg");
+        app.state.frames.put(&key, &jpeg(64, 48)).await.expect("frame file");
+        sqlx::query(
+            "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, storage_key, bytes, width, height, flagged, verification) \
+             VALUES (?, ?, 0, 0, ?, ?, ?, 100, 64, 48, 1, 'not_needed')",
+        )
+        .bind(&frame_id)
+        .bind(&session_id)
+        .bind(now)
+        .bind(now)
+        .bind(&key)
+        .execute(db.pool())
+        .await
+        .expect("frame");
+        sqlx::query(
+            "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, details, frame_id, started_at, detected_at, verification, review, updated_at) \
+             VALUES (?, ?, ?, 'multiple_faces', 'critical', 'client', 900, '{}', ?, ?, ?, 'pending', 'pending', ?)",
+        )
+        .bind(&anomaly_id)
+        .bind(&session_id)
+        .bind(&exam_id)
+        .bind(&frame_id)
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .expect("anomaly");
+        World {
+            teacher,
+            student,
+            exam_id,
+            slot_id,
+            question_ids,
+            booking_id,
+            attempt_id,
+            target,
+            session_id,
+            anomaly_id,
+            frame_id,
+        }
     }
 
     /// Fills the path placeholders of a route pattern.
@@ -114,6 +182,9 @@ impl World {
             .replace("{question_id}", &self.question_ids[0])
             .replace("{booking_id}", &self.booking_id)
             .replace("{attempt_id}", &self.attempt_id)
+            .replace("{session_id}", &self.session_id)
+            .replace("{anomaly_id}", &self.anomaly_id)
+            .replace("{frame_id}", &self.frame_id)
             .replace("{n}", "1")
             .replace("{*path}", "app.css")
     }

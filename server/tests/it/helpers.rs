@@ -66,6 +66,15 @@ impl TestApp {
     }
 
     pub async fn with_config(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::with_state(backend, adjust, |_| {}).await
+    }
+
+    /// Like [`with_config`], with a last change to the state before the router is built.
+    pub async fn with_state(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+        adjust_state: impl FnOnce(&mut AppState),
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, mariadb_database) = match backend {
             Backend::Sqlite => (default_sqlite_url(dir.path()), None),
@@ -86,7 +95,8 @@ impl TestApp {
         let mut config = Config::for_database(dir.path().to_path_buf(), url);
         config.static_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../static"));
         adjust(&mut config);
-        let state = AppState::new(config).await.expect("app state");
+        let mut state = AppState::new(config).await.expect("app state");
+        adjust_state(&mut state);
         let router = build_router(state.clone());
         Self { state, router, backend, _dir: dir, mariadb_database }
     }
@@ -323,6 +333,52 @@ impl Client {
             req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    /// The same cookie jar on another router (a restarted server).
+    pub fn on(&self, router: Router) -> Client {
+        Client {
+            router,
+            cookie: Mutex::new(self.session_cookie()),
+            csrf: Mutex::new(self.csrf.lock().expect("lock").clone()),
+        }
+    }
+
+    /// Posts `multipart/form-data` parts `(name, content type, bytes)` with the CSRF header, as
+    /// a script does.
+    pub async fn post_multipart(&self, path: &str, parts: &[(&str, &str, Vec<u8>)]) -> TestResponse {
+        let token = self.csrf().await;
+        let boundary = "pw-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, content_type, bytes) in parts {
+            let filename = if *name == "frame" { "; filename=\"frame.jpg\"" } else { "" };
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\nContent-Type: {content_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header("x-csrf-token", token)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Posts JSON with the session cookie and the CSRF header, as a script does.
+    pub async fn post_json_csrf(&self, path: &str, body: serde_json::Value) -> TestResponse {
+        let token = self.csrf().await;
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", token)
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(req).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> TestResponse {

@@ -21,6 +21,7 @@ mod exams_slots;
 mod exams_support;
 mod grading;
 mod matrix;
+mod monitoring;
 mod notifications;
 mod notifications_email;
 mod ops;

@@ -16,6 +16,7 @@ mod attempts;
 mod bookings;
 mod exams;
 mod grading;
+mod monitoring;
 mod notifications;
 
 /// What a request must get: a status, or a redirect to the login page.
@@ -41,6 +42,7 @@ fn all_lines() -> Vec<Line> {
         attempts::LINES,
         grading::LINES,
         notifications::LINES,
+        monitoring::LINES,
     ]
     .concat()
 }
@@ -114,6 +116,13 @@ async fn request(app: &TestApp, user: Option<&User>, method: &str, path: &str) -
 
 /// A plausible form for each POST route (so an allowed caller reaches the handler's logic).
 async fn post_sample(client: &Client, path: &str, world: &World) -> crate::helpers::TestResponse {
+    if path.ends_with("/frames") {
+        let verdict = br#"{"seq": 1, "captured_at": 1, "analyzed": true, "faces": [{"score": 0.9}]}"#.to_vec();
+        return client.post_multipart(path, &[("verdict", "application/json", verdict)]).await;
+    }
+    if path.starts_with("/monitoring/sessions/") && path.ends_with("/events") {
+        return client.post_json_csrf(path, serde_json::json!({"kind": "tab_hidden", "at": 1})).await;
+    }
     let fields: &[(&str, &str)] = if path.ends_with("/role") {
         &[("role", "teacher")]
     } else if path.ends_with("/active") {

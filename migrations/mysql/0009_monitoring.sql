@@ -1,0 +1,103 @@
+-- Monitoring: one session per stretch of an attempt watched by the webcam, the stored frames,
+-- the anomalies (with their verification and the proctor's review), and which proctors watch
+-- which exams. Timestamps are UTC milliseconds.
+CREATE TABLE monitoring_sessions (
+    id                CHAR(36)     NOT NULL PRIMARY KEY,
+    attempt_id        CHAR(36)     NOT NULL,
+    exam_id           CHAR(36)     NOT NULL,
+    student_id        CHAR(36)     NOT NULL,
+    status            VARCHAR(16)  NOT NULL,
+    active_key        CHAR(36)     NULL UNIQUE,
+    started_at        BIGINT       NOT NULL,
+    stopped_at        BIGINT       NULL,
+    stop_reason       VARCHAR(16)  NULL,
+    stop_note         VARCHAR(1000) NULL,
+    stopped_by        CHAR(36)     NULL,
+    frames            BIGINT       NOT NULL DEFAULT 0,
+    stored_frames     BIGINT       NOT NULL DEFAULT 0,
+    last_frame_at     BIGINT       NULL,
+    last_seq          BIGINT       NULL,
+    client_detector   BIGINT       NOT NULL DEFAULT 1,
+    rate_window_start BIGINT       NOT NULL DEFAULT 0,
+    rate_count        BIGINT       NOT NULL DEFAULT 0,
+    rule_state        TEXT         NOT NULL,
+    risk_score        BIGINT       NOT NULL DEFAULT 0,
+    reviewed_at       BIGINT       NULL,
+    reviewed_by       CHAR(36)     NULL,
+    updated_at        BIGINT       NOT NULL,
+    CONSTRAINT monitoring_sessions_attempt_fk FOREIGN KEY (attempt_id) REFERENCES attempts (id),
+    CONSTRAINT monitoring_sessions_exam_fk FOREIGN KEY (exam_id) REFERENCES exams (id),
+    CONSTRAINT monitoring_sessions_student_fk FOREIGN KEY (student_id) REFERENCES users (id),
+    CONSTRAINT monitoring_sessions_status_check CHECK (status IN ('active', 'stopped')),
+    INDEX monitoring_sessions_status (status, last_frame_at),
+    INDEX monitoring_sessions_attempt (attempt_id, started_at),
+    INDEX monitoring_sessions_exam (exam_id, started_at),
+    INDEX monitoring_sessions_started (started_at),
+    INDEX monitoring_sessions_updated (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE monitoring_frames (
+    id            CHAR(36)     NOT NULL PRIMARY KEY,
+    session_id    CHAR(36)     NOT NULL,
+    n             BIGINT       NOT NULL,
+    seq           BIGINT       NOT NULL,
+    captured_at   BIGINT       NOT NULL,
+    received_at   BIGINT       NOT NULL,
+    storage_key   VARCHAR(300) NULL,
+    bytes         BIGINT       NOT NULL,
+    width         BIGINT       NOT NULL,
+    height        BIGINT       NOT NULL,
+    client_result TEXT         NULL,
+    flagged       BIGINT       NOT NULL DEFAULT 0,
+    verification  VARCHAR(16)  NOT NULL,
+    claimed_until BIGINT       NULL,
+    server_result TEXT         NULL,
+    verified_at   BIGINT       NULL,
+    verify_ms     BIGINT       NULL,
+    CONSTRAINT monitoring_frames_session_fk FOREIGN KEY (session_id) REFERENCES monitoring_sessions (id),
+    CONSTRAINT monitoring_frames_verification_check
+        CHECK (verification IN ('not_needed', 'queued', 'pending', 'done', 'failed')),
+    INDEX monitoring_frames_session (session_id, received_at),
+    INDEX monitoring_frames_verification (verification, received_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE monitoring_anomalies (
+    id                  CHAR(36)      NOT NULL PRIMARY KEY,
+    session_id          CHAR(36)      NOT NULL,
+    exam_id             CHAR(36)      NOT NULL,
+    kind                VARCHAR(32)   NOT NULL,
+    severity            VARCHAR(16)   NOT NULL,
+    method              VARCHAR(16)   NOT NULL,
+    confidence_permille BIGINT        NOT NULL,
+    details             VARCHAR(2000) NOT NULL DEFAULT '{}',
+    frame_id            CHAR(36)      NULL,
+    started_at          BIGINT        NOT NULL,
+    detected_at         BIGINT        NOT NULL,
+    ended_at            BIGINT        NULL,
+    verification        VARCHAR(16)   NOT NULL,
+    review              VARCHAR(16)   NOT NULL DEFAULT 'pending',
+    review_note         VARCHAR(1000) NULL,
+    reviewed_by         CHAR(36)      NULL,
+    reviewed_at         BIGINT        NULL,
+    updated_at          BIGINT        NOT NULL,
+    CONSTRAINT monitoring_anomalies_session_fk FOREIGN KEY (session_id) REFERENCES monitoring_sessions (id),
+    CONSTRAINT monitoring_anomalies_severity_check CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    CONSTRAINT monitoring_anomalies_method_check CHECK (method IN ('rule', 'client', 'server_verified')),
+    CONSTRAINT monitoring_anomalies_verification_check
+        CHECK (verification IN ('not_needed', 'pending', 'confirmed', 'rejected', 'unavailable')),
+    CONSTRAINT monitoring_anomalies_review_check CHECK (review IN ('pending', 'confirmed', 'dismissed')),
+    INDEX monitoring_anomalies_session (session_id, detected_at),
+    INDEX monitoring_anomalies_detected (detected_at),
+    INDEX monitoring_anomalies_frame (frame_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE exam_proctors (
+    exam_id     CHAR(36) NOT NULL,
+    proctor_id  CHAR(36) NOT NULL,
+    assigned_by CHAR(36) NOT NULL,
+    assigned_at BIGINT   NOT NULL,
+    PRIMARY KEY (exam_id, proctor_id),
+    CONSTRAINT exam_proctors_exam_fk FOREIGN KEY (exam_id) REFERENCES exams (id),
+    CONSTRAINT exam_proctors_proctor_fk FOREIGN KEY (proctor_id) REFERENCES users (id),
+    INDEX exam_proctors_proctor (proctor_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -1,0 +1,298 @@
+//! The browser's endpoints (MONITORING-CONTRACT): `POST /monitoring/sessions/{id}/frames`
+//! (multipart verdict + optional JPEG) and `POST /monitoring/sessions/{id}/events` (JSON). Only
+//! the student's own active session; answers are JSON, errors `{"error": message, "code": …}`.
+
+use axum::Json;
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::pipeline::{self, CheckedJpeg, FrameIn, Refusal};
+use super::rules::{BrowserEvent, Observation};
+use super::settings::MonitorSettings;
+use crate::accounts::extract::MaybeUser;
+use crate::accounts::model::{Role, User};
+use crate::app::AppState;
+use crate::db::is_id;
+use crate::i18n::Lang;
+
+/// A JSON error the browser script understands.
+fn refuse(status: StatusCode, lang: Lang, code: &str, key: &'static str) -> Response {
+    (status, Json(json!({"error": lang.t(key), "code": code}))).into_response()
+}
+
+fn refusal(r: &Refusal, lang: Lang) -> Response {
+    match r {
+        Refusal::NotFound => refuse(StatusCode::NOT_FOUND, lang, "not_found", "monitor.err.no_session"),
+        Refusal::Forbidden => refuse(StatusCode::FORBIDDEN, lang, "forbidden", "monitor.err.not_yours"),
+        Refusal::Stopped => refuse(StatusCode::CONFLICT, lang, "stopped", "monitor.err.stopped"),
+        Refusal::Throttled => refuse(StatusCode::TOO_MANY_REQUESTS, lang, "throttled", "monitor.err.throttled"),
+    }
+}
+
+fn internal(lang: Lang, e: &anyhow::Error) -> Response {
+    tracing::error!(error = format!("{e:#}"), "monitoring input failed");
+    refuse(StatusCode::INTERNAL_SERVER_ERROR, lang, "internal", "error.internal")
+}
+
+/// A refusal before anything is stored: status, code, message key.
+type Why = (StatusCode, &'static str, &'static str);
+
+fn refuse_why((status, code, key): Why, lang: Lang) -> Response {
+    refuse(status, lang, code, key)
+}
+
+/// The caller if they are a student.
+fn student(user: Option<User>) -> Result<User, Why> {
+    match user {
+        None => Err((StatusCode::UNAUTHORIZED, "unauthorized", "error.unauthorized")),
+        Some(u) if u.role != Role::Student => Err((StatusCode::FORBIDDEN, "forbidden", "monitor.err.not_yours")),
+        Some(u) => Ok(u),
+    }
+}
+
+#[derive(Deserialize)]
+struct VerdictFace {
+    score: f32,
+}
+
+#[derive(Deserialize)]
+struct VerdictObject {
+    label: String,
+    score: f32,
+}
+
+/// The browser's verdict (extra fields such as boxes and timings are kept with the frame, unread).
+#[derive(Deserialize)]
+struct Verdict {
+    seq: i64,
+    captured_at: i64,
+    analyzed: bool,
+    #[serde(default)]
+    faces: Vec<VerdictFace>,
+    #[serde(default)]
+    objects: Vec<VerdictObject>,
+}
+
+fn parse_verdict(text: &str) -> Option<(Verdict, Option<Observation>)> {
+    let v: Verdict = serde_json::from_str(text).ok()?;
+    let score_ok = |s: f32| s.is_finite() && (0.0..=1.0).contains(&s);
+    let sane = v.seq >= 0
+        && v.faces.len() <= 50
+        && v.objects.len() <= 100
+        && v.faces.iter().all(|f| score_ok(f.score))
+        && v.objects.iter().all(|o| score_ok(o.score) && o.label.len() <= 64);
+    if !sane {
+        return None;
+    }
+    let seen = v.analyzed.then(|| Observation {
+        faces: v.faces.iter().map(|f| f.score).collect(),
+        objects: v.objects.iter().map(|o| (o.label.clone(), o.score)).collect(),
+        frame_id: None,
+    });
+    Some((v, seen))
+}
+
+/// What is wrong with an uploaded frame.
+#[derive(Debug, PartialEq, Eq)]
+pub enum JpegProblem {
+    /// Not a JPEG at all (415).
+    NotJpeg,
+    /// Starts like a JPEG but cannot be decoded (422).
+    Corrupt,
+    /// Decodes but its size is out of bounds (422).
+    BadSize,
+}
+
+/// Checks magic bytes, decodability and dimensions; returns (width, height).
+pub fn check_jpeg(bytes: &[u8], s: &MonitorSettings) -> Result<(u32, u32), JpegProblem> {
+    if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Err(JpegProblem::NotJpeg);
+    }
+    let image =
+        image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).map_err(|_| JpegProblem::Corrupt)?;
+    let (w, h) = (image.width(), image.height());
+    let ok = |side: u32| (s.min_side..=s.max_side).contains(&side);
+    if ok(w) && ok(h) { Ok((w, h)) } else { Err(JpegProblem::BadSize) }
+}
+
+/// Reads a field up to `max` bytes; `Err(true)` when larger, `Err(false)` on a broken body.
+async fn read_limited(field: &mut Field<'_>, max: usize) -> Result<Vec<u8>, bool> {
+    let mut out = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) => {
+                if out.len() + chunk.len() > max {
+                    return Err(true);
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(out),
+            Err(e) => return Err(e.status() == StatusCode::PAYLOAD_TOO_LARGE),
+        }
+    }
+}
+
+/// Reads the multipart body: (verdict text, frame bytes), or the refusal.
+async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Option<Vec<u8>>), Why> {
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "monitor.err.too_large");
+    let broken = || (StatusCode::BAD_REQUEST, "invalid", "monitor.err.bad_body");
+    let (mut verdict, mut frame) = (None, None);
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(broken()),
+        };
+        let limit = if field.name() == Some("frame") { max } else { 64 * 1024 };
+        let name = field.name().map(str::to_owned);
+        let bytes = match read_limited(&mut field, limit).await {
+            Ok(b) => b,
+            Err(true) => return Err(too_large()),
+            Err(false) => return Err(broken()),
+        };
+        match name.as_deref() {
+            Some("verdict") => verdict = Some(String::from_utf8(bytes).map_err(|_| broken())?),
+            Some("frame") if !bytes.is_empty() => frame = Some(bytes),
+            _ => {}
+        }
+    }
+    let verdict = verdict.ok_or((StatusCode::UNPROCESSABLE_ENTITY, "invalid", "monitor.err.verdict"))?;
+    Ok((verdict, frame))
+}
+
+/// `POST /monitoring/sessions/{session_id}/frames`: 202 `{"accepted": true, "stored_frame": bool}`.
+pub async fn post_frame(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    lang: Lang,
+    Path(session_id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match student(user) {
+        Ok(u) => u,
+        Err(why) => return refuse_why(why, lang),
+    };
+    if !is_id(&session_id) {
+        return refusal(&Refusal::NotFound, lang);
+    }
+    let Ok(multipart) = multipart else {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, "unsupported", "monitor.err.multipart");
+    };
+    let settings = &state.config.monitoring;
+    let (verdict_text, frame) = match read_parts(multipart, settings.max_frame_bytes).await {
+        Ok(parts) => parts,
+        Err(why) => return refuse_why(why, lang),
+    };
+    let Some((verdict, seen)) = parse_verdict(&verdict_text) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.verdict");
+    };
+    let jpeg = match frame {
+        None => None,
+        Some(bytes) => {
+            let s = settings.clone();
+            let checked = tokio::task::spawn_blocking(move || check_jpeg(&bytes, &s).map(|(w, h)| (bytes, w, h))).await;
+            match checked {
+                Ok(Ok((bytes, width, height))) => Some(CheckedJpeg { bytes, width, height }),
+                Ok(Err(JpegProblem::NotJpeg)) => {
+                    return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, "unsupported", "monitor.err.not_jpeg");
+                }
+                Ok(Err(JpegProblem::Corrupt)) => {
+                    return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.corrupt");
+                }
+                Ok(Err(JpegProblem::BadSize)) => {
+                    return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.size");
+                }
+                Err(e) => return internal(lang, &e.into()),
+            }
+        }
+    };
+    let frame = FrameIn { seq: verdict.seq, captured_at: verdict.captured_at, seen, verdict_json: verdict_text, jpeg };
+    match pipeline::record_frame(&state, &user.id, &session_id, frame).await {
+        Ok(Ok(stored)) => {
+            (StatusCode::ACCEPTED, Json(json!({"accepted": true, "stored_frame": stored}))).into_response()
+        }
+        Ok(Err(r)) => refusal(&r, lang),
+        Err(e) => internal(lang, &e),
+    }
+}
+
+/// A browser event.
+#[derive(Deserialize)]
+pub struct EventBody {
+    kind: BrowserEvent,
+    #[serde(default)]
+    #[expect(dead_code, reason = "part of the contract; the server keeps its own clock")]
+    at: Option<i64>,
+    #[serde(default)]
+    #[expect(dead_code, reason = "part of the contract; free text is not stored")]
+    detail: Option<String>,
+}
+
+/// `POST /monitoring/sessions/{session_id}/events`: 202 `{"accepted": true}`.
+pub async fn post_event(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    lang: Lang,
+    Path(session_id): Path<String>,
+    body: Result<Json<EventBody>, JsonRejection>,
+) -> Response {
+    let user = match student(user) {
+        Ok(u) => u,
+        Err(why) => return refuse_why(why, lang),
+    };
+    if !is_id(&session_id) {
+        return refusal(&Refusal::NotFound, lang);
+    }
+    let Ok(Json(body)) = body else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.event");
+    };
+    match pipeline::record_event(&state, &user.id, &session_id, body.kind).await {
+        Ok(Ok(())) => (StatusCode::ACCEPTED, Json(json!({"accepted": true}))).into_response(),
+        Ok(Err(r)) => refusal(&r, lang),
+        Err(e) => internal(lang, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_are_parsed_and_bounded() {
+        let ok = r#"{"seq": 3, "captured_at": 1, "analyzed": true, "faces": [{"score": 0.9, "box": [0,0,1,1]}],
+            "objects": [{"label": "book", "score": 0.7, "box": [0,0,1,1]}], "timings": {"faces_ms": 3}, "width": 640, "height": 480}"#;
+        let (v, seen) = parse_verdict(ok).expect("valid");
+        assert_eq!(v.seq, 3);
+        let seen = seen.expect("analysed");
+        assert_eq!(seen.faces, vec![0.9]);
+        assert_eq!(seen.objects, vec![("book".to_owned(), 0.7)]);
+        let (_, none) = parse_verdict(r#"{"seq": 1, "captured_at": 1, "analyzed": false}"#).expect("valid");
+        assert!(none.is_none());
+        assert!(parse_verdict(r#"{"seq": 1, "captured_at": 1, "analyzed": true, "faces": [{"score": 7}]}"#).is_none());
+        assert!(parse_verdict(r#"{"seq": -1, "captured_at": 1, "analyzed": true}"#).is_none());
+        assert!(parse_verdict("not json").is_none());
+    }
+
+    #[test]
+    fn jpeg_checks() {
+        let s = MonitorSettings::defaults(std::path::Path::new("/tmp"));
+        assert_eq!(check_jpeg(b"\x89PNG\r\n", &s), Err(JpegProblem::NotJpeg));
+        assert_eq!(check_jpeg(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1, 2], &s), Err(JpegProblem::Corrupt));
+        let mut small = Vec::new();
+        image::DynamicImage::new_rgb8(8, 8)
+            .write_to(&mut std::io::Cursor::new(&mut small), image::ImageFormat::Jpeg)
+            .expect("encode");
+        assert_eq!(check_jpeg(&small, &s), Err(JpegProblem::BadSize));
+        let mut good = Vec::new();
+        image::DynamicImage::new_rgb8(64, 48)
+            .write_to(&mut std::io::Cursor::new(&mut good), image::ImageFormat::Jpeg)
+            .expect("encode");
+        assert_eq!(check_jpeg(&good, &s), Ok((64, 48)));
+    }
+}

@@ -1,0 +1,106 @@
+//! Webcam monitoring: sessions bound to attempts, frame and browser-event ingestion, the rules
+//! engine, server re-verification of the browser's flags, frame storage, and the proctor's live
+//! panels (htmx + server-sent events).
+
+pub mod assignments;
+pub mod frame_queries;
+mod frames;
+mod handlers;
+pub mod ingest;
+pub mod lifecycle;
+pub mod live;
+pub mod messages;
+pub mod model;
+pub mod pipeline;
+pub mod queries;
+mod rule_types;
+pub mod rules;
+pub mod settings;
+pub mod storage;
+#[cfg(feature = "hdfs")]
+mod storage_hdfs;
+pub mod store;
+pub mod verification;
+pub mod verify;
+mod views;
+mod views_detail;
+pub mod worker;
+
+pub use lifecycle::start_in;
+pub use verify::{FrameAnalyzer, VerifyQueue};
+
+use crate::routing::Routes;
+
+/// Routes of the monitoring context.
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/monitoring/sessions/{session_id}/frames", ingest::post_frame)
+        .post("/monitoring/sessions/{session_id}/events", ingest::post_event)
+        .get("/monitoring/frames/{frame_id}", frames::get_frame)
+        .get("/proctor", handlers::panel)
+        .get("/proctor/stream", live::panel_stream)
+        .get("/proctor/history", handlers::history)
+        .get("/proctor/sessions/{session_id}", handlers::detail)
+        .get("/proctor/sessions/{session_id}/stream", live::session_stream)
+        .post("/proctor/sessions/{session_id}/stop", handlers::stop)
+        .post("/proctor/sessions/{session_id}/reviewed", handlers::mark_reviewed)
+        .post("/proctor/anomalies/{anomaly_id}/review", handlers::review_anomaly)
+        .get("/proctor/assignments", assignments::page)
+        .post("/proctor/assignments", assignments::change)
+}
+
+/// Background tasks of this replica: verification workers, the pending-frame sweeper, and the
+/// timer (connection lost, vanished browsers, frame retention).
+pub fn start(state: &crate::app::AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut tasks = verify::start_workers(state);
+    tasks.push(tokio::spawn(worker::run(state.clone())));
+    tasks
+}
+
+/// What the student sees on their result page when a proctor stopped the exam.
+pub async fn proctor_stop_notice(
+    db: &crate::db::Db,
+    attempt_id: &str,
+    lang: crate::i18n::Lang,
+) -> sqlx::Result<Option<maud::Markup>> {
+    Ok(lifecycle::proctor_stop_of_attempt(db, attempt_id).await?.map(|(note, at)| views::stop_notice(lang, &note, at)))
+}
+
+/// The `data-monitor-*` attributes of the take page (MONITORING-CONTRACT).
+#[derive(Clone, Debug)]
+pub struct TakeAttrs {
+    /// Frame ingestion endpoint.
+    pub frames_url: String,
+    /// Browser event endpoint.
+    pub events_url: String,
+    /// Frame interval, ms.
+    pub interval_ms: i64,
+    /// One clean frame in N is sent with its JPEG.
+    pub baseline: i64,
+    /// Face score threshold.
+    pub face_threshold: f32,
+    /// Object score threshold.
+    pub object_threshold: f32,
+}
+
+/// The take page's monitoring attributes for the attempt's active session (started again if
+/// the browser had vanished); `None` when monitoring of this attempt is over.
+pub async fn take_attrs(
+    state: &crate::app::AppState,
+    attempt_id: &str,
+    exam_id: &str,
+    student_id: &str,
+) -> sqlx::Result<Option<TakeAttrs>> {
+    let Some(session) = lifecycle::ensure_active(&state.db, attempt_id, exam_id, student_id).await? else {
+        return Ok(None);
+    };
+    let m = &state.config.monitoring;
+    Ok(Some(TakeAttrs {
+        frames_url: format!("/monitoring/sessions/{session}/frames"),
+        events_url: format!("/monitoring/sessions/{session}/events"),
+        interval_ms: m.interval_ms,
+        baseline: m.baseline_every,
+        face_threshold: m.rules.face_threshold,
+        object_threshold: m.rules.object_threshold,
+    }))
+}

@@ -1,0 +1,301 @@
+//! The per-session pipeline: each frame or browser event takes the session row (rate limit,
+//! counters, ownership and status in one conditional update, which also serialises a session's
+//! inputs across replicas), runs the rules on the stored state and writes anomalies, events and
+//! the new state in the same transaction.
+
+use sqlx::AnyConnection;
+
+use super::frame_queries::{self, NewFrame};
+use super::model::{Method, Verification};
+use super::rules::{self, Input, Observation, RuleState};
+use super::store::{self, SessionRef};
+use super::verify::CLAIM_MS;
+use crate::app::AppState;
+use crate::db::{DbText, new_id, now_ms};
+
+/// Why an input was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such session.
+    NotFound,
+    /// Someone else's session.
+    Forbidden,
+    /// The session is over (the browser reloads).
+    Stopped,
+    /// Too many inputs for this session just now.
+    Throttled,
+}
+
+/// A JPEG that passed the checks.
+pub struct CheckedJpeg {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
+/// One frame from the browser.
+pub struct FrameIn {
+    /// Browser sequence number.
+    pub seq: i64,
+    /// Browser capture time.
+    pub captured_at: i64,
+    /// The browser's detections (None when its detector could not run).
+    pub seen: Option<Observation>,
+    /// The verdict as received (kept with a stored frame).
+    pub verdict_json: String,
+    /// The frame, if attached.
+    pub jpeg: Option<CheckedJpeg>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Locked {
+    attempt_id: String,
+    exam_id: String,
+    student_id: String,
+    rate_count: i64,
+    stored_frames: i64,
+    #[sqlx(try_from = "DbText")]
+    rule_state: String,
+}
+
+/// Takes the session row for one input (see the module doc); `frame` adds to the frame counters.
+async fn lock(
+    conn: &mut AnyConnection,
+    session_id: &str,
+    student_id: &str,
+    frame: Option<(bool, i64)>,
+    now: i64,
+) -> sqlx::Result<Option<Locked>> {
+    // MariaDB applies SET assignments left to right with the new values, SQLite with the old
+    // ones: `rate_count` is assigned before `rate_window_start` so both read the old window.
+    let window_open = now - 10_000;
+    let (frames, stored, last_seq) = match frame {
+        Some((stored, seq)) => (1, i64::from(stored), Some(seq)),
+        None => (0, 0, None),
+    };
+    let done = sqlx::query(
+        "UPDATE monitoring_sessions SET \
+         rate_count = CASE WHEN rate_window_start > ? THEN rate_count + 1 ELSE 1 END, \
+         rate_window_start = CASE WHEN rate_window_start > ? THEN rate_window_start ELSE ? END, \
+         frames = frames + ?, stored_frames = stored_frames + ?, \
+         last_frame_at = CASE WHEN ? = 1 THEN ? ELSE last_frame_at END, last_seq = COALESCE(?, last_seq), \
+         updated_at = ? WHERE id = ? AND student_id = ? AND status = 'active'",
+    )
+    .bind(window_open)
+    .bind(window_open)
+    .bind(now)
+    .bind(frames)
+    .bind(stored)
+    .bind(frames)
+    .bind(now)
+    .bind(last_seq)
+    .bind(now)
+    .bind(session_id)
+    .bind(student_id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "SELECT attempt_id, exam_id, student_id, rate_count, stored_frames, rule_state FROM monitoring_sessions WHERE id = ?",
+    )
+    .bind(session_id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Why the session row could not be taken.
+async fn diagnose(state: &AppState, session_id: &str, student_id: &str) -> sqlx::Result<Refusal> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT student_id, status FROM monitoring_sessions WHERE id = ?")
+            .bind(session_id)
+            .fetch_optional(state.db.pool())
+            .await?;
+    Ok(match row {
+        None => Refusal::NotFound,
+        Some((owner, _)) if owner != student_id => Refusal::Forbidden,
+        Some(_) => Refusal::Stopped,
+    })
+}
+
+fn session_ref(id: &str, l: &Locked) -> SessionRef {
+    SessionRef {
+        id: id.to_owned(),
+        attempt_id: l.attempt_id.clone(),
+        exam_id: l.exam_id.clone(),
+        student_id: l.student_id.clone(),
+    }
+}
+
+/// Runs inputs through the rules and stores what they produce; returns whether anomalies changed.
+pub(super) async fn run_rules(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    session: &SessionRef,
+    stored_state: &str,
+    inputs: &[Input<'_>],
+    at: i64,
+    detector: (Method, Verification),
+) -> sqlx::Result<bool> {
+    let cfg = &state.config.monitoring;
+    let mut rule_state: RuleState = serde_json::from_str(stored_state).unwrap_or_default();
+    let before = rule_state.clone();
+    let mut actions = Vec::new();
+    for input in inputs {
+        actions.extend(rules::step(&mut rule_state, &cfg.rules, input, at, &mut new_id));
+    }
+    let window = cfg.rules.high_risk_window_ms / 1000;
+    let changed = store::apply(conn, session, &actions, detector, window).await?;
+    // The time of the newest observation alone is not worth a write per frame (it only orders
+    // late server analyses): the state is written when an episode or a window changed.
+    let mut compared = rule_state.clone();
+    compared.last_seen_at = before.last_seen_at;
+    if compared != before {
+        let json = serde_json::to_string(&rule_state).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query("UPDATE monitoring_sessions SET rule_state = ? WHERE id = ?")
+            .bind(json)
+            .bind(&session.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if changed {
+        store::refresh_risk(conn, &session.id, &cfg.weights).await?;
+    }
+    Ok(changed)
+}
+
+/// Records one frame; returns whether its JPEG was stored.
+pub async fn record_frame(
+    state: &AppState,
+    student_id: &str,
+    session_id: &str,
+    frame: FrameIn,
+) -> anyhow::Result<Result<bool, Refusal>> {
+    let cfg = &state.config.monitoring;
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    let Some(locked) = lock(&mut tx, session_id, student_id, Some((frame.jpeg.is_some(), frame.seq)), now).await?
+    else {
+        drop(tx);
+        return Ok(Err(diagnose(state, session_id, student_id).await?));
+    };
+    if locked.rate_count > cfg.rate_per_10s {
+        return Ok(Err(Refusal::Throttled));
+    }
+    let session = session_ref(session_id, &locked);
+    let flagged = frame.seen.as_ref().is_some_and(|o| rules::flags(o, &cfg.rules));
+    let needs_check = frame.jpeg.is_some() && (flagged || frame.seen.is_none());
+    let mut stored = None;
+    if let Some(jpeg) = &frame.jpeg {
+        let id = new_id();
+        let key = super::storage::frame_key(now, session_id, locked.stored_frames);
+        let queue_now = needs_check && state.analyzer.is_some() && state.verifier.has_room();
+        let verification = match (needs_check, queue_now) {
+            (false, _) => "not_needed",
+            (true, true) => "queued",
+            (true, false) => "pending",
+        };
+        let new = NewFrame {
+            id: &id,
+            session_id,
+            n: locked.stored_frames,
+            seq: frame.seq,
+            captured_at: frame.captured_at,
+            received_at: now,
+            storage_key: &key,
+            bytes: i64::try_from(jpeg.bytes.len()).unwrap_or(i64::MAX),
+            width: i64::from(jpeg.width),
+            height: i64::from(jpeg.height),
+            client_result: frame.seen.as_ref().map(|_| frame.verdict_json.as_str()),
+            flagged,
+            verification,
+            claimed_until: queue_now.then_some(now + CLAIM_MS),
+        };
+        frame_queries::insert(&mut tx, &new).await?;
+        stored = Some((id, key, queue_now));
+    }
+    let mut seen = frame.seen.clone();
+    if let (Some(obs), Some((id, _, _))) = (seen.as_mut(), &stored) {
+        obs.frame_id = Some(id.clone());
+    }
+    let mut inputs = vec![Input::Heartbeat];
+    if let Some(obs) = &seen {
+        inputs.push(Input::Seen(obs));
+    }
+    let detector = (Method::Client, if stored.is_some() { Verification::Pending } else { Verification::Unavailable });
+    run_rules(&mut tx, state, &session, &locked.rule_state, &inputs, now, detector).await?;
+    tx.commit().await?;
+    super::live::changed();
+    let Some((id, key, queued)) = stored else { return Ok(Ok(false)) };
+    let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
+    if let Err(e) = state.frames.put(&key, &bytes).await {
+        tracing::warn!(frame_id = id, error = format!("{e:#}"), "frame not stored");
+        frame_queries::forget_file(&state.db, &id).await?;
+        return Ok(Ok(false));
+    }
+    if queued && !state.verifier.offer(id.clone()) {
+        // Filled up meanwhile: the frame waits as pending, the sweeper queues it later.
+        frame_queries::unclaim(&state.db, &id).await?;
+    }
+    Ok(Ok(true))
+}
+
+/// Records a browser event.
+pub async fn record_event(
+    state: &AppState,
+    student_id: &str,
+    session_id: &str,
+    event: rules::BrowserEvent,
+) -> anyhow::Result<Result<(), Refusal>> {
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    let Some(locked) = lock(&mut tx, session_id, student_id, None, now).await? else {
+        drop(tx);
+        return Ok(Err(diagnose(state, session_id, student_id).await?));
+    };
+    if locked.rate_count > state.config.monitoring.rate_per_10s {
+        return Ok(Err(Refusal::Throttled));
+    }
+    if event == rules::BrowserEvent::DetectorUnavailable {
+        sqlx::query("UPDATE monitoring_sessions SET client_detector = 0 WHERE id = ?")
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let session = session_ref(session_id, &locked);
+    let inputs = [Input::Browser(event)];
+    run_rules(&mut tx, state, &session, &locked.rule_state, &inputs, now, (Method::Rule, Verification::NotNeeded))
+        .await?;
+    tx.commit().await?;
+    super::live::changed();
+    Ok(Ok(()))
+}
+
+/// Applies a timer check to a silent session (connection lost); returns whether anything changed.
+pub async fn tick(state: &AppState, session_id: &str, now: i64) -> sqlx::Result<bool> {
+    let mut tx = state.db.pool().begin().await?;
+    // Taking the row (a no-op write) serialises with the session's frames.
+    let took = sqlx::query("UPDATE monitoring_sessions SET rate_count = rate_count WHERE id = ? AND status = 'active'")
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+    if took.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let row: (String, String, String, Option<i64>, i64, DbText) = sqlx::query_as(
+        "SELECT attempt_id, exam_id, student_id, last_frame_at, started_at, rule_state FROM monitoring_sessions WHERE id = ?",
+    )
+    .bind(session_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let session = SessionRef { id: session_id.to_owned(), attempt_id: row.0, exam_id: row.1, student_id: row.2 };
+    let inputs = [Input::Tick { last_frame_at: row.3.unwrap_or(row.4) }];
+    let changed =
+        run_rules(&mut tx, state, &session, &row.5.0, &inputs, now, (Method::Rule, Verification::NotNeeded)).await?;
+    tx.commit().await?;
+    Ok(changed)
+}

@@ -1,0 +1,107 @@
+//! Monitoring settings (`PROCTORWISE_FRAME_*`, `PROCTORWISE_MONITOR_*`, `PROCTORWISE_RISK_WEIGHT_*`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::model::{RiskWeights, Severity};
+use super::rules::RuleConfig;
+
+/// Everything the monitoring pipeline can be tuned with.
+#[derive(Clone, Debug)]
+pub struct MonitorSettings {
+    /// Root of the local frame store (`PROCTORWISE_FRAME_DIR`, default `<data dir>/frames`).
+    pub frame_dir: PathBuf,
+    /// Frames older than this are deleted (`PROCTORWISE_FRAME_RETENTION_DAYS`, 0 = keep).
+    pub retention_days: u64,
+    /// Largest JPEG accepted (`PROCTORWISE_FRAME_MAX_BYTES`, default 512 KiB).
+    pub max_frame_bytes: usize,
+    /// Largest width and height accepted (`PROCTORWISE_FRAME_MAX_SIDE`).
+    pub max_side: u32,
+    /// Smallest width and height accepted.
+    pub min_side: u32,
+    /// Frames and events per session per 10 s (`PROCTORWISE_MONITOR_RATE_PER_10S`).
+    pub rate_per_10s: i64,
+    /// Frame interval asked of the browser (`PROCTORWISE_MONITOR_INTERVAL_MS`).
+    pub interval_ms: i64,
+    /// The browser sends one clean frame in N (`PROCTORWISE_MONITOR_BASELINE_EVERY`).
+    pub baseline_every: i64,
+    /// A session without frames for this long is closed (`PROCTORWISE_MONITOR_ABANDON_SECONDS`).
+    pub abandon_after: Duration,
+    /// Capacity of the re-verification queue (`PROCTORWISE_VERIFY_QUEUE`).
+    pub queue_size: usize,
+    /// Re-verification workers (`PROCTORWISE_VERIFY_WORKERS`).
+    pub workers: usize,
+    /// Timeout of every HDFS call (`PROCTORWISE_HDFS_TIMEOUT_SECONDS`).
+    pub hdfs_timeout: Duration,
+    /// Rules (thresholds, cooldown, `PROCTORWISE_CONNECTION_LOST_SEVERITY`).
+    pub rules: RuleConfig,
+    /// Risk weights.
+    pub weights: RiskWeights,
+}
+
+impl MonitorSettings {
+    /// Defaults, frames under `data_dir/frames`.
+    pub fn defaults(data_dir: &Path) -> Self {
+        Self {
+            frame_dir: data_dir.join("frames"),
+            retention_days: 30,
+            max_frame_bytes: 512 * 1024,
+            max_side: 1920,
+            min_side: 32,
+            rate_per_10s: 20,
+            interval_ms: 2_000,
+            baseline_every: 15,
+            abandon_after: Duration::from_secs(120),
+            queue_size: 256,
+            workers: 2,
+            hdfs_timeout: Duration::from_secs(10),
+            rules: RuleConfig::default(),
+            weights: RiskWeights::default(),
+        }
+    }
+
+    /// Reads the environment over the defaults.
+    pub fn from_env(data_dir: &Path) -> anyhow::Result<Self> {
+        let mut s = Self::defaults(data_dir);
+        if let Some(dir) = var("PROCTORWISE_FRAME_DIR") {
+            s.frame_dir = PathBuf::from(dir);
+        }
+        s.retention_days = parse("PROCTORWISE_FRAME_RETENTION_DAYS", s.retention_days)?;
+        s.max_frame_bytes = parse("PROCTORWISE_FRAME_MAX_BYTES", s.max_frame_bytes)?;
+        s.max_side = parse("PROCTORWISE_FRAME_MAX_SIDE", s.max_side)?;
+        s.rate_per_10s = parse("PROCTORWISE_MONITOR_RATE_PER_10S", s.rate_per_10s)?;
+        s.interval_ms = parse("PROCTORWISE_MONITOR_INTERVAL_MS", s.interval_ms)?.max(200);
+        s.baseline_every = parse("PROCTORWISE_MONITOR_BASELINE_EVERY", s.baseline_every)?.max(1);
+        s.abandon_after = Duration::from_secs(parse("PROCTORWISE_MONITOR_ABANDON_SECONDS", 120u64)?);
+        s.queue_size = parse("PROCTORWISE_VERIFY_QUEUE", s.queue_size)?.max(1);
+        s.workers = parse("PROCTORWISE_VERIFY_WORKERS", s.workers)?.max(1);
+        s.hdfs_timeout = Duration::from_secs(parse("PROCTORWISE_HDFS_TIMEOUT_SECONDS", 10u64)?.max(1));
+        s.rules.frame_interval_ms = s.interval_ms;
+        if let Some(raw) = var("PROCTORWISE_CONNECTION_LOST_SEVERITY") {
+            s.rules.connection_lost_severity = Severity::parse(raw.trim()).ok_or_else(|| {
+                anyhow::anyhow!("PROCTORWISE_CONNECTION_LOST_SEVERITY must be low, medium, high or critical")
+            })?;
+        }
+        s.weights = RiskWeights {
+            low: parse("PROCTORWISE_RISK_WEIGHT_LOW", s.weights.low)?,
+            medium: parse("PROCTORWISE_RISK_WEIGHT_MEDIUM", s.weights.medium)?,
+            high: parse("PROCTORWISE_RISK_WEIGHT_HIGH", s.weights.high)?,
+            critical: parse("PROCTORWISE_RISK_WEIGHT_CRITICAL", s.weights.critical)?,
+        };
+        Ok(s)
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|e| anyhow::anyhow!("{name}={raw:?} is not valid: {e}")),
+    }
+}

@@ -1,0 +1,386 @@
+//! Ingestion, rules, events, re-verification, restarts, vanished browsers.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use proctorwise::accounts::model::Role;
+use proctorwise::events::schema;
+use proctorwise::monitoring::worker;
+use serde_json::json;
+
+use super::{
+    FixedTestAnalyzer, Taking, anomalies, count, eventually, fast_app, fast_rules, outbox, post_frame, start_workers,
+    verdict,
+};
+use crate::dual;
+use crate::fixtures::jpeg;
+use crate::helpers::{Backend, TestApp};
+
+dual!(
+    ingestion_checks_every_input_and_stores_nothing_refused,
+    a_simulated_session_produces_exactly_the_expected_anomalies,
+    back_pressure_keeps_every_frame_and_verification_confirms_or_rejects,
+    rule_state_survives_a_restart,
+    silent_and_vanished_browsers,
+    the_deadline_stops_monitoring_with_the_attempt,
+);
+
+const FRAMES: &str = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ?";
+
+async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
+    let t = Taking::new(&app).await;
+    let started = outbox(&app, "monitoring_started").await;
+    assert_eq!(started.len(), 1, "the session started with the attempt");
+    assert_eq!(started[0]["session_id"], t.session_id.as_str());
+    assert_eq!(started[0]["attempt_id"], t.attempt_id.as_str());
+
+    let res = t.frame(1, &[0.9], &[], false).await;
+    res.assert_status(StatusCode::ACCEPTED);
+    assert_eq!(res.json(), json!({"accepted": true, "stored_frame": false}));
+    let res = t.frame(2, &[0.9, 0.8], &[], true).await;
+    res.assert_status(StatusCode::ACCEPTED);
+    assert_eq!(res.json()["stored_frame"], true);
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM monitoring_frames WHERE session_id = ?")
+        .bind(&t.session_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("key");
+    let today = time::OffsetDateTime::now_utc();
+    let prefix =
+        format!("{:04}/{:02}/{:02}/{}/frame_", today.year(), u8::from(today.month()), today.day(), t.session_id);
+    assert!(key.starts_with(&prefix) && key.ends_with(".jpg"), "{key}");
+    assert!(app.state.config.monitoring.frame_dir.join(&key).is_file(), "the JPEG is on disk");
+
+    let url = t.frames_url();
+    let v = || ("verdict", "application/json", verdict(3, &[0.9], &[], true));
+    let mut big = jpeg(64, 48);
+    big.resize(600 * 1024, 0);
+    let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", big)]).await;
+    res.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.json()["error"].as_str().is_some_and(|e| e.contains("512")), "{}", res.body);
+    let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
+    t.client()
+        .post_multipart(&url, &[v(), ("frame", "image/jpeg", png)])
+        .await
+        .assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
+    t.client()
+        .post_multipart(&url, &[v(), ("frame", "image/jpeg", broken)])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let tiny = jpeg(8, 8);
+    t.client()
+        .post_multipart(&url, &[v(), ("frame", "image/jpeg", tiny)])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    t.client()
+        .post_multipart(&url, &[("frame", "image/jpeg", jpeg(64, 48))])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    t.client()
+        .post_multipart(&url, &[("verdict", "application/json", b"{\"seq\": 1}".to_vec())])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    t.client().post_form(&url, &[("verdict", "{}")]).await.assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(count(&app, FRAMES, &t.session_id).await, 1, "refused frames are not stored");
+    let frames: i64 = count(&app, "SELECT frames FROM monitoring_sessions WHERE id = ?", &t.session_id).await;
+    assert_eq!(frames, 2, "refused frames are not counted");
+    t.event("tab_sideways").await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Another student cannot post to this session; nobody can post to a session that does not exist.
+    let (other, _) = app.login_as(Role::Student).await;
+    let res = post_frame(&other, &url, 1, &[0.9], &[], true).await;
+    res.assert_status(StatusCode::FORBIDDEN);
+    assert!(res.json()["error"].is_string());
+    other
+        .post_json_csrf(
+            &format!("/monitoring/sessions/{}/events", t.session_id),
+            json!({"kind": "tab_hidden", "at": 1}),
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    post_frame(&other, &format!("/monitoring/sessions/{}/frames", uuid::Uuid::new_v4()), 1, &[0.9], &[], false)
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let (proctor, _) = app.login_as(Role::Proctor).await;
+    post_frame(&proctor, &url, 1, &[0.9], &[], false).await.assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, FRAMES, &t.session_id).await, 1);
+
+    // Rate limit per session (20 per 10 s by default): frames and events count together.
+    let mut statuses = Vec::new();
+    for seq in 10..30 {
+        statuses.push(t.frame(seq, &[0.9], &[], false).await.status);
+    }
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    let limited = statuses.iter().position(|s| *s == StatusCode::TOO_MANY_REQUESTS).unwrap_or(0);
+    assert!(statuses[..limited].iter().all(|s| *s == StatusCode::ACCEPTED));
+    t.event("tab_hidden").await.assert_status(StatusCode::TOO_MANY_REQUESTS);
+
+    // Submitted: the session is over (409), with the reason in the outbox.
+    sqlx::query("UPDATE monitoring_sessions SET rate_count = 0 WHERE id = ?")
+        .bind(&t.session_id)
+        .execute(app.state.db.pool())
+        .await
+        .expect("reset window");
+    let submit = t.client().post_form(&format!("/attempts/{}/submit", t.attempt_id), &[("confirm", "yes")]).await;
+    submit.assert_status(StatusCode::SEE_OTHER);
+    t.frame(99, &[0.9], &[], false).await.assert_status(StatusCode::CONFLICT);
+    t.event("tab_hidden").await.assert_status(StatusCode::CONFLICT);
+    let stopped = outbox(&app, "monitoring_stopped").await;
+    assert_eq!(stopped.len(), 1);
+    assert_eq!(stopped[0]["reason"], "submitted");
+    for p in started.iter().chain(&stopped) {
+        let t = if p.get("reason").is_some() { "monitoring_stopped" } else { "monitoring_started" };
+        schema::validate(t, 1, p).expect("payload matches its schema");
+    }
+}
+
+async fn a_simulated_session_produces_exactly_the_expected_anomalies(app: TestApp) {
+    let app =
+        if app.backend == Backend::Sqlite { fast_app(Backend::Sqlite).await } else { fast_app(Backend::MariaDb).await };
+    let t = Taking::new(&app).await;
+    let ok = StatusCode::ACCEPTED;
+    t.frame(1, &[0.9], &[], false).await.assert_status(ok);
+    t.frame(2, &[0.9, 0.8], &[], true).await.assert_status(ok); // multiple faces (critical)
+    t.frame(3, &[0.95, 0.7], &[], true).await.assert_status(ok); // same episode
+    t.frame(4, &[], &[], true).await.assert_status(ok); // absence starts
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    t.frame(5, &[], &[], true).await.assert_status(ok); // face absent (high); multiple faces ends
+    t.frame(6, &[0.9], &[("cell phone", 0.8), ("cup", 0.99)], true).await.assert_status(ok); // phone (high)
+    t.frame(7, &[0.9], &[("cell phone", 0.6)], false).await.assert_status(ok); // below the threshold
+    t.event("tab_hidden").await.assert_status(ok); // medium
+    t.event("tab_hidden").await.assert_status(ok);
+    t.event("tab_visible").await.assert_status(ok);
+    t.event("webcam_disabled").await.assert_status(ok); // critical 2
+    t.event("detector_unavailable").await.assert_status(ok);
+    t.frame(8, &[0.9, 0.9, 0.9], &[], true).await.assert_status(ok); // critical 3 → high-risk alert
+    let got: Vec<(String, String, String)> =
+        anomalies(&app, &t.session_id).await.into_iter().map(|(k, s, m, _, _)| (k, s, m)).collect();
+    let want = [
+        ("multiple_faces", "critical", "client"),
+        ("face_absent", "high", "client"),
+        ("forbidden_object", "high", "client"),
+        ("tab_change", "medium", "rule"),
+        ("webcam_disabled", "critical", "rule"),
+        ("high_risk_alert", "critical", "rule"),
+        ("multiple_faces", "critical", "client"),
+    ];
+    let mut want: Vec<(String, String, String)> =
+        want.iter().map(|(a, b, c)| ((*a).into(), (*b).into(), (*c).into())).collect();
+    let mut sorted = got.clone();
+    sorted.sort();
+    want.sort();
+    assert_eq!(sorted, want, "got {got:?}");
+    let detected = outbox(&app, "anomaly_detected").await;
+    assert_eq!(detected.len(), 6);
+    for p in &detected {
+        schema::validate("anomaly_detected", 1, p).expect("schema");
+        assert_eq!(p["session_id"], t.session_id.as_str());
+    }
+    let alert = outbox(&app, "high_risk_alert").await;
+    assert_eq!(alert.len(), 1);
+    schema::validate("high_risk_alert", 1, &alert[0]).expect("schema");
+    assert_eq!(alert[0]["critical_count"], 3);
+    let phone: String = sqlx::query_scalar("SELECT details FROM monitoring_anomalies WHERE kind = 'forbidden_object'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .map(|d: proctorwise::db::DbText| d.0)
+        .expect("details");
+    assert!(phone.contains("cell phone"));
+    let evidence: Option<String> =
+        sqlx::query_scalar("SELECT frame_id FROM monitoring_anomalies WHERE kind = 'face_absent'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("evidence");
+    assert!(evidence.is_some(), "the frame that showed it is the evidence");
+    let ended: Option<i64> = sqlx::query_scalar(
+        "SELECT ended_at FROM monitoring_anomalies WHERE kind = 'multiple_faces' ORDER BY detected_at LIMIT 1",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .expect("ended");
+    assert!(ended.is_some(), "the first episode has a duration");
+    let risk = count(&app, "SELECT risk_score FROM monitoring_sessions WHERE id = ?", &t.session_id).await;
+    assert_eq!(risk, 100, "3 critical + 2 high + 1 medium, capped");
+    let detector = count(&app, "SELECT client_detector FROM monitoring_sessions WHERE id = ?", &t.session_id).await;
+    assert_eq!(detector, 0);
+}
+
+async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(app: TestApp) {
+    let backend = app.backend;
+    let analyzer = || FixedTestAnalyzer { faces: vec![0.9, 0.85], delay: Duration::from_millis(30) };
+    let app = TestApp::with_state(
+        backend,
+        |c| c.monitoring.queue_size = 1,
+        |s| s.analyzer = Some(std::sync::Arc::new(analyzer())),
+    )
+    .await;
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED); // multiple faces
+    for seq in 2..7 {
+        t.frame(seq, &[0.9, 0.8], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    }
+    // A frame sent without a verdict (the browser cannot analyse): always checked by the server.
+    let parts = [
+        ("verdict", "application/json", verdict(7, &[], &[], false)),
+        ("frame", "image/jpeg", crate::fixtures::jpeg(64, 48)),
+    ];
+    t.client().post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
+    let all = count(&app, FRAMES, &t.session_id).await;
+    assert_eq!(all, 7, "every flagged frame is stored");
+    let pending = count(
+        &app,
+        "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'pending'",
+        &t.session_id,
+    )
+    .await;
+    assert!(pending >= 5, "the queue holds one frame: the others wait as pending ({pending})");
+    let metrics = app.client().get("/metrics").await;
+    metrics.assert_contains("proctorwise_verify_queue_depth 1");
+    metrics.assert_contains(&format!("proctorwise_verify_pending_frames {pending}"));
+    let (flag, verification) = (&anomalies(&app, &t.session_id).await[0].2, &anomalies(&app, &t.session_id).await[0].3);
+    assert_eq!((flag.as_str(), verification.as_str()), ("client", "pending"));
+
+    let workers = start_workers(&app, analyzer());
+    let db = app.state.db.clone();
+    let session = t.session_id.clone();
+    eventually("every frame is verified", || {
+        let (db, session) = (db.clone(), session.clone());
+        async move {
+            let done: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'done'",
+            )
+            .bind(&session)
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or(0);
+            done == 7
+        }
+    })
+    .await;
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "one episode, one anomaly: {got:?}");
+    assert_eq!((got[0].2.as_str(), got[0].3.as_str()), ("server_verified", "confirmed"));
+    let metrics = app.client().get("/metrics").await;
+    metrics
+        .assert_contains("proctorwise_verify_frames_total 7")
+        .assert_contains("proctorwise_verify_latency_seconds_count 7");
+    for w in workers {
+        w.abort();
+    }
+
+    // The server's models disagree with a flag: dismissed by verification, kept for audit.
+    let app2 = TestApp::with_config(backend, |_| {}).await;
+    let t2 = Taking::new(&app2).await;
+    t2.frame(1, &[], &[("book", 0.9)], true).await.assert_status(StatusCode::ACCEPTED);
+    let workers = start_workers(&app2, FixedTestAnalyzer { faces: vec![0.9], delay: Duration::ZERO });
+    let db = app2.state.db.clone();
+    let session = t2.session_id.clone();
+    eventually("the flag is rejected", || {
+        let (db, session) = (db.clone(), session.clone());
+        async move {
+            let rejected: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM monitoring_anomalies WHERE session_id = ? AND verification = 'rejected' AND review = 'dismissed'",
+            )
+            .bind(&session)
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or(0);
+            rejected == 1
+        }
+    })
+    .await;
+    assert_eq!(count(&app2, "SELECT risk_score FROM monitoring_sessions WHERE id = ?", &t2.session_id).await, 0);
+    assert_eq!(outbox(&app2, "anomaly_detected").await.len(), 1, "the row and its event stay for audit");
+    for w in workers {
+        w.abort();
+    }
+}
+
+async fn rule_state_survives_a_restart(app: TestApp) {
+    let app =
+        if app.backend == Backend::Sqlite { fast_app(Backend::Sqlite).await } else { fast_app(Backend::MariaDb).await };
+    let t = Taking::new(&app).await;
+    t.frame(1, &[], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    // A new server process on the same database: no memory of the absence but the database's.
+    let restarted = t.client().on(app.restart());
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    post_frame(&restarted, &t.frames_url(), 2, &[], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "face_absent");
+    assert_eq!(got[0].3, "unavailable", "no frame was attached to verify");
+}
+
+async fn silent_and_vanished_browsers(app: TestApp) {
+    let backend = app.backend;
+    let app = TestApp::with_config(backend, |c| {
+        fast_rules(c);
+        c.monitoring.rules.frame_interval_ms = 100;
+        c.monitoring.abandon_after = Duration::from_millis(1500);
+    })
+    .await;
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (ticked, closed, _) = worker::run_once(&app.state).await.expect("pass");
+    assert_eq!((ticked, closed), (1, 0));
+    worker::run_once(&app.state).await.expect("second pass");
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "once per silence: {got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()), ("connection_lost", "medium", "rule"));
+    t.frame(2, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let (_, closed, _) = worker::run_once(&app.state).await.expect("pass");
+    assert_eq!(closed, 1, "the browser vanished");
+    let stopped = outbox(&app, "monitoring_stopped").await;
+    assert_eq!(stopped[0]["reason"], "abandoned");
+    t.frame(3, &[0.9], &[], false).await.assert_status(StatusCode::CONFLICT);
+    // The student comes back: the page starts a new session.
+    let back = Taking { s: t.s, attempt_id: t.attempt_id.clone(), session_id: String::new() };
+    let page = back.client().get(&format!("/attempts/{}/q/1", back.attempt_id)).await;
+    page.assert_status(StatusCode::OK);
+    assert!(!page.body.contains(&t.session_id), "a new session, not the closed one");
+    let sessions = count(&app, "SELECT COUNT(*) FROM monitoring_sessions WHERE attempt_id = ?", &back.attempt_id).await;
+    assert_eq!(sessions, 2);
+    let active = count(
+        &app,
+        "SELECT COUNT(*) FROM monitoring_sessions WHERE attempt_id = ? AND status = 'active'",
+        &back.attempt_id,
+    )
+    .await;
+    assert_eq!(active, 1);
+    let ended: Option<i64> = sqlx::query_scalar(
+        "SELECT ended_at FROM monitoring_anomalies WHERE session_id = ? AND kind = 'connection_lost'",
+    )
+    .bind(&t.session_id)
+    .fetch_one(app.state.db.pool())
+    .await
+    .expect("ended");
+    assert!(ended.is_some(), "the silence ended with the next frame");
+}
+
+async fn the_deadline_stops_monitoring_with_the_attempt(app: TestApp) {
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9, 0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    sqlx::query("UPDATE attempts SET deadline_at = ? WHERE id = ?")
+        .bind(proctorwise::db::now_ms() - 1)
+        .bind(&t.attempt_id)
+        .execute(app.state.db.pool())
+        .await
+        .expect("deadline");
+    assert_eq!(proctorwise::attempts::worker::submit_overdue(&app.state.db).await.expect("worker"), 1);
+    let stopped = outbox(&app, "monitoring_stopped").await;
+    assert_eq!(stopped.len(), 1);
+    assert_eq!(stopped[0]["reason"], "deadline");
+    assert_eq!(stopped[0]["note"], "");
+    t.frame(2, &[0.9], &[], false).await.assert_status(StatusCode::CONFLICT);
+    let ended: Option<i64> = sqlx::query_scalar("SELECT ended_at FROM monitoring_anomalies WHERE session_id = ?")
+        .bind(&t.session_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("anomaly");
+    assert!(ended.is_some(), "open episodes end with the session");
+    let result = t.client().get(&format!("/attempts/{}/result", t.attempt_id)).await;
+    assert!(!result.body.contains("A proctor stopped your exam"), "no proctor notice for a deadline");
+}
