@@ -69,11 +69,11 @@ pub struct Config {
     pub seed_demo: bool,
 }
 
-fn var(name: &str) -> Option<String> {
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+pub(crate) fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -83,7 +83,7 @@ where
     }
 }
 
-fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+pub(crate) fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),

@@ -10,6 +10,7 @@ mod api;
 mod attempts;
 mod bookings;
 mod demo;
+mod detection;
 mod event_schemas;
 mod events;
 mod exams_api;

@@ -13,6 +13,7 @@ use crate::helpers::{Client, PASSWORD, TestApp};
 mod accounts;
 mod attempts;
 mod bookings;
+mod detection;
 mod exams;
 mod grading;
 mod notifications;
@@ -32,7 +33,16 @@ pub type Line = (&'static str, &'static str, [Expect; 5]);
 use Expect::{Login, S};
 
 fn all_lines() -> Vec<Line> {
-    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES].concat()
+    [
+        accounts::LINES,
+        exams::LINES,
+        bookings::LINES,
+        attempts::LINES,
+        grading::LINES,
+        notifications::LINES,
+        detection::LINES,
+    ]
+    .concat()
 }
 
 const IDENTITIES: [Option<Role>; 5] =
