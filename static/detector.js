@@ -51,9 +51,9 @@
         base: options.base,
         faceKind: "blazeface",
         faceModel: "blazeface.onnx",
-        // CenterFace at 320 px finds the small faces BlazeFace misses; run on some frames only.
+        // CenterFace at 416 px finds the small faces BlazeFace misses; run on some frames only.
         wideModel: options.wide === false ? "" : "centerface.onnx",
-        wideSide: 320,
+        wideSide: 416,
         objectKind: "centernet",
         objectModel: options.objects === false ? "" : "centernet.onnx",
         faceScore: options.faceScore || 0.5,
