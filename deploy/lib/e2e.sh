@@ -65,6 +65,23 @@ else
 fi
 if [ -n "${FAKE_WEBCAM_Y4M:-}" ]; then echo "e2e: fake webcam video: $FAKE_WEBCAM_Y4M"; fi
 
+# Cameras showing one face, two faces and nobody, for the in-browser detector spec: real photos
+# (models/fetch.sh images) letterboxed to 640x480.
+command -v ffmpeg >/dev/null 2>&1 || { echo "e2e: ffmpeg is required (apt-get install ffmpeg)" >&2; exit 1; }
+"$root/models/fetch.sh" images
+for pair in ONE:astronaut.png TWO:zidane.jpg NONE:coffee.png; do
+  name="${pair%%:*}" photo="${pair#*:}"
+  y4m="$root/playwright/.artifacts/webcam-${photo%.*}.y4m"
+  if [ ! -s "$y4m" ]; then
+    mkdir -p "$(dirname "$y4m")"
+    ffmpeg -hide_banner -loglevel error -y -loop 1 -i "$root/models/eval/images/$photo" -t 1 -r 5 \
+      -vf "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2" \
+      -pix_fmt yuv420p "$y4m.tmp.y4m"
+    mv "$y4m.tmp.y4m" "$y4m"
+  fi
+  export "WEBCAM_${name}_Y4M=$y4m"
+done
+
 # Static files the server serves (htmx in static/vendor).
 bash "$root/deploy/lib/assets.sh"
 
@@ -99,6 +116,7 @@ env -u DATABASE_URL \
   PROCTORWISE_BIND="127.0.0.1:$port" \
   PROCTORWISE_DATA_DIR="$tmp/data" \
   PROCTORWISE_STATIC_DIR="$root/static" \
+  PROCTORWISE_MODELS_DIR="$root/models" \
   PROCTORWISE_DEMO=true \
   "$binary" >"$log" 2>&1 &
 server_pid=$!

@@ -34,7 +34,7 @@ function baseUrl() {
 }
 
 /** Command-line switches for Chromium in a container without GPU, network or camera. */
-function chromiumArgs() {
+function chromiumArgs(webcamY4m = process.env.FAKE_WEBCAM_Y4M) {
   const args = [
     '--headless',
     '--no-sandbox',
@@ -47,14 +47,14 @@ function chromiumArgs() {
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
   ];
-  if (process.env.FAKE_WEBCAM_Y4M) {
-    args.push(`--use-file-for-fake-video-capture=${process.env.FAKE_WEBCAM_Y4M}`);
+  if (webcamY4m) {
+    args.push(`--use-file-for-fake-video-capture=${webcamY4m}`);
   }
   return args;
 }
 
-/** Launches Chromium (CHROMIUM_PATH, else /usr/bin/chromium). */
-async function launchBrowser() {
+/** Launches Chromium (CHROMIUM_PATH, else /usr/bin/chromium), its camera fed by `webcamY4m`. */
+async function launchBrowser(webcamY4m) {
   const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
     throw new Error(
@@ -62,7 +62,7 @@ async function launchBrowser() {
         '(apt-get install chromium) or set CHROMIUM_PATH',
     );
   }
-  return chromium.launch({ executablePath, headless: true, args: chromiumArgs() });
+  return chromium.launch({ executablePath, headless: true, args: chromiumArgs(webcamY4m) });
 }
 
 /**

@@ -95,6 +95,7 @@ fn routes() -> Routes {
         .merge(crate::notifications::routes())
         .merge(crate::analytics::routes())
         .merge(crate::monitoring::routes())
+        .merge(crate::detection::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

@@ -73,13 +73,15 @@ pub struct Config {
     pub dashboard_refresh_secs: u64,
     /// Monitoring pipeline settings (frame store, limits, queue, rules, risk weights).
     pub monitoring: crate::monitoring::settings::MonitorSettings,
+    /// Detection models and single-frame thresholds (server re-verification, `detect`).
+    pub detection: crate::detection::DetectionConfig,
 }
 
-fn var(name: &str) -> Option<String> {
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+pub(crate) fn parse_var<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
 where
     T::Err: std::fmt::Display,
 {
@@ -89,7 +91,7 @@ where
     }
 }
 
-fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
+pub(crate) fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
     match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
@@ -119,6 +121,7 @@ impl Config {
             Some(s) => SecretString::from(s),
             None => load_or_create_secret(&data_dir)?,
         };
+        let detection = crate::detection::DetectionConfig::from_env()?;
         Ok(Self {
             bind,
             database_url,
@@ -138,7 +141,14 @@ impl Config {
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
             health_timeout: Duration::from_millis(parse_var("PROCTORWISE_HEALTH_TIMEOUT_MS", 2000u64)?),
             dashboard_refresh_secs: parse_var("PROCTORWISE_DASHBOARD_REFRESH_SECONDS", 30u64)?.max(5),
-            monitoring: crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?,
+            monitoring: {
+                // The rules count faces and objects with the detection thresholds.
+                let mut m = crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?;
+                m.rules.face_threshold = detection.thresholds.face;
+                m.rules.object_threshold = detection.thresholds.object;
+                m
+            },
+            detection,
             data_dir,
         })
     }
@@ -165,6 +175,7 @@ impl Config {
             health_timeout: Duration::from_millis(2000),
             dashboard_refresh_secs: 30,
             monitoring: crate::monitoring::settings::MonitorSettings::defaults(&data_dir),
+            detection: crate::detection::DetectionConfig::in_dir(Path::new("models")),
             data_dir,
         }
     }

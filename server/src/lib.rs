@@ -10,6 +10,7 @@ pub mod bookings;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod detection;
 pub mod error;
 pub mod events;
 pub mod exams;

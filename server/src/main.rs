@@ -1,4 +1,4 @@
-//! `proctorwise` command line: serve, migrate, create-user, seed-demo.
+//! `proctorwise` command line: serve, migrate, create-user, seed-demo, detect.
 
 use std::io::BufRead;
 
@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use proctorwise::accounts::model::{Email, NewUser, Role, check_password, parse_name};
 use proctorwise::accounts::{password, queries};
 use proctorwise::db::{Db, is_unique_violation};
+use proctorwise::detection::cli::DetectOptions;
+use proctorwise::detection::{self, DetectionConfig};
 use proctorwise::{AppState, Config, demo, server};
 
 #[derive(Parser)]
@@ -39,17 +41,50 @@ enum Command {
     },
     /// Create the demo accounts and demo exam (idempotent).
     SeedDemo,
+    /// Run the server-side detection models on image files (JPEG or PNG).
+    Detect {
+        /// One JSON object per image and line.
+        #[arg(long)]
+        json: bool,
+        /// Face model file (default: PROCTORWISE_FACE_MODEL or models/centerface.onnx).
+        #[arg(long)]
+        face_model: Option<std::path::PathBuf>,
+        /// Object model file, or `none` (default: PROCTORWISE_OBJECT_MODEL or models/centernet.onnx).
+        #[arg(long)]
+        object_model: Option<String>,
+        /// Faces count from this score (default 0.5).
+        #[arg(long)]
+        face_threshold: Option<f32>,
+        /// Forbidden objects count from this score.
+        #[arg(long)]
+        object_threshold: Option<f32>,
+        /// Image files.
+        #[arg(required = true)]
+        images: Vec<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::Detect { json, face_model, object_model, face_threshold, object_threshold, images }) =
+        cli.command
+    {
+        // Detection needs neither the database nor the server configuration.
+        let options = DetectOptions { json, face_model, object_model, face_threshold, object_threshold, images };
+        let code = detection::cli::run(DetectionConfig::from_env()?, options)?;
+        std::process::exit(code);
+    }
     server::init_logging();
     let config = Config::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let seed = config.seed_demo;
-            let state = AppState::new(config).await?;
+            let mut state = AppState::new(config).await?;
+            match detection::ServerDetector::load(&state.config.detection) {
+                Ok(models) => state.analyzer = Some(std::sync::Arc::new(models)),
+                Err(e) => tracing::warn!("server re-verification is off ({e:#}): flagged frames wait as pending"),
+            }
             if seed && queries::count_all(&state.db).await? == 0 {
                 let report = demo::seed(&state.db).await?;
                 println!(
@@ -76,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
             println!("accounts created: {:?}; demo exam created: {}", report.created_accounts, report.created_exam);
             Ok(())
         }
+        Command::Detect { .. } => Ok(()),
     }
 }
 

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::handlers_start::StartPage;
+use crate::detection::views::{DETECTOR_BASE, detector_status};
 use crate::views::components::{local_time, notice};
 use crate::web::PageCtx;
 
@@ -32,6 +33,7 @@ pub fn consent(ctx: &PageCtx, page: &StartPage, webcam_refused: bool, error: Opt
             div.camera-check {
                 video #camera-preview autoplay muted playsinline width="320" height="240" aria-label=(ctx.t("attempt.camera_preview")) {}
                 p #camera-status role="status" aria-live="polite" { (ctx.t("attempt.camera_not_tested")) }
+                (detector_status(ctx, DETECTOR_BASE))
                 button #camera-test type="button" data-granted=(ctx.t("attempt.camera_ok")) data-denied=(ctx.t("attempt.camera_denied")) {
                     (ctx.t("attempt.camera_test"))
                 }

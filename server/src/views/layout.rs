@@ -31,6 +31,8 @@ pub fn page(ctx: &PageCtx, title: &str, content: Markup) -> Markup {
                 script src="/static/vendor/htmx-sse.min.js" defer {}
                 script src="/static/app.js" defer {}
                 script src="/static/local-time.js" defer {}
+                script src="/static/detector.js" defer {}
+                script src="/static/monitor.js" defer {}
                 script src="/static/exam.js" defer {}
             }
             body hx-headers=(csrf_headers) {

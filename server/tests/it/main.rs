@@ -11,6 +11,7 @@ mod api;
 mod attempts;
 mod bookings;
 mod demo;
+mod detection;
 mod event_schemas;
 mod events;
 mod exams_api;

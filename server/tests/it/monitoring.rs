@@ -4,6 +4,7 @@
 
 mod panels;
 mod pipeline;
+mod real_models;
 mod storage;
 
 use std::sync::Arc;

@@ -14,6 +14,7 @@ mod accounts;
 mod analytics;
 mod attempts;
 mod bookings;
+mod detection;
 mod exams;
 mod grading;
 mod monitoring;
@@ -43,6 +44,7 @@ fn all_lines() -> Vec<Line> {
         grading::LINES,
         notifications::LINES,
         monitoring::LINES,
+        detection::LINES,
     ]
     .concat()
 }

@@ -1,0 +1,75 @@
+//! `proctorwise detect --json`: the server's full models on image files, through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
+}
+
+fn photo(name: &str) -> PathBuf {
+    let p = models().join("eval/images").join(name);
+    assert!(p.exists(), "{} is missing: run models/fetch.sh images", p.display());
+    p
+}
+
+fn detect(args: &[&str], images: &[PathBuf]) -> (i32, Vec<Value>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_proctorwise"))
+        .arg("detect")
+        .args(args)
+        .args(images)
+        .env("PROCTORWISE_MODELS_DIR", models())
+        .output()
+        .expect("run proctorwise detect");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let lines = stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect();
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+fn flags(v: &Value) -> Vec<&str> {
+    v["flags"].as_array().expect("flags").iter().filter_map(Value::as_str).collect()
+}
+
+#[test]
+fn json_reports_faces_objects_and_flags_per_image() {
+    let (code, lines) = detect(&["--json"], &[photo("astronaut.png"), photo("zidane.jpg"), photo("coffee.png")]);
+    assert_eq!(code, 0);
+    assert_eq!(lines.len(), 3);
+    let [astronaut, zidane, coffee] = [&lines[0], &lines[1], &lines[2]];
+    assert!(astronaut["image"].as_str().unwrap_or_default().ends_with("astronaut.png"));
+    assert_eq!(astronaut["faces"].as_array().map(Vec::len), Some(1), "{astronaut}");
+    let face = &astronaut["faces"][0];
+    assert!(face["score"].as_f64().unwrap_or(0.0) >= 0.5);
+    let b: Vec<f64> = face["box"].as_array().expect("box").iter().filter_map(Value::as_f64).collect();
+    assert!(b.len() == 4 && b[0] < b[2] && b[1] < b[3] && b[2] <= 512.0, "{b:?}");
+    assert!(flags(astronaut).is_empty(), "{astronaut}");
+    assert!(astronaut["ms"].as_u64().is_some());
+    assert_eq!(zidane["faces"].as_array().map(Vec::len), Some(2));
+    assert_eq!(flags(zidane), ["multiple_faces"]);
+    assert_eq!(coffee["faces"].as_array().map(Vec::len), Some(0));
+    assert_eq!(flags(coffee), ["no_face"]);
+}
+
+#[test]
+fn phone_is_flagged_at_a_configured_threshold() {
+    let (_, lines) = detect(&["--json", "--object-threshold", "0.4"], &[photo("sample2.jpg")]);
+    let objects = lines[0]["objects"].as_array().expect("objects");
+    assert!(objects.iter().any(|o| o["label"] == "cell phone"), "{objects:?}");
+    assert_eq!(flags(&lines[0]), ["multiple_faces", "forbidden_object"]);
+    let (_, strict) = detect(&["--json", "--object-threshold", "0.9"], &[photo("sample2.jpg")]);
+    assert_eq!(flags(&strict[0]), ["multiple_faces"]);
+}
+
+#[test]
+fn an_unreadable_image_is_reported_and_fails_the_run_without_stopping_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bogus = dir.path().join("not-an-image.jpg");
+    std::fs::write(&bogus, b"hello").expect("write");
+    let (code, lines) = detect(&["--json", "--object-model", "none"], &[bogus, photo("astronaut.png")]);
+    assert_eq!(code, 1);
+    assert!(lines[0]["error"].as_str().unwrap_or_default().contains("not a readable JPEG or PNG"), "{}", lines[0]);
+    assert_eq!(lines[1]["faces"].as_array().map(Vec::len), Some(1));
+    assert_eq!(lines[1]["objects"].as_array().map(Vec::len), Some(0), "object model disabled");
+}

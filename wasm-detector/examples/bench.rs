@@ -1,0 +1,58 @@
+//! Native speed of each model per input size: median and p95 ms per frame over repeated runs on
+//! a webcam-sized frame (astronaut.png letterboxed by the model's own preprocessing).
+//!
+//!     cargo run --release -p wasm-detector --example bench [-- RUNS]
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use wasm_detector::model::{FaceModel, ObjectModel};
+use wasm_detector::{FaceModelKind, ObjectModelKind, Rgba};
+
+fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
+}
+
+fn stats(mut ms: Vec<f64>) -> (f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
+    f(); // warm-up
+    stats(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let photo = image::open(models().join("eval/images/astronaut.png")).expect("run models/fetch.sh images");
+    // A 640x480 webcam frame.
+    let frame = photo.resize_exact(640, 480, image::imageops::FilterType::Triangle).to_rgba8();
+    let img = Rgba::new(640, 480, frame.as_raw()).expect("rgba");
+    let read = |f: &str| std::fs::read(models().join(f)).expect("model file (run models/fetch.sh)");
+    println!("native, 1 thread, {runs} runs on a 640x480 frame (median / p95 ms):");
+    for side in [640, 480, 320] {
+        let m = FaceModel::load(FaceModelKind::CenterFace, &read("centerface.onnx"), side).expect("centerface");
+        let (p50, p95) = time(runs, || drop(m.detect(img, 0.5)));
+        println!("  CenterFace {side}x{}: {p50:.1} / {p95:.1}", side * 3 / 4 / 32 * 32);
+    }
+    let m = FaceModel::load(FaceModelKind::BlazeFace, &read("blazeface.onnx"), 128).expect("blazeface");
+    let (p50, p95) = time(runs, || drop(m.detect(img, 0.5)));
+    println!("  BlazeFace 128x128: {p50:.1} / {p95:.1}");
+    let m = ObjectModel::load(ObjectModelKind::CenterNet, &read("centernet.onnx")).expect("centernet");
+    let (p50, p95) = time(runs.min(10), || drop(m.detect(img, 0.3)));
+    println!("  CenterNet 512x512: {p50:.1} / {p95:.1}");
+    for f in ["centerface.onnx", "blazeface.onnx", "centernet.onnx"] {
+        let size = std::fs::metadata(models().join(f)).map(|m| m.len()).unwrap_or(0);
+        println!("  {f}: {:.2} MB", size as f64 / 1e6);
+    }
+}

@@ -1,0 +1,144 @@
+//! A face model and an optional object model run together on one frame.
+
+use crate::model::{FaceModel, FaceModelKind, ObjectModel, ObjectModelKind};
+use crate::{Detections, Face, Object, Rgba};
+
+/// Reporting thresholds of a detector (what it lists; the verdict applies its own).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectorConfig {
+    /// Faces are reported from this score.
+    pub face_score: f32,
+    /// Objects are reported from this score.
+    pub object_score: f32,
+    /// CenterFace's long input side (multiple of 32).
+    pub face_side: usize,
+    /// `detect` also runs the object model on tiles (slower; finds smaller objects).
+    pub tiles: bool,
+}
+
+impl Default for DetectorConfig {
+    fn default() -> Self {
+        Self { face_score: 0.5, object_score: 0.3, face_side: 640, tiles: false }
+    }
+}
+
+/// Faces and, when loaded, objects. In the browser a second, wider face model (CenterFace at a
+/// small input) can run on some frames: the fast BlazeFace misses small, distant faces — the
+/// second person behind a student — which CenterFace finds.
+pub struct Detector {
+    face: FaceModel,
+    wide_face: Option<FaceModel>,
+    objects: Option<ObjectModel>,
+    config: DetectorConfig,
+}
+
+/// Which models one pass runs besides the main face model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Passes {
+    /// Run the wide face model (when loaded); its faces replace the main model's for this frame.
+    pub wide_faces: bool,
+    /// Run the object model (when loaded).
+    pub objects: bool,
+    /// Also run the object model on four tiles (server re-verification: small objects).
+    pub tiled_objects: bool,
+}
+
+/// Per-model times of one pass, in ms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Main face model.
+    pub faces_ms: u32,
+    /// Wide face model (0 when it did not run).
+    pub wide_faces_ms: u32,
+    /// Object model (0 when it did not run).
+    pub objects_ms: u32,
+}
+
+/// Milliseconds since an arbitrary origin (`Instant` does not exist in the browser's wasm).
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        use std::time::Instant;
+        static ORIGIN: OnceLock<Instant> = OnceLock::new();
+        ORIGIN.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+/// Whole milliseconds between two `now_ms` readings.
+fn elapsed(since: f64) -> u32 {
+    (now_ms() - since).max(0.0).round() as u32
+}
+
+impl Detector {
+    /// Loads both models from their ONNX bytes.
+    pub fn load(
+        face: (FaceModelKind, &[u8]),
+        objects: Option<(ObjectModelKind, &[u8])>,
+        config: DetectorConfig,
+    ) -> Result<Self, String> {
+        let face = FaceModel::load(face.0, face.1, config.face_side).map_err(|e| format!("face model: {e:#}"))?;
+        let objects = objects
+            .map(|(kind, bytes)| ObjectModel::load(kind, bytes))
+            .transpose()
+            .map_err(|e| format!("object model: {e:#}"))?;
+        Ok(Self { face, wide_face: None, objects, config })
+    }
+
+    /// Adds the wide face model (CenterFace) with its long input side.
+    pub fn with_wide_faces(mut self, kind: FaceModelKind, bytes: &[u8], side: usize) -> Result<Self, String> {
+        self.wide_face = Some(FaceModel::load(kind, bytes, side).map_err(|e| format!("wide face model: {e:#}"))?);
+        Ok(self)
+    }
+
+    /// Whether a wide face model is loaded.
+    pub fn has_wide_faces(&self) -> bool {
+        self.wide_face.is_some()
+    }
+
+    /// Whether an object model is loaded.
+    pub fn has_objects(&self) -> bool {
+        self.objects.is_some()
+    }
+
+    /// Runs the main face model and the passes asked for (when loaded).
+    pub fn detect_timed(&self, img: Rgba<'_>, passes: Passes) -> Result<(Detections, Timings), String> {
+        let start = now_ms();
+        let mut faces = self.face.detect(img, self.config.face_score).map_err(|e| format!("face model: {e:#}"))?;
+        let mut t = Timings { faces_ms: elapsed(start), ..Timings::default() };
+        if let (Some(wide), true) = (&self.wide_face, passes.wide_faces) {
+            let at = now_ms();
+            faces = wide.detect(img, self.config.face_score).map_err(|e| format!("wide face model: {e:#}"))?;
+            t.wide_faces_ms = elapsed(at);
+        }
+        let at = now_ms();
+        let objects = match (&self.objects, passes.objects) {
+            (Some(model), true) if passes.tiled_objects => {
+                model.detect_tiled(img, self.config.object_score).map_err(|e| format!("object model: {e:#}"))?
+            }
+            (Some(model), true) => {
+                model.detect(img, self.config.object_score).map_err(|e| format!("object model: {e:#}"))?
+            }
+            _ => Vec::new(),
+        };
+        t.objects_ms = elapsed(at);
+        let detections = Detections {
+            faces: faces.iter().map(Face::from_detection).collect(),
+            objects: objects.iter().map(|(d, label)| Object::from_detection(d, label)).collect(),
+            width: img.width,
+            height: img.height,
+            ms: elapsed(start),
+        };
+        Ok((detections, t))
+    }
+
+    /// Runs every loaded model (objects also on tiles when configured): the server's full check.
+    pub fn detect(&self, img: Rgba<'_>) -> Result<Detections, String> {
+        self.detect_timed(img, Passes { wide_faces: true, objects: true, tiled_objects: self.config.tiles })
+            .map(|(d, _)| d)
+    }
+}
