@@ -67,6 +67,10 @@ echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests pass
 [ "$status" -eq 0 ] || die "cargo test failed"
 [ "$sqlite" -gt 0 ] && [ "$mariadb" -gt 0 ] || die "the integration suite did not run on both databases"
 
+log "Airflow DAGs checked with a real Airflow 3.3.2 (cached venv outside the clone)"
+cargo build -p proctorwise-batch --locked --quiet
+deploy/lib/airflow.sh check "$CARGO_TARGET_DIR/debug/proctorwise-batch"
+
 log "wasm-detector builds for the browser (wasm32-unknown-unknown)"
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 RUSTFLAGS="-C target-feature=+simd128" cargo build -p wasm-detector --target wasm32-unknown-unknown --locked --quiet

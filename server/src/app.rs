@@ -70,6 +70,7 @@ fn routes() -> Routes {
         .merge(crate::attempts::routes())
         .merge(crate::grading::routes())
         .merge(crate::notifications::routes())
+        .merge(crate::reports::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::SecretString;
 
+use crate::reports::runner::BatchConfig;
+use crate::reports::schedule::{Schedule, TimeOfDay, parse_monthly, parse_weekly};
+
 /// Which relational database the server talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -115,7 +118,6 @@ impl Config {
         };
         Ok(Self {
             bind,
-            data_dir,
             database_url,
             kafka_brokers: var("KAFKA_BROKERS"),
             kafka_topic_partitions: parse_var("KAFKA_TOPIC_PARTITIONS", 3i32)?,
@@ -131,6 +133,8 @@ impl Config {
             max_body_bytes: parse_var("PROCTORWISE_MAX_BODY_BYTES", 2 * 1024 * 1024usize)?,
             trust_proxy: parse_bool("PROCTORWISE_TRUST_PROXY", false)?,
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
+            batch: batch_from_env(&data_dir)?,
+            data_dir,
         })
     }
 
@@ -153,6 +157,7 @@ impl Config {
             max_body_bytes: 2 * 1024 * 1024,
             trust_proxy: false,
             seed_demo: false,
+            batch: BatchConfig { output_dir: data_dir.join("batch"), hdfs_url: None, schedule: None },
             data_dir,
         }
     }
@@ -166,6 +171,30 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// Batch settings: `PROCTORWISE_BATCH_DIR`, `HDFS_URL`, `PROCTORWISE_BATCH_SCHEDULE` (on/off) and the
+/// three times `PROCTORWISE_BATCH_DAILY_AT` (`02:00`), `PROCTORWISE_BATCH_WEEKLY_AT` (`sun 03:00`),
+/// `PROCTORWISE_BATCH_MONTHLY_AT` (`1 05:00`), all UTC.
+fn batch_from_env(data_dir: &Path) -> anyhow::Result<BatchConfig> {
+    let mut schedule = Schedule::default();
+    if let Some(raw) = var("PROCTORWISE_BATCH_DAILY_AT") {
+        schedule.daily = TimeOfDay::parse(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_DAILY_AT={raw:?} must look like 02:00"))?;
+    }
+    if let Some(raw) = var("PROCTORWISE_BATCH_WEEKLY_AT") {
+        schedule.weekly = parse_weekly(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_WEEKLY_AT={raw:?} must look like sun 03:00"))?;
+    }
+    if let Some(raw) = var("PROCTORWISE_BATCH_MONTHLY_AT") {
+        schedule.monthly = parse_monthly(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_MONTHLY_AT={raw:?} must look like 1 05:00 (day 1-28)"))?;
+    }
+    Ok(BatchConfig {
+        output_dir: var("PROCTORWISE_BATCH_DIR").map_or_else(|| data_dir.join("batch"), PathBuf::from),
+        hdfs_url: var("HDFS_URL"),
+        schedule: parse_bool("PROCTORWISE_BATCH_SCHEDULE", true)?.then_some(schedule),
+    })
 }
 
 /// Reads `secret.key` from the data dir, creating it with 32 random bytes on first use, so that

@@ -17,6 +17,7 @@ pub mod home;
 pub mod i18n;
 pub mod notifications;
 pub mod ops;
+pub mod reports;
 pub mod routing;
 pub mod server;
 pub mod views;

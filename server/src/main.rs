@@ -119,9 +119,10 @@ async fn create_user(
 
 /// Integrations this release reads but does not use yet: say so instead of silently ignoring them.
 fn warn_unused_integrations(config: &Config) {
-    for (name, set) in [("KAFKA_BROKERS", config.kafka_brokers.is_some()), ("HDFS_URL", config.hdfs_url.is_some())] {
-        if set {
-            tracing::warn!("{name} is set, but this release has no feature using it yet; it is ignored");
-        }
+    if config.kafka_brokers.is_some() {
+        tracing::warn!("KAFKA_BROKERS is set, but this release has no feature using it yet; it is ignored");
+    }
+    if config.hdfs_url.is_some() {
+        tracing::info!("HDFS_URL is set: batch outputs go to HDFS; evidence frames stay on local storage");
     }
 }

@@ -16,6 +16,7 @@ pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     crate::attempts::messages::MESSAGES,
     crate::grading::messages::MESSAGES,
     crate::notifications::messages::MESSAGES,
+    crate::reports::messages::MESSAGES,
 ];
 
 /// An interface language.

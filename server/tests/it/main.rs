@@ -8,6 +8,8 @@ mod accounts;
 mod admin;
 mod api;
 mod attempts;
+mod batch;
+mod batch_fixtures;
 mod bookings;
 mod demo;
 mod event_schemas;

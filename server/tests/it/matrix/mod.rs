@@ -16,6 +16,7 @@ mod bookings;
 mod exams;
 mod grading;
 mod notifications;
+mod reports;
 
 /// What a request must get: a status, or a redirect to the login page.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,7 +33,7 @@ pub type Line = (&'static str, &'static str, [Expect; 5]);
 use Expect::{Login, S};
 
 fn all_lines() -> Vec<Line> {
-    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES].concat()
+    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES, reports::LINES].concat()
 }
 
 const IDENTITIES: [Option<Role>; 5] =
