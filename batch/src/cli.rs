@@ -140,13 +140,7 @@ impl Cli {
 
 /// The URL without its password, for messages.
 fn redacted(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_owned(),
-    }
+    proctorwise_batch::dburl::redact(url)
 }
 
 async fn connect(url: &str) -> anyhow::Result<AnyPool> {

@@ -1,24 +1,23 @@
 //! Reading result columns into plain Rust values (read-back into the database, tests).
 
-use anyhow::Context;
-use polars::prelude::{DataFrame, DataType};
+use polars::prelude::*;
 
 /// A column as optional integers (any integer type is cast to Int64).
 pub fn i64s(df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<i64>>> {
-    let c = df.column(name).with_context(|| format!("no column {name}"))?.cast(&DataType::Int64)?;
-    Ok(c.i64()?.into_iter().collect())
+    let c = df.column(name).map_err(|e| anyhow::anyhow!("no column {name}: {e}"))?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
 }
 
 /// A column as optional floats.
 pub fn f64s(df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<f64>>> {
-    let c = df.column(name).with_context(|| format!("no column {name}"))?.cast(&DataType::Float64)?;
-    Ok(c.f64()?.into_iter().collect())
+    let c = df.column(name).map_err(|e| anyhow::anyhow!("no column {name}: {e}"))?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
 }
 
 /// A column as optional strings.
 pub fn strs(df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<String>>> {
-    let c = df.column(name).with_context(|| format!("no column {name}"))?.cast(&DataType::String)?;
-    Ok(c.str()?.into_iter().map(|v| v.map(str::to_owned)).collect())
+    let c = df.column(name).map_err(|e| anyhow::anyhow!("no column {name}: {e}"))?.cast(&DataType::String)?;
+    Ok(c.str()?.iter().map(|v| v.map(str::to_owned)).collect())
 }
 
 /// Hundredths of a float (73.456 → 7346), for portable integer storage.

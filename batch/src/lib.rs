@@ -7,6 +7,7 @@
 //! the analytics tables ([`readback`]) and records the run ([`runs`]).
 
 pub mod columns;
+pub mod dburl;
 pub mod demo;
 pub mod input;
 pub mod jobs;

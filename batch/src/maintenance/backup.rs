@@ -52,18 +52,19 @@ pub async fn run(pool: &AnyPool, url: &str, dir: &Path, now_ms: i64) -> anyhow::
 }
 
 async fn dump_mariadb(url: &str, path: &Path) -> anyhow::Result<()> {
-    let u = url::Url::parse(&url.replacen("mariadb:", "mysql:", 1)).context("DATABASE_URL is not a URL")?;
-    let host = u.host_str().unwrap_or("127.0.0.1").to_owned();
-    let db = u.path().trim_start_matches('/').to_owned();
+    let u = crate::dburl::parse(url).context("DATABASE_URL is not a mysql:// URL")?;
     let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut cmd = tokio::process::Command::new(if which("mariadb-dump") { "mariadb-dump" } else { "mysqldump" });
-    cmd.args(["--single-transaction", "--routines", "--triggers", "--protocol=TCP", "-h", &host])
-        .args(["-P", &u.port().unwrap_or(3306).to_string(), "-u", u.username()])
-        .env("MYSQL_PWD", percent_decode(u.password().unwrap_or_default()))
+    let mut cmd = std::process::Command::new(if which("mariadb-dump") { "mariadb-dump" } else { "mysqldump" });
+    cmd.args(["--single-transaction", "--routines", "--triggers", "--protocol=TCP", "-h", &u.host])
+        .args(["-P", &u.port.to_string(), "-u", &u.user])
+        .env("MYSQL_PWD", &u.password)
         .stdout(Stdio::from(file))
         .stderr(Stdio::piped());
-    if db.is_empty() { cmd.arg("--all-databases") } else { cmd.arg(&db) };
-    let out = cmd.output().await.context("cannot run mariadb-dump (install the MariaDB client)")?;
+    if u.database.is_empty() { cmd.arg("--all-databases") } else { cmd.arg(&u.database) };
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .context("mariadb-dump task")?
+        .context("cannot run mariadb-dump (install the MariaDB client)")?;
     if !out.status.success() {
         let _ = std::fs::remove_file(path);
         anyhow::bail!("mariadb-dump failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
@@ -73,10 +74,6 @@ async fn dump_mariadb(url: &str, path: &Path) -> anyhow::Result<()> {
 
 fn which(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// Deletes backups in `dir` whose name is older than `keep_days` days before `now_ms`; returns them.
