@@ -45,7 +45,10 @@ check() {
   "$batch" generate --students 40 --exams 4 --questions 5 --attempts 200 --anomalies 500 >/dev/null
   "$venv/bin/airflow" dags test daily_anomaly_aggregation 2026-10-06 >"$work/dags-test.log" 2>&1 \
     || { tail -50 "$work/dags-test.log"; die "airflow dags test daily_anomaly_aggregation failed"; }
-  grep -q "500 rows read" "$work/dags-test.log" || { tail -50 "$work/dags-test.log"; die "the daily task did not read the demo anomalies"; }
+  local run
+  run="$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT job, period, status, rows_read FROM batch_runs").fetchall())' "$work/demo.db")"
+  [ "$run" = "[('daily-anomalies', '2026-10-05', 'succeeded', 500)]" ] \
+    || { tail -50 "$work/dags-test.log"; die "unexpected batch run recorded by the DAG: $run"; }
   for kind in by_exam by_user hourly; do
     [ -s "$work/out/processed/anomaly_reports/2026/10/$kind/05/part-00000.parquet" ] || die "no $kind output from the DAG run"
   done
