@@ -29,7 +29,10 @@ fn num(name: &str, default: i64) -> i64 {
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok());
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok());
     kib.unwrap_or(0.0) / 1024.0
 }
 
@@ -76,11 +79,21 @@ async fn main() -> anyhow::Result<()> {
         pool.close().await;
         println!("generated {scale:?} in {:.1} s", started.elapsed().as_secs_f64());
     }
-    println!("{:<16} {:>12} {:>10} {:>9} {:>12} {:>14}", "job", "rows read", "written", "seconds", "rows/s", "peak RSS (MiB)");
+    println!(
+        "{:<16} {:>12} {:>10} {:>9} {:>12} {:>14}",
+        "job", "rows read", "written", "seconds", "rows/s", "peak RSS (MiB)"
+    );
     for job in Job::ALL {
         let out = tmp.path().join("out");
         let output = std::process::Command::new(std::env::current_exe()?)
-            .args(["--child-db", &db.display().to_string(), "--child-job", job.name(), "--child-out", &out.display().to_string()])
+            .args([
+                "--child-db",
+                &db.display().to_string(),
+                "--child-job",
+                job.name(),
+                "--child-out",
+                &out.display().to_string(),
+            ])
             .output()?;
         anyhow::ensure!(output.status.success(), "{}: {}", job.name(), String::from_utf8_lossy(&output.stderr));
         let line = String::from_utf8_lossy(&output.stdout);

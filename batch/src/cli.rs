@@ -120,9 +120,9 @@ fn parse_month(s: &str) -> Result<Month, String> {
 
 impl Cli {
     fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}/proctorwise.db?mode=rw", self.data_dir.display())
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}/proctorwise.db?mode=rw", self.data_dir.display()))
     }
 
     fn storage(&self) -> anyhow::Result<Arc<dyn Storage>> {
@@ -162,12 +162,8 @@ fn today() -> Date {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.database_url();
     match &cli.command {
-        Command::DailyAnomalies { date } => {
-            job(&cli, &url, Job::DailyAnomalies, date.map(Period::Day)).await
-        }
-        Command::WeeklyGrades { week_start } => {
-            job(&cli, &url, Job::WeeklyGrades, week_start.map(Period::Week)).await
-        }
+        Command::DailyAnomalies { date } => job(&cli, &url, Job::DailyAnomalies, date.map(Period::Day)).await,
+        Command::WeeklyGrades { week_start } => job(&cli, &url, Job::WeeklyGrades, week_start.map(Period::Week)).await,
         Command::MonthlyUsers { month } => job(&cli, &url, Job::MonthlyUsers, month.map(Period::Month)).await,
         Command::InitStorage => {
             let storage = cli.storage()?;
@@ -177,8 +173,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Cleanup { anomaly_days, grading_days, frames_dir, frame_retention_days, dry_run } => {
             let storage = cli.storage()?;
-            let retention =
-                Retention { today: today(), anomaly_days: *anomaly_days, grading_days: *grading_days, dry_run: *dry_run };
+            let retention = Retention {
+                today: today(),
+                anomaly_days: *anomaly_days,
+                grading_days: *grading_days,
+                dry_run: *dry_run,
+            };
             let removed = maintenance::cleanup(storage.as_ref(), &retention).await?;
             for folder in &removed.folders {
                 println!("{} {folder}", if *dry_run { "would remove" } else { "removed" });
@@ -246,7 +246,9 @@ async fn health(cli: &Cli, url: &str) -> anyhow::Result<()> {
         Err(_) => failures.push("database: no answer within 15 s".into()),
     }
     match cli.storage() {
-        Ok(storage) => match tokio::time::timeout(Duration::from_secs(cli.hdfs_timeout_secs + 5), storage.list("")).await {
+        Ok(storage) => match tokio::time::timeout(Duration::from_secs(cli.hdfs_timeout_secs + 5), storage.list(""))
+            .await
+        {
             Ok(Ok(entries)) => println!("storage: ok ({}, {} entries at the root)", storage.describe(), entries.len()),
             Ok(Err(e)) => failures.push(format!("storage: {e:#}")),
             Err(_) => failures.push("storage: no answer in time".into()),

@@ -55,7 +55,10 @@ fn decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(b)) => {
                 out.push(b);
@@ -77,7 +80,16 @@ mod tests {
     #[test]
     fn parses_and_redacts() {
         let u = parse("mysql://app:p%40ss@db.example:3307/proctorwise?ssl-mode=required").expect("url");
-        assert_eq!(u, DbUrl { user: "app".into(), password: "p@ss".into(), host: "db.example".into(), port: 3307, database: "proctorwise".into() });
+        assert_eq!(
+            u,
+            DbUrl {
+                user: "app".into(),
+                password: "p@ss".into(),
+                host: "db.example".into(),
+                port: 3307,
+                database: "proctorwise".into()
+            }
+        );
         assert_eq!(parse("mysql://root@127.0.0.1").map(|u| (u.port, u.database)), Some((3306, String::new())));
         assert_eq!(redact("mysql://u:secret@127.0.0.1:1/pw"), "mysql://u:***@127.0.0.1:1/pw");
         assert_eq!(redact("sqlite://./data/x.db?mode=rw"), "sqlite://./data/x.db?mode=rw");

@@ -20,11 +20,19 @@ fn find<'a>(frames: &'a [(String, DataFrame)], table: &str) -> anyhow::Result<&'
 /// Loads what `job` produced for `period` (`frames`: output folder and table).
 pub async fn load(pool: &AnyPool, job: Job, period: Period, frames: &[(String, DataFrame)]) -> anyhow::Result<()> {
     match (job, period) {
-        (Job::WeeklyGrades, Period::Week(start)) => weekly(pool, &start.to_string(), find(frames, "question_difficulty")?).await,
+        (Job::WeeklyGrades, Period::Week(start)) => {
+            weekly(pool, &start.to_string(), find(frames, "question_difficulty")?).await
+        }
         (Job::MonthlyUsers, Period::Month(month)) => {
             let month = month.to_string();
-            monthly(pool, &month, find(frames, "tier_summary")?, find(frames, "risk_summary")?, find(frames, "at_risk_users")?)
-                .await
+            monthly(
+                pool,
+                &month,
+                find(frames, "tier_summary")?,
+                find(frames, "risk_summary")?,
+                find(frames, "at_risk_users")?,
+            )
+            .await
         }
         _ => Ok(()),
     }

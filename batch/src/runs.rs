@@ -146,13 +146,12 @@ pub async fn recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Run>> {
 
 /// Whether `job` has a run still going that started after `since` (UTC ms).
 pub async fn running_since(pool: &AnyPool, job: Job, since: i64) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM batch_runs WHERE job = ? AND status = 'running' AND started_at >= ?",
-    )
-    .bind(job.name())
-    .bind(since)
-    .fetch_one(pool)
-    .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM batch_runs WHERE job = ? AND status = 'running' AND started_at >= ?")
+            .bind(job.name())
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
     Ok(n > 0)
 }
 

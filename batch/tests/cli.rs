@@ -23,7 +23,8 @@ fn stdout(o: &Output) -> String {
 #[test]
 fn an_unreachable_database_fails_with_a_clear_message() {
     // Nothing listens on port 1.
-    let out = batch(&["daily-anomalies", "--date", "2026-10-05"], &[("DATABASE_URL", "mysql://u:secret@127.0.0.1:1/pw")]);
+    let out =
+        batch(&["daily-anomalies", "--date", "2026-10-05"], &[("DATABASE_URL", "mysql://u:secret@127.0.0.1:1/pw")]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("cannot reach the application database at mysql://u:***@127.0.0.1:1/pw"), "{err}");
@@ -53,7 +54,8 @@ fn a_generated_database_goes_through_every_job_and_the_upkeep_commands() {
     let url = format!("sqlite://{}/demo.db?mode=rw", dir.path().display());
     let out_dir = dir.path().join("out");
     let env = [("DATABASE_URL", url.as_str()), ("PROCTORWISE_BATCH_DIR", out_dir.to_str().unwrap_or_default())];
-    let gen_args = ["generate", "--students", "30", "--exams", "3", "--questions", "4", "--attempts", "100", "--anomalies", "700"];
+    let gen_args =
+        ["generate", "--students", "30", "--exams", "3", "--questions", "4", "--attempts", "100", "--anomalies", "700"];
     let out = batch(&gen_args, &env);
     assert!(out.status.success(), "{}", stderr(&out));
 

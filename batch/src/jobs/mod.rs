@@ -14,8 +14,8 @@ use anyhow::Context;
 use polars::prelude::{DataFrame, Engine, LazyFrame};
 use sqlx::AnyPool;
 
-pub use self::{daily::outputs as daily_outputs, monthly::outputs as monthly_outputs};
 pub use self::weekly::outputs as weekly_outputs;
+pub use self::{daily::outputs as daily_outputs, monthly::outputs as monthly_outputs};
 use crate::progress::Progress;
 use crate::runs::{self, Trigger};
 use crate::storage::Storage;
@@ -93,7 +93,9 @@ impl Period {
     fn fits(self, job: Job) -> bool {
         matches!(
             (job, self),
-            (Job::DailyAnomalies, Period::Day(_)) | (Job::WeeklyGrades, Period::Week(_)) | (Job::MonthlyUsers, Period::Month(_))
+            (Job::DailyAnomalies, Period::Day(_))
+                | (Job::WeeklyGrades, Period::Week(_))
+                | (Job::MonthlyUsers, Period::Month(_))
         )
     }
 }
@@ -218,7 +220,10 @@ async fn execute(
     let mut outputs = Vec::new();
     for (dir, mut frame) in frames.clone() {
         let bytes = parquet::encode(&mut frame)?;
-        storage.replace_dir(&dir, vec![(parquet::PART.into(), bytes)]).await.with_context(|| format!("writing {dir}"))?;
+        storage
+            .replace_dir(&dir, vec![(parquet::PART.into(), bytes)])
+            .await
+            .with_context(|| format!("writing {dir}"))?;
         outputs.push((dir, frame.height() as u64));
     }
     readback::load(pool, job, period, &frames).await.context("loading the results into the analytics tables")?;

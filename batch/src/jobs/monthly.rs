@@ -128,7 +128,9 @@ pub fn at_risk_users(profiles: LazyFrame) -> LazyFrame {
 
 /// The largest improvements (at most [`TOP`]).
 pub fn most_improved(profiles: LazyFrame) -> LazyFrame {
-    profiles.filter(col("improvement_rank").lt_eq(lit(TOP))).sort_by_exprs([col("improvement_rank")], sort_opts(&[false]))
+    profiles
+        .filter(col("improvement_rank").lt_eq(lit(TOP)))
+        .sort_by_exprs([col("improvement_rank")], sort_opts(&[false]))
 }
 
 /// Students per value of `column` (`performance_tier` or `risk_level`).

@@ -30,7 +30,9 @@ fn submissions() -> LazyFrame {
 fn anomalies() -> LazyFrame {
     let mut users = Vec::new();
     let mut severity = Vec::new();
-    for (u, s, n) in [("u1", "critical", 5), ("u2", "critical", 2), ("u2", "high", 1), ("u3", "low", 10), ("u9", "critical", 9)] {
+    for (u, s, n) in
+        [("u1", "critical", 5), ("u2", "critical", 2), ("u2", "high", 1), ("u3", "low", 10), ("u9", "critical", 9)]
+    {
         for _ in 0..n {
             users.push(u);
             severity.push(s);

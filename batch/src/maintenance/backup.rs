@@ -17,7 +17,15 @@ pub const MIN_BYTES: u64 = 1000;
 pub fn file_stem(now_ms: i64) -> String {
     let date = Date::from_ms(now_ms);
     let secs = now_ms.div_euclid(1000).rem_euclid(86_400);
-    format!("backup_{:04}{:02}{:02}_{:02}{:02}{:02}", date.year, date.month, date.day, secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "backup_{:04}{:02}{:02}_{:02}{:02}{:02}",
+        date.year,
+        date.month,
+        date.day,
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// The UTC start of the day and time a backup file name carries.
@@ -60,7 +68,11 @@ async fn dump_mariadb(url: &str, path: &Path) -> anyhow::Result<()> {
         .env("MYSQL_PWD", &u.password)
         .stdout(Stdio::from(file))
         .stderr(Stdio::piped());
-    if u.database.is_empty() { cmd.arg("--all-databases") } else { cmd.arg(&u.database) };
+    if u.database.is_empty() {
+        cmd.arg("--all-databases")
+    } else {
+        cmd.arg(&u.database)
+    };
     let out = tokio::task::spawn_blocking(move || cmd.output())
         .await
         .context("mariadb-dump task")?

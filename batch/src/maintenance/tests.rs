@@ -22,7 +22,12 @@ async fn cleanup_keeps_exactly_the_retention_window() {
     put(&storage, "processed/grading_results/2026/week_19/exam_statistics").await;
     put(&storage, "processed/grading_results/2026/week_20/exam_statistics").await;
     put(&storage, "processed/user_performance/2020/01/user_profiles").await;
-    let r = Retention { today: Date { year: 2026, month: 11, day: 22 }, anomaly_days: 90, grading_days: 180, dry_run: true };
+    let r = Retention {
+        today: Date { year: 2026, month: 11, day: 22 },
+        anomaly_days: 90,
+        grading_days: 180,
+        dry_run: true,
+    };
     let dry = cleanup(&storage, &r).await.expect("dry run");
     assert_eq!(
         dry.folders,

@@ -38,11 +38,20 @@ pub async fn show_reports(
     let mut names = Vec::new();
     if let Some((_, _, at_risk)) = &month {
         for row in at_risk.iter() {
-            names.push(accounts::find(&state.db, &row.user_id).await?.map(|u| u.name).unwrap_or_else(|| row.user_id.clone()));
+            names.push(
+                accounts::find(&state.db, &row.user_id).await?.map(|u| u.name).unwrap_or_else(|| row.user_id.clone()),
+            );
         }
     }
     let started = q.started.as_deref().and_then(Job::parse);
-    let page = ReportsPage { runs: &runs, next: next.as_ref(), difficulty: difficulty.as_ref(), month: month.as_ref(), names: &names, started };
+    let page = ReportsPage {
+        runs: &runs,
+        next: next.as_ref(),
+        difficulty: difficulty.as_ref(),
+        month: month.as_ref(),
+        names: &names,
+        started,
+    };
     Ok(respond(&ctx, ctx.t("reports.title"), views::page(&ctx, &page)))
 }
 
@@ -71,8 +80,13 @@ pub async fn run_now(
     ctx: PageCtx,
     Form(form): Form<RunForm>,
 ) -> AppResult<Response> {
-    let job = form.job.as_deref().and_then(Job::parse).ok_or_else(|| AppError::Invalid(ctx.t("reports.unknown_job").into()))?;
-    let period = parse_period(job, form.period.as_deref()).ok_or_else(|| AppError::Invalid(ctx.t("reports.bad_period").into()))?;
+    let job = form
+        .job
+        .as_deref()
+        .and_then(Job::parse)
+        .ok_or_else(|| AppError::Invalid(ctx.t("reports.unknown_job").into()))?;
+    let period = parse_period(job, form.period.as_deref())
+        .ok_or_else(|| AppError::Invalid(ctx.t("reports.bad_period").into()))?;
     if runner::is_running(&state.db, job).await? {
         return Err(AppError::Conflict(ctx.t("reports.already_running").into()));
     }

@@ -29,7 +29,9 @@ impl BatchConfig {
     /// The storage the outputs go to.
     pub fn storage(&self) -> StorageConfig {
         match &self.hdfs_url {
-            Some(url) => StorageConfig::Hdfs { url: url.clone(), base: "/proctorwise".into(), timeout: Duration::from_secs(30) },
+            Some(url) => {
+                StorageConfig::Hdfs { url: url.clone(), base: "/proctorwise".into(), timeout: Duration::from_secs(30) }
+            }
             None => StorageConfig::Local(self.output_dir.clone()),
         }
     }
@@ -41,16 +43,30 @@ pub async fn is_running(db: &Db, job: Job) -> sqlx::Result<bool> {
 }
 
 /// Runs `job` over `period` and records it; logs the outcome.
-pub async fn run(db: &Db, config: &BatchConfig, job: Job, period: Period, trigger: Trigger) -> anyhow::Result<JobReport> {
+pub async fn run(
+    db: &Db,
+    config: &BatchConfig,
+    job: Job,
+    period: Period,
+    trigger: Trigger,
+) -> anyhow::Result<JobReport> {
     let run_id = runs::start(db.pool(), job, &period.label(), trigger).await?;
     run_started(db, config, job, period, &run_id).await
 }
 
 /// Runs a job whose run is already recorded as started.
-pub async fn run_started(db: &Db, config: &BatchConfig, job: Job, period: Period, run_id: &str) -> anyhow::Result<JobReport> {
+pub async fn run_started(
+    db: &Db,
+    config: &BatchConfig,
+    job: Job,
+    period: Period,
+    run_id: &str,
+) -> anyhow::Result<JobReport> {
     let progress = proctorwise_batch::progress::Progress::hidden();
     let outcome = match config.storage().open() {
-        Ok(storage) => proctorwise_batch::run_recorded(db.pool(), storage.as_ref(), job, period, run_id, &progress).await,
+        Ok(storage) => {
+            proctorwise_batch::run_recorded(db.pool(), storage.as_ref(), job, period, run_id, &progress).await
+        }
         Err(e) => {
             let _ = runs::fail(db.pool(), run_id, &format!("{e:#}")).await;
             Err(e)
@@ -58,7 +74,9 @@ pub async fn run_started(db: &Db, config: &BatchConfig, job: Job, period: Period
     };
     match &outcome {
         Ok(report) => tracing::info!(summary = %report.summary(), "batch job finished"),
-        Err(e) => tracing::warn!(job = job.name(), period = %period.label(), error = %format!("{e:#}"), "batch job failed"),
+        Err(e) => {
+            tracing::warn!(job = job.name(), period = %period.label(), error = %format!("{e:#}"), "batch job failed")
+        }
     }
     outcome
 }

@@ -68,7 +68,7 @@ fn jobs(ctx: &PageCtx, next: Option<&(Schedule, Due)>) -> Markup {
                 th scope="col" { (ctx.t("reports.col.next")) } th scope="col" { (ctx.t("reports.run_now")) }
             } } tbody {
                 @for job in Job::ALL {
-                    tr #{"job-" (job.name())} {
+                    tr id={"job-" (job.name())} {
                         td { (job_label(ctx, job.name())) }
                         td { @if let Some((s, _)) = next { (s.describe(job)) " UTC" } @else { "—" } }
                         td { @if let Some((_, due)) = next { (local_time(due.next(job))) } @else { "—" } }
@@ -91,7 +91,7 @@ fn run_form(ctx: &PageCtx, job: Job) -> Markup {
             input type="hidden" name="csrf_token" value=(ctx.csrf);
             input type="hidden" name="job" value=(job.name());
             label for=(id) { (ctx.t("reports.period")) }
-            input #(id) type="text" name="period" placeholder=(hint) size="10" aria-describedby="period-help";
+            input id=(id) type="text" name="period" placeholder=(hint) size="10" aria-describedby="period-help";
             button type="submit" { (ctx.t("reports.run_now")) }
         }
     }
@@ -131,7 +131,7 @@ fn difficulty(ctx: &PageCtx, data: Option<&(String, Vec<QuestionDifficulty>)>) -
         section #weekly-difficulty aria-labelledby="weekly-difficulty-title" {
             h2 #weekly-difficulty-title { (ctx.t("reports.difficulty")) }
             @match data {
-                None => p .empty { (ctx.t("reports.no_weekly")) },
+                None => { p .empty { (ctx.t("reports.no_weekly")) } }
                 Some((week, rows)) => {
                     p { (ctx.t("reports.week_of")) " " strong .period { (week) } }
                     table { thead { tr {
@@ -173,7 +173,7 @@ fn monthly(ctx: &PageCtx, data: Option<&(String, Vec<SummaryRow>, Vec<AtRisk>)>,
         section #monthly-users aria-labelledby="monthly-users-title" {
             h2 #monthly-users-title { (ctx.t("reports.monthly")) }
             @match data {
-                None => p .empty { (ctx.t("reports.no_monthly")) },
+                None => { p .empty { (ctx.t("reports.no_monthly")) } }
                 Some((month, summary, at_risk)) => {
                     p { (ctx.t("reports.month_of")) " " strong .period { (month) } }
                     ul .summary {

@@ -12,7 +12,7 @@ use proctorwise_batch::runs::{self, Trigger};
 use proctorwise_batch::storage::{LocalStorage, Storage};
 use proctorwise_batch::{Date, Job, JobReport, Month, Period, run_job};
 
-use crate::batch_fixtures::{Attempt, anomalies_table, anomaly, attempt, exam};
+use crate::batch_fixtures::{Attempt, Exam, anomalies_table, anomaly, attempt, exam};
 use crate::dual;
 use crate::helpers::TestApp;
 
@@ -28,6 +28,16 @@ dual!(
 const H: i64 = 3_600_000;
 const DAY: Date = Date { year: 2026, month: 10, day: 5 };
 const WEEK: Date = Date { year: 2026, month: 10, day: 4 };
+
+fn graded<'a>(
+    exam: &'a Exam,
+    student_id: &'a str,
+    submitted_at: i64,
+    graded_at: Option<i64>,
+    answers: &'a [(Option<i64>, Option<&'a str>)],
+) -> Attempt<'a> {
+    Attempt { exam, student_id, submitted_at, graded_at, answers }
+}
 
 fn storage(app: &TestApp) -> LocalStorage {
     LocalStorage::new(app.state.config.batch.output_dir.clone())
@@ -122,12 +132,51 @@ async fn weekly_job_grades_questions_and_shows_difficulty(app: TestApp) {
     let b = exam(&app, &teacher.id, &["mcq", "mcq"]).await;
     let w = WEEK.start_ms();
     let tid = Some(teacher.id.as_str());
-    let graded = |exam, student, at, graded_at, answers| Attempt { exam, student_id: student, submitted_at: at, graded_at, answers };
-    attempt(&app, graded(&a, &s1.id, w + H, Some(w + H), &[(Some(100), None), (Some(100), None), (Some(100), None), (Some(100), tid)])).await;
-    attempt(&app, graded(&a, &s2.id, w + 25 * H, Some(w + 27 * H), &[(Some(100), None), (Some(0), None), (Some(100), None), (Some(0), tid)])).await;
+    attempt(
+        &app,
+        graded(
+            &a,
+            &s1.id,
+            w + H,
+            Some(w + H),
+            &[(Some(100), None), (Some(100), None), (Some(100), None), (Some(100), tid)],
+        ),
+    )
+    .await;
+    attempt(
+        &app,
+        graded(
+            &a,
+            &s2.id,
+            w + 25 * H,
+            Some(w + 27 * H),
+            &[(Some(100), None), (Some(0), None), (Some(100), None), (Some(0), tid)],
+        ),
+    )
+    .await;
     // Still being graded, and one a week later: both left out.
-    attempt(&app, graded(&a, &s2.id, w + 26 * H, Some(w + 26 * H), &[(Some(100), None), (Some(100), None), (Some(0), None), (None, None)])).await;
-    attempt(&app, graded(&a, &s1.id, w + 7 * 24 * H, Some(w + 7 * 24 * H), &[(Some(0), None), (Some(0), None), (Some(0), None), (Some(0), tid)])).await;
+    attempt(
+        &app,
+        graded(
+            &a,
+            &s2.id,
+            w + 26 * H,
+            Some(w + 26 * H),
+            &[(Some(100), None), (Some(100), None), (Some(0), None), (None, None)],
+        ),
+    )
+    .await;
+    attempt(
+        &app,
+        graded(
+            &a,
+            &s1.id,
+            w + 7 * 24 * H,
+            Some(w + 7 * 24 * H),
+            &[(Some(0), None), (Some(0), None), (Some(0), None), (Some(0), tid)],
+        ),
+    )
+    .await;
     attempt(&app, graded(&b, &s1.id, w + 48 * H, Some(w + 48 * H), &[(Some(100), None), (Some(100), None)])).await;
 
     let report = run(&app, Job::WeeklyGrades, Period::Week(WEEK)).await;
@@ -162,7 +211,11 @@ async fn weekly_job_grades_questions_and_shows_difficulty(app: TestApp) {
     .fetch_all(app.state.db.pool())
     .await
     .expect("read-back");
-    assert_eq!(loaded, [(2, 5000), (2, 5000), (1, 10000), (1, 10000), (2, 10000), (2, 10000)], "no duplicates after a re-run");
+    assert_eq!(
+        loaded,
+        [(2, 5000), (2, 5000), (1, 10000), (1, 10000), (2, 10000), (2, 10000)],
+        "no duplicates after a re-run"
+    );
     let (admin, _) = app.login_as(Role::Admin).await;
     let page = admin.get("/admin/reports").await;
     page.assert_status(StatusCode::OK).assert_contains("Week starting").assert_contains("2026-10-04");
@@ -175,14 +228,29 @@ async fn monthly_job_tiers_risk_and_at_risk_page(app: TestApp) {
     let mut students = Vec::new();
     for name in ["Ada Excellent", "Bo Struggling", "Cy Good"] {
         let s = app.create_user(Role::Student, &format!("{}@example.test", name.replace(' ', "."))).await;
-        sqlx::query("UPDATE users SET name = ? WHERE id = ?").bind(name).bind(&s.id).execute(app.state.db.pool()).await.expect("name");
+        sqlx::query("UPDATE users SET name = ? WHERE id = ?")
+            .bind(name)
+            .bind(&s.id)
+            .execute(app.state.db.pool())
+            .await
+            .expect("name");
         students.push(s);
     }
     let e = exam(&app, &teacher.id, &["mcq", "mcq", "mcq", "mcq", "mcq"]).await;
     let start = Month { year: 2026, month: 10 }.window().start_ms;
     for (s, scores) in students.iter().zip([[100, 100, 100, 100, 75], [100, 100, 0, 0, 0], [100, 100, 100, 100, 0]]) {
         let answers: Vec<(Option<i64>, Option<&str>)> = scores.iter().map(|v| (Some(*v), None)).collect();
-        attempt(&app, Attempt { exam: &e, student_id: &s.id, submitted_at: start + 2 * H, graded_at: Some(start + 3 * H), answers: &answers }).await;
+        attempt(
+            &app,
+            Attempt {
+                exam: &e,
+                student_id: &s.id,
+                submitted_at: start + 2 * H,
+                graded_at: Some(start + 3 * H),
+                answers: &answers,
+            },
+        )
+        .await;
     }
     for i in 0..5 {
         anomaly(&app, &e.id, &students[1].id, "face_absent", "critical", start + i * H, Some(0.8)).await;
@@ -238,10 +306,15 @@ async fn run_now_runs_in_the_background_and_is_listed(app: TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(history.len(), 1);
-    assert_eq!((history[0].status.as_str(), history[0].trigger.as_str(), history[0].rows_read), ("succeeded", "manual", 4));
+    assert_eq!(
+        (history[0].status.as_str(), history[0].trigger.as_str(), history[0].rows_read),
+        ("succeeded", "manual", 4)
+    );
     let page = admin.get("/admin/reports?started=daily-anomalies").await;
     page.assert_contains("Job started").assert_contains("run-succeeded").assert_contains("2026-10-05");
-    admin.post_form("/admin/reports/run", &[("job", "weekly-grades"), ("period", "2026-13-01")]).await
+    admin
+        .post_form("/admin/reports/run", &[("job", "weekly-grades"), ("period", "2026-13-01")])
+        .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     admin.post_form("/admin/reports/run", &[("job", "rm -rf")]).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     // A run still in progress blocks a second one of the same job.
@@ -254,9 +327,10 @@ async fn a_failed_run_is_recorded_with_its_reason(app: TestApp) {
     let blocker = app.state.config.data_dir.join("not-a-folder");
     std::fs::write(&blocker, b"file").expect("file");
     let bad = LocalStorage::new(blocker.join("batch"));
-    let err = run_job(app.state.db.pool(), &bad, Job::DailyAnomalies, Period::Day(DAY), Trigger::Cli, &Progress::hidden())
-        .await
-        .expect_err("cannot write");
+    let err =
+        run_job(app.state.db.pool(), &bad, Job::DailyAnomalies, Period::Day(DAY), Trigger::Cli, &Progress::hidden())
+            .await
+            .expect_err("cannot write");
     assert!(format!("{err:#}").contains("not-a-folder"), "{err:#}");
     let history = runs::recent(app.state.db.pool(), 5).await.expect("runs");
     assert_eq!(history[0].status, "failed");

@@ -27,12 +27,14 @@ pub async fn exam(app: &TestApp, teacher_id: &str, kinds: &[&str]) -> Exam {
     .await
     .expect("exam");
     let slot_id = new_id();
-    sqlx::query("INSERT INTO exam_slots (id, exam_id, starts_at, ends_at, capacity, created_at) VALUES (?, ?, 0, 1, 100, 0)")
-        .bind(&slot_id)
-        .bind(&id)
-        .execute(pool)
-        .await
-        .expect("slot");
+    sqlx::query(
+        "INSERT INTO exam_slots (id, exam_id, starts_at, ends_at, capacity, created_at) VALUES (?, ?, 0, 1, 100, 0)",
+    )
+    .bind(&slot_id)
+    .bind(&id)
+    .execute(pool)
+    .await
+    .expect("slot");
     let mut questions = Vec::new();
     for (position, kind) in kinds.iter().enumerate() {
         let qid = new_id();
@@ -65,14 +67,16 @@ pub struct Attempt<'a> {
 pub async fn attempt(app: &TestApp, a: Attempt<'_>) -> String {
     let pool = app.state.db.pool();
     let booking = new_id();
-    sqlx::query("INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at) VALUES (?, ?, ?, ?, 'active', 0)")
-        .bind(&booking)
-        .bind(&a.exam.id)
-        .bind(&a.exam.slot_id)
-        .bind(a.student_id)
-        .execute(pool)
-        .await
-        .expect("booking");
+    sqlx::query(
+        "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at) VALUES (?, ?, ?, ?, 'active', 0)",
+    )
+    .bind(&booking)
+    .bind(&a.exam.id)
+    .bind(&a.exam.slot_id)
+    .bind(a.student_id)
+    .execute(pool)
+    .await
+    .expect("booking");
     let graded = a.graded_at.is_some() && a.answers.iter().all(|(s, _)| s.is_some());
     let max = 100 * a.answers.len() as i64;
     let score: i64 = a.answers.iter().filter_map(|(s, _)| *s).sum();
@@ -121,7 +125,15 @@ pub async fn anomalies_table(app: &TestApp) {
 }
 
 /// One anomaly.
-pub async fn anomaly(app: &TestApp, exam_id: &str, user_id: &str, kind: &str, severity: &str, at: i64, confidence: Option<f64>) {
+pub async fn anomaly(
+    app: &TestApp,
+    exam_id: &str,
+    user_id: &str,
+    kind: &str,
+    severity: &str,
+    at: i64,
+    confidence: Option<f64>,
+) {
     sqlx::query(
         "INSERT INTO anomalies (id, session_id, attempt_id, exam_id, user_id, kind, severity, detected_at, confidence) \
          VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",

@@ -33,7 +33,16 @@ pub type Line = (&'static str, &'static str, [Expect; 5]);
 use Expect::{Login, S};
 
 fn all_lines() -> Vec<Line> {
-    [accounts::LINES, exams::LINES, bookings::LINES, attempts::LINES, grading::LINES, notifications::LINES, reports::LINES].concat()
+    [
+        accounts::LINES,
+        exams::LINES,
+        bookings::LINES,
+        attempts::LINES,
+        grading::LINES,
+        notifications::LINES,
+        reports::LINES,
+    ]
+    .concat()
 }
 
 const IDENTITIES: [Option<Role>; 5] =
