@@ -68,7 +68,7 @@ echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests pass
 [ "$sqlite" -gt 0 ] && [ "$mariadb" -gt 0 ] || die "the integration suite did not run on both databases"
 
 log "Airflow DAGs checked with a real Airflow 3.3.2 (cached venv outside the clone)"
-cargo build -p proctorwise-batch --locked --quiet
+# The binary `cargo test --workspace` built for batch/tests/cli.rs (same features, no second polars build).
 deploy/lib/airflow.sh check "$CARGO_TARGET_DIR/debug/proctorwise-batch"
 
 log "wasm-detector builds for the browser (wasm32-unknown-unknown)"

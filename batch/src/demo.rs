@@ -164,7 +164,7 @@ pub async fn generate(pool: &AnyPool, scale: Scale) -> anyhow::Result<()> {
         ),
     ];
     for (what, sql) in steps {
-        if what == "answers" && scale.attempts == 0 || what == "anomalies" && scale.anomalies == 0 {
+        if (what == "answers" && scale.attempts == 0) || (what == "anomalies" && scale.anomalies == 0) {
             continue;
         }
         sqlx::query(&sql).execute(pool).await.with_context(|| format!("generating {what}"))?;

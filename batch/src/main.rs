@@ -11,7 +11,6 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    tracing_subscriber_init();
     match cli::run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -19,9 +18,4 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn tracing_subscriber_init() {
-    // Library warnings go to standard error through `tracing`'s default (no subscriber: dropped);
-    // the command reports through its own messages.
 }

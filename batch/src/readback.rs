@@ -49,13 +49,13 @@ async fn weekly(pool: &AnyPool, week: &str, difficulty: &DataFrame) -> anyhow::R
     let now = now_ms();
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM batch_question_difficulty WHERE week_start = ?").bind(week).execute(&mut *tx).await?;
-    for i in 0..difficulty.height() {
+    for (i, id) in ids.iter().enumerate() {
         sqlx::query(
             "INSERT INTO batch_question_difficulty (week_start, question_id, question_type, total_attempts, correct_count, \
              correct_rate_hundredths, avg_score_hundredths, difficulty, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(week)
-        .bind(ids[i].clone().unwrap_or_default())
+        .bind(id.clone().unwrap_or_default())
         .bind(types[i].clone().unwrap_or_default())
         .bind(totals[i].unwrap_or(0))
         .bind(correct[i].unwrap_or(0))
@@ -102,13 +102,13 @@ async fn monthly(
     let risk = strs(at_risk, "risk_level")?;
     let total = i64s(at_risk, "total_anomalies")?;
     let critical = i64s(at_risk, "critical_anomalies")?;
-    for i in 0..at_risk.height() {
+    for (i, user) in users.iter().enumerate() {
         sqlx::query(
             "INSERT INTO batch_at_risk_users (report_month, user_id, total_exams, avg_score_hundredths, performance_tier, \
              risk_level, total_anomalies, critical_anomalies, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(month)
-        .bind(users[i].clone().unwrap_or_default())
+        .bind(user.clone().unwrap_or_default())
         .bind(exams[i].unwrap_or(0))
         .bind(avg[i].map(hundredths))
         .bind(tier[i].clone().unwrap_or_default())

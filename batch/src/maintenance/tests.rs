@@ -69,7 +69,7 @@ fn frames_older_than_the_retention_go() {
 
 #[test]
 fn backup_names_and_retention() {
-    let now = Date { year: 2026, month: 11, day: 22 }.start_ms() + ((1 * 60 + 2) * 60 + 3) * 1000;
+    let now = Date { year: 2026, month: 11, day: 22 }.start_ms() + ((60 + 2) * 60 + 3) * 1000;
     assert_eq!(backup::file_stem(now), "backup_20261122_010203");
     assert_eq!(backup::parse_stem("backup_20261122_010203.sql"), Some(now));
     assert_eq!(backup::parse_stem("notes.txt"), None);
