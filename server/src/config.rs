@@ -70,6 +70,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Seed the demo accounts and exam when the database has no user (`PROCTORWISE_DEMO`).
     pub seed_demo: bool,
+    /// Batch analytics: output folder, HDFS, embedded schedule (`PROCTORWISE_BATCH_*`).
+    pub batch: BatchConfig,
 }
 
 fn var(name: &str) -> Option<String> {
