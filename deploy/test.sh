@@ -25,6 +25,7 @@ log "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 log "clippy with the HDFS frame store (--features hdfs: compiled here, no HDFS runs on this machine)"
 cargo clippy -p proctorwise --all-targets --features hdfs --locked -- -D warnings
+cargo clippy -p proctorwise-batch --features hdfs --all-targets --locked -- -D warnings
 
 log "poppler-utils (pdfinfo, pdftotext, pdftoppm) for the PDF report tests"
 apt_ensure poppler-utils
@@ -74,6 +75,10 @@ mariadb=$(grep -cE '^test .*::mariadb \.\.\. ok$' "$log_file" || true)
 echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests passed on MariaDB"
 [ "$status" -eq 0 ] || die "cargo test failed"
 [ "$sqlite" -gt 0 ] && [ "$mariadb" -gt 0 ] || die "the integration suite did not run on both databases"
+
+log "Airflow DAGs checked with a real Airflow 3.3.2 (cached venv outside the clone)"
+# The binary `cargo test --workspace` built for batch/tests/cli.rs (same features, no second polars build).
+deploy/lib/airflow.sh check "$CARGO_TARGET_DIR/debug/proctorwise-batch"
 
 log "browser detector (wasm-detector → WebAssembly with SIMD, wasm-bindgen) into static/detector"
 deploy/lib/detector.sh

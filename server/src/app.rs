@@ -96,6 +96,7 @@ fn routes() -> Routes {
         .merge(crate::analytics::routes())
         .merge(crate::monitoring::routes())
         .merge(crate::detection::routes())
+        .merge(crate::reports::routes())
         .post("/lang", lang::switch_lang)
         .note("GET", "/static/{*path}")
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::SecretString;
 
+use crate::reports::runner::BatchConfig;
+use crate::reports::schedule::{Schedule, TimeOfDay, parse_monthly, parse_weekly};
+
 /// Which relational database the server talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -75,6 +78,8 @@ pub struct Config {
     pub monitoring: crate::monitoring::settings::MonitorSettings,
     /// Detection models and single-frame thresholds (server re-verification, `detect`).
     pub detection: crate::detection::DetectionConfig,
+    /// Batch analytics: output folder, HDFS, embedded schedule (`PROCTORWISE_BATCH_*`).
+    pub batch: BatchConfig,
 }
 
 pub(crate) fn var(name: &str) -> Option<String> {
@@ -149,6 +154,7 @@ impl Config {
                 m
             },
             detection,
+            batch: batch_from_env(&data_dir)?,
             data_dir,
         })
     }
@@ -176,6 +182,7 @@ impl Config {
             dashboard_refresh_secs: 30,
             monitoring: crate::monitoring::settings::MonitorSettings::defaults(&data_dir),
             detection: crate::detection::DetectionConfig::in_dir(Path::new("models")),
+            batch: BatchConfig { output_dir: data_dir.join("batch"), hdfs_url: None, schedule: None },
             data_dir,
         }
     }
@@ -189,6 +196,30 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// Batch settings: `PROCTORWISE_BATCH_DIR`, `HDFS_URL`, `PROCTORWISE_BATCH_SCHEDULE` (on/off) and the
+/// three times `PROCTORWISE_BATCH_DAILY_AT` (`02:00`), `PROCTORWISE_BATCH_WEEKLY_AT` (`sun 03:00`),
+/// `PROCTORWISE_BATCH_MONTHLY_AT` (`1 05:00`), all UTC.
+fn batch_from_env(data_dir: &Path) -> anyhow::Result<BatchConfig> {
+    let mut schedule = Schedule::default();
+    if let Some(raw) = var("PROCTORWISE_BATCH_DAILY_AT") {
+        schedule.daily = TimeOfDay::parse(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_DAILY_AT={raw:?} must look like 02:00"))?;
+    }
+    if let Some(raw) = var("PROCTORWISE_BATCH_WEEKLY_AT") {
+        schedule.weekly = parse_weekly(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_WEEKLY_AT={raw:?} must look like sun 03:00"))?;
+    }
+    if let Some(raw) = var("PROCTORWISE_BATCH_MONTHLY_AT") {
+        schedule.monthly = parse_monthly(&raw)
+            .with_context(|| format!("PROCTORWISE_BATCH_MONTHLY_AT={raw:?} must look like 1 05:00 (day 1-28)"))?;
+    }
+    Ok(BatchConfig {
+        output_dir: var("PROCTORWISE_BATCH_DIR").map_or_else(|| data_dir.join("batch"), PathBuf::from),
+        hdfs_url: var("HDFS_URL"),
+        schedule: parse_bool("PROCTORWISE_BATCH_SCHEDULE", true)?.then_some(schedule),
+    })
 }
 
 /// Reads `secret.key` from the data dir, creating it with 32 random bytes on first use, so that

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod monitoring;
 pub mod notifications;
 pub mod ops;
+pub mod reports;
 pub mod routing;
 pub mod server;
 pub mod views;

@@ -45,6 +45,12 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             None
         }
     };
+    let batch = state.config.batch.schedule.map(|schedule| {
+        tokio::spawn(crate::reports::scheduler::run(state.db.clone(), state.config.batch.clone(), schedule))
+    });
+    if batch.is_none() {
+        tracing::info!("PROCTORWISE_BATCH_SCHEDULE=off: batch jobs run only from /admin/reports or the command line");
+    }
     let events = crate::events::start(
         state.db.clone(),
         &state.config,
@@ -63,6 +69,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     events.abort();
     for task in monitoring {
         task.abort();
+    }
+    if let Some(batch) = batch {
+        batch.abort();
     }
     db.close().await;
     tracing::info!("stopped");

@@ -76,6 +76,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin", "nav.dashboard"),
             ("/admin/users", "nav.users"),
             ("/admin/emails", "nav.emails"),
+            ("/admin/reports", "nav.reports"),
             ("/teacher", "nav.exams"),
             ("/grading", "nav.to_grade"),
             ("/proctor", "nav.live_sessions"),

@@ -9,6 +9,8 @@ mod admin;
 mod analytics;
 mod api;
 mod attempts;
+mod batch;
+mod batch_fixtures;
 mod bookings;
 mod demo;
 mod detection;

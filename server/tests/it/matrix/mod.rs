@@ -19,6 +19,7 @@ mod exams;
 mod grading;
 mod monitoring;
 mod notifications;
+mod reports;
 
 /// What a request must get: a status, or a redirect to the login page.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,6 +46,7 @@ fn all_lines() -> Vec<Line> {
         notifications::LINES,
         monitoring::LINES,
         detection::LINES,
+        reports::LINES,
     ]
     .concat()
 }

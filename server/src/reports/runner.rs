@@ -1,0 +1,82 @@
+//! Running a job in the server process: the configured storage, the server's pool, the run
+//! recorded like any other, and at most one run of a job at a time.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use proctorwise_batch::runs::{self, Trigger};
+use proctorwise_batch::storage::StorageConfig;
+use proctorwise_batch::{Job, JobReport, Period};
+
+use super::schedule::Schedule;
+use crate::db::Db;
+
+/// A run still marked running after this long is treated as dead (the process stopped).
+pub const STALE_AFTER_MS: i64 = 6 * 3_600_000;
+
+/// Batch settings of the server.
+#[derive(Clone, Debug)]
+pub struct BatchConfig {
+    /// Local output folder (`PROCTORWISE_BATCH_DIR`, default `<data dir>/batch`).
+    pub output_dir: PathBuf,
+    /// HDFS namenode for the outputs (`HDFS_URL`); local storage when unset.
+    pub hdfs_url: Option<String>,
+    /// When the embedded scheduler runs the jobs; `None` when `PROCTORWISE_BATCH_SCHEDULE=off`.
+    pub schedule: Option<Schedule>,
+}
+
+impl BatchConfig {
+    /// The storage the outputs go to.
+    pub fn storage(&self) -> StorageConfig {
+        match &self.hdfs_url {
+            Some(url) => {
+                StorageConfig::Hdfs { url: url.clone(), base: "/proctorwise".into(), timeout: Duration::from_secs(30) }
+            }
+            None => StorageConfig::Local(self.output_dir.clone()),
+        }
+    }
+}
+
+/// Whether `job` is already running (a run younger than [`STALE_AFTER_MS`]).
+pub async fn is_running(db: &Db, job: Job) -> sqlx::Result<bool> {
+    runs::running_since(db.pool(), job, runs::now_ms() - STALE_AFTER_MS).await
+}
+
+/// Runs `job` over `period` and records it; logs the outcome.
+pub async fn run(
+    db: &Db,
+    config: &BatchConfig,
+    job: Job,
+    period: Period,
+    trigger: Trigger,
+) -> anyhow::Result<JobReport> {
+    let run_id = runs::start(db.pool(), job, &period.label(), trigger).await?;
+    run_started(db, config, job, period, &run_id).await
+}
+
+/// Runs a job whose run is already recorded as started.
+pub async fn run_started(
+    db: &Db,
+    config: &BatchConfig,
+    job: Job,
+    period: Period,
+    run_id: &str,
+) -> anyhow::Result<JobReport> {
+    let progress = proctorwise_batch::progress::Progress::hidden();
+    let outcome = match config.storage().open() {
+        Ok(storage) => {
+            proctorwise_batch::run_recorded(db.pool(), storage.as_ref(), job, period, run_id, &progress).await
+        }
+        Err(e) => {
+            let _ = runs::fail(db.pool(), run_id, &format!("{e:#}")).await;
+            Err(e)
+        }
+    };
+    match &outcome {
+        Ok(report) => tracing::info!(summary = %report.summary(), "batch job finished"),
+        Err(e) => {
+            tracing::warn!(job = job.name(), period = %period.label(), error = %format!("{e:#}"), "batch job failed")
+        }
+    }
+    outcome
+}
