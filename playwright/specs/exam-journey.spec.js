@@ -331,6 +331,12 @@ step('the slot opens; the student tests the webcam, consents and starts', async 
   await start.click();
   const path = await waitForPath(student, /^\/attempts\/[^/]+\/q\/1$/);
   state.attemptId = path.split('/')[2];
+  // The exam page's monitor sends each webcam frame's verdict to the server (every 2 s).
+  const frame = await student.waitForResponse(
+    (r) => r.request().method() === 'POST' && /^\/monitoring\/sessions\/[^/]+\/frames$/.test(new URL(r.url()).pathname),
+    { timeout: 30_000 },
+  );
+  assert.equal(frame.status(), 202, 'the server accepted the frame verdict');
 }, { timeout: 210_000 });
 
 step('the student answers, reloads mid-exam without losing answers or time, and submits', async (t) => {
