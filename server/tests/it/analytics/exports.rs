@@ -136,7 +136,7 @@ async fn user_and_platform_pdfs_parse(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-disposition"].to_str().expect("ascii").starts_with("attachment; filename=\"platform-"));
     let (_, text) = poppler(&format!("platform-{:?}.pdf", app.backend), &bytes);
-    for needle in ["Platform report", "Submissions per day", "Algèbre — Été", "No monitoring data yet"] {
+    for needle in ["Platform report", "Submissions per day", "Algèbre — Été", "No anomaly recorded."] {
         assert!(text.contains(needle), "platform PDF lacks {needle:?}:\n{text}");
     }
     let bad = admin.get("/analytics/platform/report.pdf?from=2026-02-30&to=2026-03-01").await;
