@@ -14,8 +14,7 @@ use sqlx::FromRow;
 use crate::db::Db;
 
 /// Condition on `m` (monitoring_anomalies) keeping the anomalies that count in figures.
-pub const COUNTED: &str =
-    "m.review <> 'dismissed' AND m.verification <> 'rejected' AND m.kind <> 'high_risk_alert'";
+pub const COUNTED: &str = "m.review <> 'dismissed' AND m.verification <> 'rejected' AND m.kind <> 'high_risk_alert'";
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
