@@ -36,6 +36,9 @@ dual!(anomaly_figures_are_exact, anomaly_pages_and_exports_are_exact);
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 86_400_000;
 
+/// (id, session, exam, kind, severity, detected_at, verification, review).
+type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, i64, &'a str, &'a str);
+
 struct World {
     base: Analytics,
     exam_b: String,
@@ -122,7 +125,7 @@ impl World {
         let b1 = session(db, &exam_b, s1, false, t0).await;
         let b3 = session(db, &exam_b, s3, true, t0).await;
         let m = 10 * 60_000;
-        let rows: [(&str, &str, &str, &str, &str, i64, &str, &str); 10] = [
+        let rows: [Row; 10] = [
             ("an-01", &a1, a, "no_face", "high", t0 + HOUR, "not_needed", "pending"),
             ("an-02", &a1, a, "no_face", "medium", t0 + HOUR + m, "confirmed", "confirmed"),
             ("an-03", &a1, a, "phone", "critical", t0 + 2 * HOUR, "pending", "pending"),
