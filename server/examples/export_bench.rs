@@ -1,6 +1,9 @@
 //! Measures analytics on generated data, through the real router as a logged-in admin: the
 //! dashboard's live block, the streamed submissions CSV export, the platform report (CSV, PDF)
-//! and one exam's PDF (item analysis over its copies). Prints each time and the peak resident
+//! and one exam's PDF (item analysis over its copies), and the streamed anomalies CSV over
+//! generated monitoring sessions (one per submission) and anomalies (`BENCH_ANOMALIES`, default
+//! 100000, spread over 29 days, every severity and type, one in 20 dismissed, one in 25
+//! rejected by verification). Prints each time and the peak resident
 //! memory during each request (`VmHWM`, reset before each through `/proc/self/clear_refs`), which
 //! shows the submissions export streaming: its peak does not grow with the number of rows.
 //!
@@ -51,7 +54,57 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-async fn generate(db: &Db, submissions: usize) -> anyhow::Result<String> {
+/// One monitoring session per attempt `(id, exam, student, submitted_at)` and `n` anomalies
+/// spread over them and over the last 29 days.
+async fn generate_anomalies(db: &Db, attempts: &[Vec<String>], n: usize) -> anyhow::Result<()> {
+    let now = now_ms();
+    let sessions: Vec<Vec<String>> = attempts
+        .iter()
+        .map(|a| {
+            let at: i64 = a[7].parse().unwrap_or(now);
+            vec![
+                q(&new_id()),
+                a[0].clone(),
+                a[2].clone(),
+                a[3].clone(),
+                q("stopped"),
+                (at - 600_000).to_string(),
+                at.to_string(),
+                q("{}"),
+                at.to_string(),
+            ]
+        })
+        .collect();
+    bulk(db, "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, started_at, stopped_at, rule_state, updated_at)", &sessions).await?;
+    if sessions.is_empty() {
+        return Ok(());
+    }
+    let kinds = ["no_face", "multiple_faces", "looking_away", "phone", "book", "tab_switch"];
+    let severities = ["low", "medium", "high", "critical"];
+    let mut rows = Vec::with_capacity(n);
+    for j in 0..n {
+        let s = &sessions[j % sessions.len()];
+        let at = now - (j as i64 * 29 * DAY / n.max(1) as i64);
+        rows.push(vec![
+            q(&new_id()),
+            s[0].clone(),
+            s[2].clone(),
+            q(kinds[j % kinds.len()]),
+            q(severities[j % severities.len()]),
+            q("rule"),
+            "800".into(),
+            q("{}"),
+            at.to_string(),
+            at.to_string(),
+            q(if j % 25 == 0 { "rejected" } else { "not_needed" }),
+            q(if j % 20 == 0 { "dismissed" } else { "pending" }),
+            at.to_string(),
+        ]);
+    }
+    bulk(db, "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, details, started_at, detected_at, verification, review, updated_at)", &rows).await
+}
+
+async fn generate(db: &Db, submissions: usize, anomalies: usize) -> anyhow::Result<String> {
     let now = now_ms();
     let hash = password::hash("bench password 1".into()).await?;
     let teacher = accounts::insert(
@@ -157,6 +210,7 @@ async fn generate(db: &Db, submissions: usize) -> anyhow::Result<String> {
     bulk(db, "INSERT INTO attempts (id, booking_id, exam_id, student_id, status, started_at, deadline_at, submitted_at, submit_reason, question_order, option_orders, grading_status, score_hundredths, max_score_hundredths, passed)", &attempts).await?;
     bulk(db, "INSERT INTO answers (attempt_id, question_id, response, saved_at, score_hundredths, comment)", &answers)
         .await?;
+    generate_anomalies(db, &attempts, anomalies).await?;
     Ok(exams[0].0.clone())
 }
 
@@ -234,9 +288,11 @@ async fn main() -> anyhow::Result<()> {
     };
     let state = AppState::new(Config::for_database(dir.path().to_path_buf(), url)).await?;
     let started = Instant::now();
-    let exam_id = generate(&state.db, submissions).await?;
+    let anomalies: usize = std::env::var("BENCH_ANOMALIES").map_or(Ok(100_000), |a| a.parse())?;
+    let exam_id = generate(&state.db, submissions, anomalies).await?;
     println!(
-        "{:?}: generated {submissions} graded submissions ({EXAMS} exams, {STUDENTS} students) in {:.1} s",
+        "{:?}: generated {submissions} graded submissions ({EXAMS} exams, {STUDENTS} students), \
+         {submissions} monitoring sessions and {anomalies} anomalies in {:.1} s",
         state.db.backend(),
         started.elapsed().as_secs_f64()
     );
@@ -244,6 +300,7 @@ async fn main() -> anyhow::Result<()> {
     let cookie = admin_cookie(&state, &router).await?;
     measure(&router, &cookie, "dashboard (live block)", "/admin/parts/dashboard").await?;
     measure(&router, &cookie, "submissions CSV (streamed, 30 days)", "/analytics/exports/submissions.csv").await?;
+    measure(&router, &cookie, "anomalies CSV (streamed, 30 days)", "/analytics/exports/anomalies.csv").await?;
     measure(&router, &cookie, "platform report CSV (30 days)", "/analytics/platform/report.csv").await?;
     measure(&router, &cookie, "platform report PDF (30 days)", "/analytics/platform/report.pdf").await?;
     measure(&router, &cookie, "exam report PDF (item analysis)", &format!("/analytics/exams/{exam_id}/report.pdf"))

@@ -133,6 +133,8 @@ mod tests {
             student_name: "s".into(),
             exam_title: "e".into(),
             attempt_id: "t".into(),
+            verification: "not_needed".into(),
+            review: "pending".into(),
         };
         d.recent_anomalies = vec![anomaly("critical"), anomaly("low"), anomaly("critical")];
         let got = alerts(&d, &[component("smtp", Status::Down), component("database", Status::Degraded)]);

@@ -1,17 +1,21 @@
-//! Every monitoring figure analytics shows (sessions, anomalies) comes from this one module.
+//! Every monitoring figure analytics shows (sessions, anomalies) comes from this one module, which
+//! reads them through the monitoring context's own query module ([`crate::monitoring::stats`]).
+//! Times are UTC milliseconds; ranges are half-open `[from, to)`.
 //!
-//! **Issue 5 fills it.** The monitoring context (its sessions and anomalies tables, migration
-//! 0009) is not merged yet, so each function below returns the honest empty answer: zero sessions,
-//! no anomaly. Pages then say "no monitoring data yet" instead of inventing figures. When
-//! monitoring lands, replace each body with a call to the monitoring context's read functions
-//! (or its SQL), keeping these signatures; [`available`] then returns `true`, and nothing else in
-//! analytics changes. Times are UTC milliseconds; ranges are half-open `[from, to)`.
+//! **False alarms do not count.** KPIs, charts, per-type counts and the recent feed leave out
+//! anomalies a proctor dismissed (`review = 'dismissed'`) and anomalies the server's
+//! re-verification rejected (`verification = 'rejected'`), as well as the derived
+//! `high_risk_alert` (it repeats critical anomalies already counted). The anomalies CSV export
+//! ([`page`]) lists every anomaly, false alarms included, with its `review` and `verification`
+//! columns, for audit.
 
 use crate::db::Db;
 
-/// Whether monitoring data exists in this build (false until issue 5 is wired in).
+use crate::monitoring::stats::{self, NamedAnomaly};
+
+/// Whether monitoring data exists in this build (the monitoring context is wired in).
 pub fn available() -> bool {
-    false
+    true
 }
 
 /// Monitoring sessions: total and active right now.
@@ -46,56 +50,78 @@ pub struct AnomalyRow {
     pub exam_title: String,
     /// Attempt it belongs to.
     pub attempt_id: String,
+    /// Server re-verification (`not_needed`, `pending`, `confirmed`, `rejected`, `unavailable`).
+    pub verification: String,
+    /// Proctor's review (`pending`, `confirmed`, `dismissed`).
+    pub review: String,
+}
+
+impl From<NamedAnomaly> for AnomalyRow {
+    fn from(a: NamedAnomaly) -> Self {
+        Self {
+            id: a.id,
+            detected_at: a.detected_at,
+            kind: a.kind,
+            severity: a.severity,
+            student_name: a.student_name,
+            exam_title: a.exam_title,
+            attempt_id: a.attempt_id,
+            verification: a.verification,
+            review: a.review,
+        }
+    }
 }
 
 /// Session counts.
-pub async fn sessions(_db: &Db, _now: i64) -> sqlx::Result<SessionCounts> {
-    Ok(SessionCounts::default())
+pub async fn sessions(db: &Db, _now: i64) -> sqlx::Result<SessionCounts> {
+    let (total, active) = stats::session_counts(db).await?;
+    Ok(SessionCounts { total, active })
 }
 
-/// Anomalies detected in `[from, to)` per severity.
-pub async fn by_severity(_db: &Db, _from: i64, _to: i64) -> sqlx::Result<BySeverity> {
-    Ok(Vec::new())
+/// Counted anomalies detected in `[from, to)` per severity.
+pub async fn by_severity(db: &Db, from: i64, to: i64) -> sqlx::Result<BySeverity> {
+    stats::by_severity(db, from, to).await
 }
 
-/// Anomalies detected in `[from, to)`, counted per hour of day (index 0–23, UTC).
-pub async fn per_hour(_db: &Db, _from: i64, _to: i64) -> sqlx::Result<[i64; 24]> {
-    Ok([0; 24])
+/// Counted anomalies detected in `[from, to)`, per hour of day (index 0–23, UTC).
+pub async fn per_hour(db: &Db, from: i64, to: i64) -> sqlx::Result<[i64; 24]> {
+    stats::per_hour(db, from, to).await
 }
 
-/// Anomalies in `[from, to)` per type (every exam).
-pub async fn by_type(_db: &Db, _from: i64, _to: i64) -> sqlx::Result<ByType> {
-    Ok(Vec::new())
+/// Counted anomalies in `[from, to)` per type (every exam).
+pub async fn by_type(db: &Db, from: i64, to: i64) -> sqlx::Result<ByType> {
+    stats::by_kind(db, from, to).await
 }
 
-/// Anomalies per type for one exam's attempts.
-pub async fn by_type_for_exam(_db: &Db, _exam_id: &str) -> sqlx::Result<ByType> {
-    Ok(Vec::new())
+/// Counted anomalies per type for one exam's attempts.
+pub async fn by_type_for_exam(db: &Db, exam_id: &str) -> sqlx::Result<ByType> {
+    stats::by_kind_for_exam(db, exam_id).await
 }
 
-/// Anomalies per type for one student's attempts.
-pub async fn by_type_for_user(_db: &Db, _user_id: &str) -> sqlx::Result<ByType> {
-    Ok(Vec::new())
+/// Counted anomalies per type for one student's attempts.
+pub async fn by_type_for_user(db: &Db, user_id: &str) -> sqlx::Result<ByType> {
+    stats::by_kind_for_student(db, user_id).await
 }
 
-/// Total anomalies over submitted attempts, for the "anomalies per attempt" average.
-pub async fn total_for_submitted_attempts(_db: &Db) -> sqlx::Result<i64> {
-    Ok(0)
+/// Counted anomalies over submitted attempts, for the "anomalies per attempt" average.
+pub async fn total_for_submitted_attempts(db: &Db) -> sqlx::Result<i64> {
+    stats::total_for_submitted_attempts(db).await
 }
 
-/// The most recent anomalies, newest first.
-pub async fn recent(_db: &Db, _limit: i64) -> sqlx::Result<Vec<AnomalyRow>> {
-    Ok(Vec::new())
+/// The most recent counted anomalies, newest first.
+pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<AnomalyRow>> {
+    Ok(stats::recent(db, limit).await?.into_iter().map(AnomalyRow::from).collect())
 }
 
-/// A page of anomalies detected in `[from, to)`, ordered by (detected_at, id), strictly after
-/// the keyset cursor `after` — the streamed CSV export reads them page by page.
+/// A page of anomalies detected in `[from, to)` — every one, false alarms included (audit) —
+/// ordered by (detected_at, id), strictly after the keyset cursor `after`; the streamed CSV
+/// export reads them page by page.
 pub async fn page(
-    _db: &Db,
-    _from: i64,
-    _to: i64,
-    _after: Option<(i64, String)>,
-    _limit: i64,
+    db: &Db,
+    from: i64,
+    to: i64,
+    after: Option<(i64, String)>,
+    limit: i64,
 ) -> sqlx::Result<Vec<AnomalyRow>> {
-    Ok(Vec::new())
+    Ok(stats::page(db, from, to, after, limit).await?.into_iter().map(AnomalyRow::from).collect())
 }

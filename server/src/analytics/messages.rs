@@ -32,11 +32,6 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("analytics.chart.types", "Anomalies by type today", "Anomalies par type aujourd'hui"),
     ("analytics.chart.table", "Show the figures as a table", "Afficher les valeurs sous forme de tableau"),
     ("analytics.no_data", "No data yet.", "Pas encore de données."),
-    (
-        "analytics.no_monitoring",
-        "No monitoring data yet: webcam monitoring is not recording sessions on this platform.",
-        "Pas encore de données de surveillance : la surveillance par webcam n'enregistre pas encore de sessions sur cette plateforme.",
-    ),
     ("analytics.no_anomalies", "No anomaly recorded.", "Aucune anomalie enregistrée."),
     ("analytics.no_submissions", "No submission yet.", "Aucune copie remise pour le moment."),
     (

@@ -41,8 +41,7 @@ fn distribution(r: &mut Report, lang: Lang, s: &ScoreSummary) {
 fn anomalies(r: &mut Report, lang: Lang, by_type: &[(String, i64)]) {
     r.heading(lang.t("analytics.anomalies_by_type"));
     if by_type.is_empty() {
-        let key = if super::anomaly_source::available() { "analytics.no_anomalies" } else { "analytics.no_monitoring" };
-        r.line(lang.t(key));
+        r.line(lang.t("analytics.no_anomalies"));
     } else {
         let rows: Vec<Vec<String>> = by_type.iter().map(|(k, n)| vec![k.clone(), n.to_string()]).collect();
         r.table(&[lang.t("analytics.anomaly_type"), lang.t("analytics.anomalies")], &[90.0, 40.0], &rows);

@@ -106,11 +106,21 @@ pub fn submissions(db: Db, filter: SubmissionFilter) -> impl Stream<Item = std::
 }
 
 /// Header of the anomalies export.
-pub const ANOMALY_HEADER: [&str; 7] =
-    ["anomaly_id", "detected_at", "type", "severity", "student", "exam", "attempt_id"];
+pub const ANOMALY_HEADER: [&str; 9] =
+    ["anomaly_id", "detected_at", "type", "severity", "student", "exam", "attempt_id", "review", "verification"];
 
 fn anomaly_record(a: AnomalyRow) -> Vec<String> {
-    vec![a.id, fmt::iso(a.detected_at), a.kind, a.severity, a.student_name, a.exam_title, a.attempt_id]
+    vec![
+        a.id,
+        fmt::iso(a.detected_at),
+        a.kind,
+        a.severity,
+        a.student_name,
+        a.exam_title,
+        a.attempt_id,
+        a.review,
+        a.verification,
+    ]
 }
 
 /// The anomalies export as a stream of CSV chunks (rows come from [`anomaly_source`]).

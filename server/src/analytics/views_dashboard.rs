@@ -23,9 +23,9 @@ pub fn live(lang: Lang, d: &Dashboard, health: &[Component], alerts: &[Alert], n
                     d.per_day.iter().map(|(day, n)| Point::new(fmt::short_day(*day), *n as f64)).collect(), 5)))
                 (charts::histogram(&chart(lang, "chart-scores", "analytics.chart.scores", "analytics.range", "analytics.copies",
                     BANDS.iter().zip(d.distribution).map(|(b, n)| Point::new(format!("{b} %"), n as f64)).collect(), 1)))
-                (charts::bar_chart(&monitoring_chart(lang, d.monitoring, "chart-per-hour", "analytics.chart.per_hour", "analytics.hour",
+                (charts::bar_chart(&chart(lang, "chart-per-hour", "analytics.chart.per_hour", "analytics.hour", "analytics.anomalies",
                     d.anomalies_per_hour.iter().enumerate().map(|(h, n)| Point::new(format!("{h:02}h"), *n as f64)).collect(), 3)))
-                (charts::bar_chart(&monitoring_chart(lang, d.monitoring, "chart-types", "analytics.chart.types", "analytics.anomaly_type",
+                (charts::bar_chart(&chart(lang, "chart-types", "analytics.chart.types", "analytics.anomaly_type", "analytics.anomalies",
                     d.anomaly_types_today.iter().map(|(k, n)| Point::new(k.clone(), *n as f64)).collect(), 1)))
             }
             (kpis(lang, d))
@@ -61,22 +61,6 @@ pub fn chart<'a>(
         points,
         label_every,
     }
-}
-
-fn monitoring_chart<'a>(
-    lang: Lang,
-    monitoring: bool,
-    id: &'a str,
-    title: &'static str,
-    label: &'static str,
-    points: Vec<Point>,
-    every: usize,
-) -> Chart<'a> {
-    let mut c = chart(lang, id, title, label, "analytics.anomalies", points, every);
-    if !monitoring {
-        c.no_data = lang.t("analytics.no_monitoring");
-    }
-    c
 }
 
 fn alert_list(lang: Lang, alerts: &[Alert]) -> Markup {
@@ -218,8 +202,7 @@ fn recent_anomalies(lang: Lang, d: &Dashboard) -> Markup {
     html! {
         section aria-labelledby="recent-anomalies-title" {
             h2 #recent-anomalies-title { (lang.t("analytics.recent_anomalies")) }
-            @if !d.monitoring { p.no-data { (lang.t("analytics.no_monitoring")) } }
-            @else if d.recent_anomalies.is_empty() { p.no-data { (lang.t("analytics.no_anomalies")) } }
+            @if d.recent_anomalies.is_empty() { p.no-data { (lang.t("analytics.no_anomalies")) } }
             @else {
                 table.data {
                     thead { tr { th { (lang.t("analytics.anomaly_type")) } th { (lang.t("analytics.severity")) } th { (lang.t("analytics.student")) } th { (lang.t("analytics.exam")) } th { (lang.t("analytics.when")) } } }

@@ -43,7 +43,7 @@ pub fn summary_table(lang: Lang, s: &ScoreSummary) -> Markup {
 }
 
 fn anomalies(lang: Lang, by_type: &[(String, i64)]) -> Markup {
-    let text = if super::anomaly_source::available() { "analytics.no_anomalies" } else { "analytics.no_monitoring" };
+    let text = "analytics.no_anomalies";
     html! {
         h2 { (lang.t("analytics.anomalies_by_type")) }
         @if by_type.is_empty() { p.no-data { (lang.t(text)) } } @else {

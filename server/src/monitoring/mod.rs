@@ -16,6 +16,7 @@ pub mod queries;
 mod rule_types;
 pub mod rules;
 pub mod settings;
+pub mod stats;
 pub mod storage;
 #[cfg(feature = "hdfs")]
 mod storage_hdfs;

@@ -31,7 +31,7 @@ fn artefacts() -> PathBuf {
 }
 
 /// Writes the PDF, checks its MIME type; returns (pages, text) read by poppler.
-fn poppler(name: &str, bytes: &[u8]) -> (usize, String) {
+pub(super) fn poppler(name: &str, bytes: &[u8]) -> (usize, String) {
     assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
     let path = artefacts().join(name);
     std::fs::write(&path, bytes).expect("write pdf");
@@ -136,14 +136,14 @@ async fn user_and_platform_pdfs_parse(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-disposition"].to_str().expect("ascii").starts_with("attachment; filename=\"platform-"));
     let (_, text) = poppler(&format!("platform-{:?}.pdf", app.backend), &bytes);
-    for needle in ["Platform report", "Submissions per day", "Algèbre — Été", "No monitoring data yet"] {
+    for needle in ["Platform report", "Submissions per day", "Algèbre — Été", "No anomaly recorded."] {
         assert!(text.contains(needle), "platform PDF lacks {needle:?}:\n{text}");
     }
     let bad = admin.get("/analytics/platform/report.pdf?from=2026-02-30&to=2026-03-01").await;
     bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-fn records(bytes: &[u8]) -> Vec<Vec<String>> {
+pub(super) fn records(bytes: &[u8]) -> Vec<Vec<String>> {
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[3..]);
     reader.records().map(|r| r.expect("valid CSV").iter().map(str::to_owned).collect()).collect()

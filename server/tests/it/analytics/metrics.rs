@@ -37,7 +37,7 @@ async fn exam_figures_are_exact(app: TestApp) {
     assert_eq!((s.passed, s.pass_rate), (2, 50.0));
     assert_eq!(s.distribution, [1, 1, 0, 1, 1]);
     assert_eq!(r.teacher_name, w.teacher.name);
-    assert!(r.anomalies.is_empty(), "no monitoring data before issue 5");
+    assert!(r.anomalies.is_empty(), "no monitoring session in this fixture");
 }
 
 async fn item_analysis_is_exact(app: TestApp) {
@@ -142,7 +142,7 @@ async fn dashboard_figures_are_exact(app: TestApp) {
     assert_eq!(d.top[0].average, 62.5);
     assert_eq!(d.recent.len(), 9);
     assert_eq!(d.recent[0].exam_title, "Third");
-    assert_eq!((d.sessions.total, d.anomalies_per_attempt, d.monitoring), (0, 0.0, false));
+    assert_eq!((d.sessions.total, d.anomalies_per_attempt, d.monitoring), (0, 0.0, true));
 
     let (admin, _) = app.login_as(Role::Admin).await;
     let page = admin.get("/admin").await;
@@ -152,7 +152,7 @@ async fn dashboard_figures_are_exact(app: TestApp) {
         .assert_contains(r#"id="chart-per-day""#)
         .assert_contains("Student 1")
         .assert_contains("Algèbre — Été")
-        .assert_contains("No monitoring data yet");
+        .assert_contains("No anomaly recorded.");
     let part = admin.get_with("/admin/parts/dashboard", &[("hx-request", "true")]).await;
     part.assert_status(StatusCode::OK).assert_contains(r#"id="dashboard""#);
     assert!(!part.body.contains("<html"), "the refresh is a fragment");
