@@ -2,7 +2,7 @@
 
 /// Every reports text.
 pub static MESSAGES: &[(&str, &str, &str)] = &[
-    ("nav.reports", "Reports", "Rapports"),
+    ("nav.batch", "Batch jobs", "Traitements par lots"),
     ("reports.title", "Batch analytics", "Analyses par lots"),
     ("reports.jobs", "Jobs", "Traitements"),
     (

@@ -76,7 +76,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin", "nav.dashboard"),
             ("/admin/users", "nav.users"),
             ("/admin/emails", "nav.emails"),
-            ("/admin/reports", "nav.reports"),
+            ("/admin/reports", "nav.batch"),
             ("/teacher", "nav.exams"),
             ("/grading", "nav.to_grade"),
             ("/proctor", "nav.live_sessions"),
