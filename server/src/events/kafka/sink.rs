@@ -18,14 +18,12 @@ use crate::events::drop_blocking;
 use crate::events::envelope::EventEnvelope;
 use crate::events::relay::Sink;
 
-/// After a fatal error, a new producer is made at most this often (a broker that keeps
-/// failing producers must not make the sink create and destroy clients in a loop).
+/// A new producer is made at most this often (a broker that keeps failing producers must not
+/// make the sink create and destroy clients in a loop).
 const NEW_PRODUCER_EVERY: Duration = Duration::from_secs(5);
 
-/// After failed deliveries, the topics are checked again at most this often. A broker that lost
-/// its topics does not always say so: librdkafka reports a recently created topic that vanished
-/// as message time-outs, not as an unknown topic.
-const TOPIC_RECHECK_EVERY: Duration = Duration::from_secs(5);
+/// After failed deliveries, the broker is asked (create the missing topics) at most this often.
+const RECHECK_EVERY: Duration = Duration::from_secs(5);
 
 /// Publishes events to Kafka with one idempotent producer and one admin client (for topics),
 /// both kept for the sink's lifetime.
@@ -38,7 +36,7 @@ pub struct KafkaSink {
     /// True until the topics were created (or found), and again when a delivery reports an
     /// unknown topic (a broker that came back empty): nothing is published before they exist.
     topics_missing: AtomicBool,
-    /// Set by failed deliveries: the topics are checked again (see [`TOPIC_RECHECK_EVERY`]).
+    /// Set by failed deliveries: the broker is asked again (see [`KafkaSink::ensure_topics`]).
     recheck_topics: AtomicBool,
     /// When the topics were last checked (also serializes the checks).
     topics_checked: Mutex<Instant>,
@@ -64,42 +62,55 @@ impl KafkaSink {
         })
     }
 
-    /// Creates the missing topics when they may be missing: an error only if they are known to
-    /// be (a re-check that fails, e.g. while the broker is down, lets the publication go on).
-    async fn ensure_topics(&self) -> Result<(), String> {
+    /// Creates the missing topics when they may be missing: at start, after a delivery reported
+    /// an unknown topic, and (at most every [`RECHECK_EVERY`]) after failed deliveries, since a
+    /// broker that lost its topics does not always say so (librdkafka reports a recently created
+    /// topic that vanished as message time-outs). An error only if the topics are known to be
+    /// missing; `Ok(true)` when a re-check after failed deliveries found the broker answering.
+    async fn ensure_topics(&self) -> Result<bool, String> {
         let mut checked = self.topics_checked.lock().await;
         let missing = self.topics_missing.load(Ordering::Acquire);
-        let recheck = self.recheck_topics.load(Ordering::Acquire) && checked.elapsed() >= TOPIC_RECHECK_EVERY;
+        let recheck = self.recheck_topics.load(Ordering::Acquire) && checked.elapsed() >= RECHECK_EVERY;
         if !missing && !recheck {
-            return Ok(());
+            return Ok(false);
         }
         *checked = Instant::now();
         match create_topics(&self.admin, &self.topics, self.timeout).await {
             Ok(()) => {
                 self.topics_missing.store(false, Ordering::Release);
                 self.recheck_topics.store(false, Ordering::Release);
-                Ok(())
+                Ok(recheck)
             }
             Err(e) if missing => Err(format!("kafka topics: {e:#}")),
             Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "could not check the kafka topics");
-                Ok(())
+                tracing::warn!(error = format!("{e:#}"), "kafka broker still unreachable");
+                Ok(false)
             }
         }
     }
 
-    /// The producer to use now: a new one if the current one hit a fatal error (an idempotent
-    /// producer can become unusable, e.g. when the broker lost its state) and the last one was
-    /// made long enough ago.
-    async fn usable_producer(&self) -> Result<tokio::sync::MutexGuard<'_, TimedProducer>, String> {
+    /// The producer to use now: a new one (if the last one was made long enough ago) when the
+    /// current one hit a fatal error, or when `stuck`: deliveries failed while the broker
+    /// answers. An idempotent producer whose broker lost its state (tansu in memory, restarted)
+    /// bumps its epoch forever on "unknown producer id" without a fatal error.
+    async fn usable_producer(&self, stuck: bool) -> Result<tokio::sync::MutexGuard<'_, TimedProducer>, String> {
         let mut producer = self.producer.lock().await;
-        let Some((code, reason)) = producer.client.client().fatal_error() else {
+        let fatal = producer.client.client().fatal_error();
+        if fatal.is_none() && !stuck {
             return Ok(producer);
-        };
-        if producer.created.elapsed() < NEW_PRODUCER_EVERY {
-            return Err(format!("kafka producer: fatal error {code} ({reason}); a new producer is made shortly"));
         }
-        tracing::warn!(%code, reason, "kafka producer hit a fatal error; creating a new one");
+        if producer.created.elapsed() < NEW_PRODUCER_EVERY {
+            return match fatal {
+                Some((code, reason)) => Err(format!("kafka producer: fatal error {code} ({reason})")),
+                None => Ok(producer),
+            };
+        }
+        match &fatal {
+            Some((code, reason)) => {
+                tracing::warn!(%code, reason, "kafka producer hit a fatal error; creating a new one")
+            }
+            None => tracing::warn!("kafka deliveries fail while the broker answers; creating a new producer"),
+        }
         let fresh = new_producer(&self.brokers, self.timeout).map_err(|e| format!("kafka producer: {e:#}"))?;
         let old = std::mem::replace(&mut *producer, fresh);
         drop_blocking(old.client).await;
@@ -147,10 +158,11 @@ impl Sink for KafkaSink {
     async fn publish(&self, events: &[EventEnvelope]) -> Vec<Result<(), String>> {
         let all_failed =
             |error: String| -> Vec<Result<(), String>> { events.iter().map(|_| Err(error.clone())).collect() };
-        if let Err(e) = self.ensure_topics().await {
-            return all_failed(e);
-        }
-        let producer = match self.usable_producer().await {
+        let stuck = match self.ensure_topics().await {
+            Ok(answered_after_failures) => answered_after_failures,
+            Err(e) => return all_failed(e),
+        };
+        let producer = match self.usable_producer(stuck).await {
             Ok(p) => p,
             Err(e) => return all_failed(e),
         };
