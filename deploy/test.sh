@@ -46,30 +46,8 @@ export PROCTORWISE_TEST_KAFKA
 echo "using Kafka at $PROCTORWISE_TEST_KAFKA"
 
 log "unit and integration tests (every integration test runs on SQLite and on MariaDB)"
-# The Kafka tests (librdkafka clients, private brokers) run on their own, each in its own
-# process: librdkafka keeps background threads after a test's runtime is gone, and a later test
-# of the same process can then crash.
-cargo test --workspace --locked --no-fail-fast -- --skip events::kafka 2>&1 | tee "$log_file"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log_file"
 status=${PIPESTATUS[0]}
-log "Kafka event tests (real tansu broker), one process each"
-kafka_tests=$(cargo test -p proctorwise --test it --locked -q -- events::kafka --list 2>/dev/null | sed -n 's/: test$//p')
-[ -n "$kafka_tests" ] || die "no Kafka test found"
-for t in $kafka_tests; do
-  out="$(mktemp)"
-  cargo test -p proctorwise --test it --locked -q -- "$t" --exact 2>&1 | tee "$out"
-  rc=${PIPESTATUS[0]}
-  # Known open defect: under load the outage test's process sometimes dies with SIGSEGV inside
-  # librdkafka (not reproducible alone, see the open events issue). A crash — never a failed
-  # assertion — gets one more run, and says so loudly.
-  if [ "$rc" -ne 0 ] && grep -q 'SIGSEGV' "$out"; then
-    echo "WARNING: $t crashed (SIGSEGV in the test process); running it once more"
-    cargo test -p proctorwise --test it --locked -q -- "$t" --exact 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
-  fi
-  cat "$out" >> "$log_file"
-  rm -f "$out"
-  [ "$rc" -eq 0 ] || status=1
-done
 sqlite=$(grep -cE '^test .*::sqlite \.\.\. ok$' "$log_file" || true)
 mariadb=$(grep -cE '^test .*::mariadb \.\.\. ok$' "$log_file" || true)
 echo "integration suite: ${sqlite} tests passed on SQLite, ${mariadb} tests passed on MariaDB"

@@ -4,6 +4,10 @@
 # crates.io release loses messages when a group resumes, see the README).
 #   kafka.sh start   start in the background, wait until it answers, print host:port
 #   kafka.sh stop    stop it (by its PID file)
+#   kafka.sh pause   freeze it (SIGSTOP): unreachable, but it keeps its topics, offsets and
+#                    producer ids, as a real broker restarting on its log does (a stopped tansu
+#                    comes back empty)
+#   kafka.sh resume  let it run again (SIGCONT)
 #   kafka.sh url     print host:port
 # env: KAFKA_TEST_PORT (default 19092), KAFKA_RUN_DIR (default ~/.cache/proctorwise/kafka-<port>),
 #      TANSU_HOME (default ~/.cache/proctorwise/tansu: where the wheel is installed).
@@ -54,6 +58,7 @@ stop() {
   local pid
   pid="$(cat "$run_dir/broker.pid")"
   kill "$pid" 2>/dev/null || true
+  kill -CONT "$pid" 2>/dev/null || true # a paused broker handles SIGTERM only once continued
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$run_dir/broker.pid"
@@ -77,6 +82,11 @@ case "${1:-}" in
     echo "127.0.0.1:$port"
     ;;
   stop) stop ;;
+  pause | resume)
+    [ -f "$run_dir/broker.pid" ] || die "no broker running on 127.0.0.1:$port"
+    if [ "$1" = pause ]; then signal=STOP; else signal=CONT; fi
+    kill -s "$signal" "$(cat "$run_dir/broker.pid")"
+    ;;
   url) echo "127.0.0.1:$port" ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|url" >&2; exit 2 ;;
 esac

@@ -18,7 +18,7 @@ use proctorwise::events::{EventType, record};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -58,6 +58,7 @@ async fn main() -> anyhow::Result<()> {
         published += pass.published;
     }
     let secs = started.elapsed().as_secs_f64();
+    tokio::task::spawn_blocking(move || drop(relay)).await?;
     println!("throughput: {published} events relayed in {secs:.2} s = {:.0} events/s", published as f64 / secs);
 
     // 2. Latency: commit → received by a consumer-group consumer, with the relay running.
@@ -70,9 +71,15 @@ async fn main() -> anyhow::Result<()> {
         .set("fetch.wait.max.ms", "10")
         .create()?;
     consumer.subscribe(&["exam_cancelled"])?;
+    let (stop, stopped) = watch::channel(false);
+    let mut reader_stop = stopped.clone();
     let reader = tokio::spawn(async move {
         loop {
-            let Ok(message) = consumer.recv().await else { continue };
+            let received = tokio::select! {
+                _ = reader_stop.wait_for(|s| *s) => break,
+                received = consumer.recv() => received,
+            };
+            let Ok(message) = received else { continue };
             let id = message
                 .headers()
                 .and_then(|h| h.iter().find(|h| h.key == "event_id").and_then(|h| h.value))
@@ -81,8 +88,10 @@ async fn main() -> anyhow::Result<()> {
                 let _ = tx.send((id, Instant::now()));
             }
         }
+        // Leaving the group blocks: not on an async worker.
+        let _ = tokio::task::spawn_blocking(move || drop(consumer)).await;
     });
-    let running = tokio::spawn(Relay::new(db.clone(), Arc::new(sink()?), config.clone()).run());
+    let running = tokio::spawn(Relay::new(db.clone(), Arc::new(sink()?), config.clone()).run(stopped));
     // Warm up until the consumer group has joined and sees new events.
     let joined = Instant::now();
     loop {
@@ -118,8 +127,9 @@ async fn main() -> anyhow::Result<()> {
             latencies.push(at.duration_since(sent).as_secs_f64() * 1000.0);
         }
     }
-    running.abort();
-    reader.abort();
+    stop.send_replace(true);
+    running.await?;
+    reader.await?;
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
     println!(

@@ -66,7 +66,10 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     if let Some(mailer) = mailer {
         mailer.abort();
     }
-    events.abort();
+    // Consumers leave their groups and Kafka clients are closed before the process exits.
+    if !events.shutdown(Duration::from_secs(15)).await {
+        tracing::warn!("event tasks aborted after 15 s");
+    }
     for task in monitoring {
         task.abort();
     }

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tokio::sync::watch;
 
 use super::envelope::EventEnvelope;
 use super::handler::{EventHandler, handle_once};
+use super::{drop_blocking, stopped_during};
 use crate::db::{Db, DbText, new_id, now_ms};
 
 /// How often and how much the relay works.
@@ -47,6 +49,10 @@ impl Default for RelayConfig {
 pub trait Sink: Send + Sync + 'static {
     /// `"in-process"` or `"kafka"` (shown in `/ready`).
     fn name(&self) -> &'static str;
+
+    /// Runs once before the relay's first pass (Kafka: creates the missing topics). Must not
+    /// fail: what it could not do is retried by `publish`.
+    async fn prepare(&self) {}
 
     /// Publishes `events` in order and returns one outcome per event it tried, in order. It may
     /// stop early (return fewer outcomes): the remaining events stay pending for the next pass.
@@ -128,12 +134,14 @@ impl Relay {
         Self { db, sink, config, id: format!("relay-{}", new_id()) }
     }
 
-    /// Runs passes forever (until the task is aborted), pausing `tick` when idle and backing off
-    /// exponentially (up to `backoff_max`) while publications fail.
-    pub async fn run(self) {
+    /// Runs passes until `stop` is raised (or its sender dropped), pausing `tick` when idle and
+    /// backing off exponentially (up to `backoff_max`) while publications fail. A pass under way
+    /// ends first; the sink is then dropped on a blocking thread (a Kafka producer flushes).
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        self.sink.prepare().await;
         let mut backoff = self.config.backoff_min;
         let mut last_beat: Option<std::time::Instant> = None;
-        loop {
+        while !*stop.borrow() {
             // The health panel reads this heartbeat; every 5 s is plenty (passes run every 200 ms).
             if last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT_EVERY) {
                 crate::ops::heartbeat::beat(&self.db, "relay", 5_000).await;
@@ -153,8 +161,11 @@ impl Relay {
                     next_backoff(&mut backoff, self.config.backoff_max)
                 }
             };
-            tokio::time::sleep(pause).await;
+            if stopped_during(pause, &mut stop).await {
+                break;
+            }
         }
+        drop_blocking(self.sink).await;
     }
 
     /// One pass: claim up to `batch` pending rows (oldest first), publish them, record outcomes.

@@ -115,6 +115,7 @@ pub fn galera(vars: &[(String, String)]) -> (Status, String) {
 }
 
 async fn events(state: &AppState, timeout: Duration) -> (Status, String) {
+    let started = Instant::now();
     let lag = match crate::events::relay::lag(&state.db).await {
         Ok(lag) => lag,
         Err(e) => return (Status::Down, format!("outbox unreadable: {e}")),
@@ -123,8 +124,13 @@ async fn events(state: &AppState, timeout: Duration) -> (Status, String) {
     let lagging = lag.oldest_pending_ms > RELAY_LAG_MS;
     match &state.config.kafka_brokers {
         None => (if lagging { Status::Degraded } else { Status::Up }, format!("in-process relay; {lag_text}")),
-        Some(brokers) => match crate::events::kafka::probe(brokers, timeout.saturating_sub(Duration::from_millis(200)))
-            .await
+        // The probe gets what is left of the budget (the lag query may have been slow), minus a
+        // margin, so that an unreachable broker is reported as such rather than as a time-out.
+        Some(brokers) => match crate::events::kafka::probe(
+            brokers,
+            timeout.saturating_sub(started.elapsed()).saturating_sub(Duration::from_millis(200)),
+        )
+        .await
         {
             Ok(n) => (if lagging { Status::Degraded } else { Status::Up }, format!("Kafka: {n} broker(s); {lag_text}")),
             Err(e) => (Status::Down, format!("Kafka at {brokers} unreachable ({e:#}); {lag_text}")),

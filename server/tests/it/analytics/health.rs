@@ -12,7 +12,7 @@ use tokio::io::AsyncWriteExt;
 use crate::dual;
 use crate::helpers::TestApp;
 
-dual!(smtp_down_then_up, workers_need_heartbeats);
+dual!(smtp_down_then_up, workers_need_heartbeats, health_reports_a_stopped_broker);
 
 /// A port nothing listens on (bound, then released).
 async fn closed_port() -> u16 {
@@ -76,29 +76,19 @@ async fn workers_need_heartbeats(app: TestApp) {
     assert!(w.detail.starts_with("relay: last seen 60"), "{}", w.detail);
 }
 
-/// Named so that the test command runs it with the other librdkafka tests, each in its own
-/// process (`events::kafka` filter): it creates a librdkafka client.
-mod events {
-    mod kafka {
-        use super::super::*;
-
-        dual!(health_reports_a_stopped_broker);
-
-        async fn health_reports_a_stopped_broker(app: TestApp) {
-            let backend = app.backend;
-            drop(app);
-            let port = closed_port().await;
-            let app = TestApp::with_config(backend, |c| {
-                c.kafka_brokers = Some(format!("127.0.0.1:{port}"));
-                c.health_timeout = Duration::from_millis(1500);
-            })
-            .await;
-            let started = Instant::now();
-            let checks = components::check_all(&app.state).await;
-            assert!(started.elapsed() < Duration::from_millis(2500), "within the timeout: {:?}", started.elapsed());
-            let events = checks.iter().find(|c| c.name == "events").expect("events");
-            assert_eq!(events.status, Status::Down, "{events:?}");
-            assert!(events.detail.contains("unreachable"), "{}", events.detail);
-        }
-    }
+async fn health_reports_a_stopped_broker(app: TestApp) {
+    let backend = app.backend;
+    drop(app);
+    let port = closed_port().await;
+    let app = TestApp::with_config(backend, |c| {
+        c.kafka_brokers = Some(format!("127.0.0.1:{port}"));
+        c.health_timeout = Duration::from_millis(1500);
+    })
+    .await;
+    let started = Instant::now();
+    let checks = components::check_all(&app.state).await;
+    assert!(started.elapsed() < Duration::from_millis(2500), "within the timeout: {:?}", started.elapsed());
+    let events = checks.iter().find(|c| c.name == "events").expect("events");
+    assert_eq!(events.status, Status::Down, "{events:?}");
+    assert!(events.detail.contains("unreachable"), "{}", events.detail);
 }

@@ -106,7 +106,7 @@ async fn rows_committed_while_no_relay_ran_are_published_later(app: TestApp) {
     let more = record_events(&app, 5).await;
     counter.expect(&more);
     eventually(Duration::from_secs(20), "35 events handled", || async { counter.handled() == 35 }).await;
-    tasks.abort();
+    assert!(tasks.shutdown(Duration::from_secs(10)).await, "the relay stopped when asked");
     assert!(ids.iter().chain(&more).all(|id| counter.count(id) == 1));
 }
 
