@@ -1,9 +1,9 @@
 //! Generated data for benchmarks, demos and the Airflow check: a fresh SQLite database with the
 //! application schema and synthetic students, exams, graded attempts, answers and anomalies,
-//! all inside one week (starting on a Sunday), one day of which holds every anomaly.
-//!
-//! Also the `anomalies` table this crate assumes (see [`crate::input`]) for databases whose
-//! migrations do not have it yet (test fixtures, generated data).
+//! all inside one week (starting on a Sunday), one day of which holds every anomaly. Each
+//! attempt has its monitoring session; anomalies go to the monitoring context's own tables, and
+//! 2 % of them are false alarms (1 % dismissed by a proctor, 1 % rejected by re-verification)
+//! that the jobs must leave out.
 
 use anyhow::Context;
 use sqlx::AnyPool;
@@ -12,30 +12,6 @@ use sqlx::migrate::Migrator;
 use crate::window::{Date, Month};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
-
-/// The assumed `anomalies` table (SQLite).
-pub const ANOMALIES_DDL_SQLITE: &str = "CREATE TABLE IF NOT EXISTS anomalies (
-    id TEXT NOT NULL PRIMARY KEY, session_id TEXT NOT NULL, attempt_id TEXT, exam_id TEXT NOT NULL,
-    user_id TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, detected_at INTEGER NOT NULL,
-    confidence REAL)";
-
-/// The assumed `anomalies` table (MariaDB).
-pub const ANOMALIES_DDL_MYSQL: &str = "CREATE TABLE IF NOT EXISTS anomalies (
-    id CHAR(36) NOT NULL PRIMARY KEY, session_id CHAR(36) NOT NULL, attempt_id CHAR(36) NULL,
-    exam_id CHAR(36) NOT NULL, user_id CHAR(36) NOT NULL, kind VARCHAR(32) NOT NULL,
-    severity VARCHAR(16) NOT NULL, detected_at BIGINT NOT NULL, confidence DOUBLE NULL,
-    INDEX anomalies_detected (detected_at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
-
-/// Creates the assumed `anomalies` table when the database has none.
-pub async fn ensure_anomalies_table(pool: &AnyPool, mysql: bool) -> anyhow::Result<()> {
-    if mysql {
-        sqlx::query(ANOMALIES_DDL_MYSQL).execute(pool).await?;
-    } else {
-        sqlx::query(ANOMALIES_DDL_SQLITE).execute(pool).await?;
-        sqlx::query("CREATE INDEX IF NOT EXISTS anomalies_detected ON anomalies (detected_at)").execute(pool).await?;
-    }
-    Ok(())
-}
 
 /// Size of a generated data set.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +24,7 @@ pub struct Scale {
     pub questions: i64,
     /// Submitted attempts (90 % graded).
     pub attempts: i64,
-    /// Anomalies, all on [`Scale::DAY`].
+    /// Anomalies, all on [`Scale::DAY`] (none without attempts: each belongs to a session).
     pub anomalies: i64,
 }
 
@@ -64,7 +40,6 @@ impl Scale {
 /// Generates `scale` into the empty SQLite database at `pool` (schema included).
 pub async fn generate(pool: &AnyPool, scale: Scale) -> anyhow::Result<()> {
     SQLITE_MIGRATIONS.run(pool).await.context("applying migrations")?;
-    ensure_anomalies_table(pool, false).await?;
     let week = Scale::WEEK.start_ms();
     let q = scale.questions;
     let steps: Vec<(&str, String)> = vec![
@@ -147,24 +122,44 @@ pub async fn generate(pool: &AnyPool, scale: Scale) -> anyhow::Result<()> {
             ),
         ),
         (
+            "sessions",
+            format!(
+                "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, started_at, stopped_at, \
+            stop_reason, frames, stored_frames, rule_state, risk_score, updated_at) \
+            {} SELECT printf('se-%08d', i), printf('a-%08d', i), printf('e-%06d', i % {e} + 1), \
+            printf('u-%08d', i % {s} + 1), 'stopped', t, t + 1800000, 'submitted', 900, 60, '{{}}', 0, t + 1800000 \
+            FROM (SELECT i, {week} + (i * 7919) % (6 * 86400000) AS t FROM n)",
+                seq(scale.attempts),
+                e = scale.exams,
+                s = scale.students
+            ),
+        ),
+        (
             "anomalies",
             format!(
-                "INSERT INTO anomalies (id, session_id, attempt_id, exam_id, user_id, kind, severity, detected_at, confidence) \
-            {} SELECT printf('an-%09d', i), printf('se-%08d', i % {a} + 1), printf('a-%08d', i % {a} + 1), \
-            printf('e-%06d', (i % {a} + 1) % {e} + 1), printf('u-%08d', (i % {a} + 1) % {s} + 1), \
+                "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
+            started_at, detected_at, verification, review, updated_at) \
+            {} SELECT printf('an-%09d', i), printf('se-%08d', i % {a} + 1), printf('e-%06d', (i % {a} + 1) % {e} + 1), \
             CASE i % 5 WHEN 0 THEN 'face_absent' WHEN 1 THEN 'multiple_faces' WHEN 2 THEN 'forbidden_object' WHEN 3 THEN 'tab_change' ELSE 'webcam_disabled' END, \
             CASE i % 7 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'high' WHEN 3 THEN 'low' ELSE 'medium' END, \
-            {day} + (i * 7919) % 86400000, (i % 100) / 100.0 FROM n",
+            'server_verified', (i % 100) * 10, t, t, \
+            CASE WHEN i % 100 = 50 THEN 'rejected' ELSE 'confirmed' END, \
+            CASE WHEN i % 100 = 0 THEN 'dismissed' ELSE 'pending' END, t \
+            FROM (SELECT i, {day} + (i * 7919) % 86400000 AS t FROM n)",
                 seq(scale.anomalies),
                 a = scale.attempts.max(1),
                 e = scale.exams,
-                s = scale.students,
                 day = Scale::DAY.start_ms()
             ),
         ),
     ];
     for (what, sql) in steps {
-        if (what == "answers" && scale.attempts == 0) || (what == "anomalies" && scale.anomalies == 0) {
+        let empty = match what {
+            "answers" | "sessions" => scale.attempts == 0,
+            "anomalies" => scale.attempts == 0 || scale.anomalies == 0,
+            _ => false,
+        };
+        if empty {
             continue;
         }
         sqlx::query(&sql).execute(pool).await.with_context(|| format!("generating {what}"))?;

@@ -3,9 +3,10 @@
 //! lazily and nothing but a chunk of rows sits in memory while reading.
 //!
 //! The SQL of each input is here and nowhere else. Anomalies come from the monitoring context's
-//! `anomalies` table, assumed to have (one row per anomaly): `exam_id`, `user_id`, `kind`
-//! (face_absent, multiple_faces, forbidden_object, tab_change, webcam_disabled), `severity`
-//! (low, medium, high, critical), `detected_at` (UTC ms) and `confidence` (0–1, may be NULL).
+//! tables: `monitoring_anomalies` (kind, severity, `detected_at` in UTC ms, confidence in
+//! permille) joined to `monitoring_sessions` for the student. Only anomalies that count are read
+//! ([`COUNTED`], the same filter as the admin dashboard): false alarms a proctor dismissed or the
+//! server's re-verification rejected, and the derived `high_risk_alert`, are left out.
 
 use std::path::PathBuf;
 
@@ -23,9 +24,19 @@ use crate::window::Window;
 /// Rows buffered before they are appended to the staging file.
 const CHUNK_ROWS: usize = 65_536;
 
-/// The day's (or month's) anomalies.
-pub const ANOMALIES_SQL: &str = "SELECT exam_id, user_id, kind, severity, detected_at, confidence \
-     FROM anomalies WHERE detected_at >= ? AND detected_at < ?";
+/// Anomalies that count (alias `m` for `monitoring_anomalies`). The server's monitoring stats
+/// use the very same condition; a server test checks that they agree.
+pub const COUNTED: &str = "m.review <> 'dismissed' AND m.verification <> 'rejected' AND m.kind <> 'high_risk_alert'";
+
+/// The day's (or month's) anomalies that count, with their student.
+pub fn anomalies_sql() -> String {
+    format!(
+        "SELECT m.exam_id, s.student_id AS user_id, m.kind, m.severity, m.detected_at, \
+         m.confidence_permille AS confidence FROM monitoring_anomalies m \
+         JOIN monitoring_sessions s ON s.id = m.session_id \
+         WHERE m.detected_at >= ? AND m.detected_at < ? AND {COUNTED}"
+    )
+}
 
 const ANOMALY_COLUMNS: &[(&str, Kind)] = &[
     ("exam_id", Kind::Text),
@@ -33,7 +44,7 @@ const ANOMALY_COLUMNS: &[(&str, Kind)] = &[
     ("kind", Kind::Text),
     ("severity", Kind::Text),
     ("detected_at", Kind::Int),
-    ("confidence", Kind::Float),
+    ("confidence", Kind::Permille),
 ];
 
 /// Submitted attempts of the window; `graded_only` keeps graded ones (weekly job). `graded_by`
@@ -79,7 +90,8 @@ const ANSWER_COLUMNS: &[(&str, Kind)] = &[
 enum Kind {
     Text,
     Int,
-    Float,
+    /// An integer in thousandths in the database, a 0–1 float in the staged input.
+    Permille,
 }
 
 enum Buffer {
@@ -106,7 +118,7 @@ impl Staged {
 
 /// The anomalies detected in `window`.
 pub async fn anomalies(pool: &AnyPool, window: Window, progress: &Progress) -> anyhow::Result<Staged> {
-    stage(pool, ANOMALIES_SQL, window, ANOMALY_COLUMNS, progress).await.context("reading anomalies")
+    stage(pool, &anomalies_sql(), window, ANOMALY_COLUMNS, progress).await.context("reading anomalies")
 }
 
 /// The attempts submitted in `window` (only graded ones when `graded_only`).
@@ -130,7 +142,7 @@ fn new_buffers(columns: &[(&str, Kind)]) -> Vec<Buffer> {
         .map(|(_, k)| match k {
             Kind::Text => Buffer::Text(Vec::with_capacity(CHUNK_ROWS)),
             Kind::Int => Buffer::Int(Vec::with_capacity(CHUNK_ROWS)),
-            Kind::Float => Buffer::Float(Vec::with_capacity(CHUNK_ROWS)),
+            Kind::Permille => Buffer::Float(Vec::with_capacity(CHUNK_ROWS)),
         })
         .collect()
 }
@@ -142,7 +154,7 @@ fn schema(columns: &[(&str, Kind)]) -> Schema {
             let dtype = match k {
                 Kind::Text => DataType::String,
                 Kind::Int => DataType::Int64,
-                Kind::Float => DataType::Float64,
+                Kind::Permille => DataType::Float64,
             };
             Field::new((*name).into(), dtype)
         })
@@ -158,14 +170,8 @@ fn text(row: &AnyRow, i: usize) -> anyhow::Result<String> {
     Ok(String::from_utf8(bytes.unwrap_or_default())?)
 }
 
-fn float(row: &AnyRow, i: usize) -> anyhow::Result<Option<f64>> {
-    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
-        return Ok(v);
-    }
-    if let Ok(v) = row.try_get::<Option<f32>, _>(i) {
-        return Ok(v.map(f64::from));
-    }
-    Ok(row.try_get::<Option<i64>, _>(i)?.map(|v| v as f64))
+fn permille(row: &AnyRow, i: usize) -> anyhow::Result<Option<f64>> {
+    Ok(row.try_get::<Option<i64>, _>(i)?.map(|v| v as f64 / 1000.0))
 }
 
 fn push(buffers: &mut [Buffer], row: &AnyRow) -> anyhow::Result<()> {
@@ -173,7 +179,7 @@ fn push(buffers: &mut [Buffer], row: &AnyRow) -> anyhow::Result<()> {
         match buffer {
             Buffer::Text(v) => v.push(text(row, i)?),
             Buffer::Int(v) => v.push(row.try_get::<Option<i64>, _>(i)?),
-            Buffer::Float(v) => v.push(float(row, i)?),
+            Buffer::Float(v) => v.push(permille(row, i)?),
         }
     }
     Ok(())

@@ -138,3 +138,25 @@ fn top_lists_keep_one_hundred() {
     assert_eq!(frame_str(&top, "user_id")[0], "u149");
     assert_eq!(plans[3].1.clone().collect().expect("runs").height(), 100);
 }
+
+#[test]
+fn equal_scores_rank_by_user_id() {
+    let t = month().window().start_ms;
+    let subs = df!(
+        "attempt_id" => ["a1", "a2", "a3"],
+        "user_id" => ["u3", "u1", "u2"],
+        "exam_id" => ["e1"; 3],
+        "submitted_at" => [t; 3],
+        "graded_at" => [Some(t); 3],
+        "score_hundredths" => [700i64, 700, 900],
+        "max_score_hundredths" => [1000i64; 3],
+        "passed" => [1i64; 3],
+        "graded_by" => ["auto"; 3],
+    )
+    .expect("frame")
+    .lazy();
+    let plans = outputs(subs, anomalies().filter(lit(false)), month());
+    let top = plans[1].1.clone().collect().expect("runs");
+    assert_eq!(frame_str(&top, "user_id"), ["u2", "u1", "u3"], "u1 and u3 tie: the smaller id ranks first");
+    assert_eq!(frame_i64(&top, "score_rank"), [1, 2, 3]);
+}

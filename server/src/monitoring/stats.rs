@@ -178,4 +178,9 @@ mod tests {
         assert_eq!(got[23], 4);
         assert_eq!(got.iter().sum::<i64>(), 10);
     }
+
+    #[test]
+    fn nightly_batch_jobs_count_what_the_dashboard_counts() {
+        assert_eq!(COUNTED, proctorwise_batch::input::COUNTED, "the batch jobs and the dashboard disagree");
+    }
 }

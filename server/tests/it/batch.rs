@@ -12,13 +12,14 @@ use proctorwise_batch::runs::{self, Trigger};
 use proctorwise_batch::storage::{LocalStorage, Storage};
 use proctorwise_batch::{Date, Job, JobReport, Month, Period, run_job};
 
-use crate::batch_fixtures::{Attempt, Exam, anomalies_table, anomaly, attempt, exam};
+use crate::batch_fixtures::{Attempt, Exam, Outcome, anomaly, attempt, exam, exam_with_id, session, user_with_id};
 use crate::dual;
 use crate::helpers::TestApp;
 
 dual!(
     daily_job_counts_the_day_and_reruns_replace_it,
     an_empty_day_writes_empty_tables,
+    an_empty_week_and_month_write_empty_tables,
     weekly_job_grades_questions_and_shows_difficulty,
     monthly_job_tiers_risk_and_at_risk_page,
     run_now_runs_in_the_background_and_is_listed,
@@ -63,16 +64,34 @@ fn floats(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
     f64s(df, c).expect("column").into_iter().map(|v| v.map(|x| (x * 1e6).round() / 1e6)).collect()
 }
 
+/// Exams e1–e3, students u1–u3; four anomalies that count on the day, false alarms that do not,
+/// and anomalies just outside the day.
 async fn daily_fixture(app: &TestApp) {
-    anomalies_table(app).await;
+    user_with_id(app, "t1", "teacher").await;
+    for u in ["u1", "u2", "u3"] {
+        user_with_id(app, u, "student").await;
+    }
+    let mut exams = Vec::new();
+    for e in ["e1", "e2", "e3"] {
+        exams.push(exam_with_id(app, e, "t1", &[]).await);
+    }
+    let e1u1 = session(app, &exams[0], "u1", None).await;
+    let e1u2 = session(app, &exams[0], "u2", None).await;
+    let e2u1 = session(app, &exams[1], "u1", None).await;
+    let e3u3 = session(app, &exams[2], "u3", None).await;
     let t = DAY.start_ms();
-    anomaly(app, "e1", "u1", "face_absent", "critical", t + 1000, Some(0.5)).await;
-    anomaly(app, "e1", "u2", "tab_change", "medium", t + H, None).await;
-    anomaly(app, "e2", "u1", "multiple_faces", "high", t + 23 * H, Some(0.9)).await;
-    anomaly(app, "e1", "u1", "forbidden_object", "critical", t + 59 * 60_000, Some(1.0)).await;
+    use Outcome::{Counted, Dismissed, Rejected};
+    anomaly(app, &e1u1, "face_absent", "critical", t + 1000, 500, Counted).await;
+    anomaly(app, &e1u2, "tab_change", "medium", t + H, 1000, Counted).await;
+    anomaly(app, &e2u1, "multiple_faces", "high", t + 23 * H, 900, Counted).await;
+    anomaly(app, &e1u1, "forbidden_object", "critical", t + 59 * 60_000, 1000, Counted).await;
+    // False alarms and the derived alert: not counted, as on the dashboard.
+    anomaly(app, &e1u1, "multiple_faces", "critical", t + 2 * H, 700, Dismissed).await;
+    anomaly(app, &e3u3, "forbidden_object", "high", t + 3 * H, 400, Rejected).await;
+    anomaly(app, &e1u1, "high_risk_alert", "critical", t + 59 * 60_000, 1000, Counted).await;
     // Outside the day: the last millisecond before it and its end (exclusive).
-    anomaly(app, "e1", "u1", "face_absent", "critical", t - 1, Some(0.1)).await;
-    anomaly(app, "e3", "u3", "face_absent", "critical", t + 24 * H, Some(0.1)).await;
+    anomaly(app, &e1u1, "face_absent", "critical", t - 1, 100, Counted).await;
+    anomaly(app, &e3u3, "face_absent", "critical", t + 24 * H, 100, Counted).await;
 }
 
 async fn daily_job_counts_the_day_and_reruns_replace_it(app: TestApp) {
@@ -85,7 +104,7 @@ async fn daily_job_counts_the_day_and_reruns_replace_it(app: TestApp) {
     assert_eq!(ints(&by_exam, "critical_count"), [2, 0]);
     assert_eq!(ints(&by_exam, "high_count"), [0, 1]);
     assert_eq!(ints(&by_exam, "tab_change_count"), [1, 0]);
-    assert_eq!(floats(&by_exam, "avg_confidence"), [Some(0.75), Some(0.9)]);
+    assert_eq!(floats(&by_exam, "avg_confidence"), [Some(0.833333), Some(0.9)]);
     assert_eq!(texts(&by_exam, "report_date"), ["2026-10-05", "2026-10-05"]);
     let by_user = table(&app, "processed/anomaly_reports/2026/10/by_user/05").await;
     assert_eq!(texts(&by_user, "user_id"), ["u1", "u2"]);
@@ -103,7 +122,10 @@ async fn daily_job_counts_the_day_and_reruns_replace_it(app: TestApp) {
     assert_eq!(siblings.len(), 1, "no temporary folder left: {siblings:?}");
 
     // The window changed: the re-run replaces it.
-    sqlx::query("DELETE FROM anomalies WHERE exam_id = 'e2'").execute(app.state.db.pool()).await.expect("delete");
+    sqlx::query("DELETE FROM monitoring_anomalies WHERE exam_id = 'e2'")
+        .execute(app.state.db.pool())
+        .await
+        .expect("delete");
     let report = run(&app, Job::DailyAnomalies, Period::Day(DAY)).await;
     assert_eq!(report.rows_read, 3);
     assert_eq!(texts(&table(&app, "processed/anomaly_reports/2026/10/by_exam/05").await, "exam_id"), ["e1"]);
@@ -122,6 +144,27 @@ async fn an_empty_day_writes_empty_tables(app: TestApp) {
         assert_eq!(df.height(), 0, "{kind}");
         assert!(df.column("report_date").is_ok(), "{kind} keeps its columns");
     }
+}
+
+async fn an_empty_week_and_month_write_empty_tables(app: TestApp) {
+    // Anomalies and attempts still in progress only: nothing graded, nothing submitted.
+    daily_fixture(&app).await;
+    let report = run(&app, Job::WeeklyGrades, Period::Week(WEEK)).await;
+    assert_eq!((report.rows_read, report.rows_written), (0, 0));
+    for t in ["exam_statistics", "question_difficulty", "daily_trends", "grading_efficiency"] {
+        let df = table(&app, &format!("processed/grading_results/2026/week_39/{t}")).await;
+        assert_eq!(df.height(), 0, "{t}");
+    }
+    let month = Month { year: 2026, month: 9 };
+    let report = run(&app, Job::MonthlyUsers, Period::Month(month)).await;
+    assert_eq!((report.rows_read, report.rows_written), (0, 0));
+    for t in ["user_profiles", "top_performers", "at_risk_users", "most_improved", "tier_summary", "risk_summary"] {
+        let df = table(&app, &format!("processed/user_performance/2026/09/{t}")).await;
+        assert_eq!(df.height(), 0, "{t}");
+        assert!(df.column("report_month").is_ok(), "{t} keeps its columns");
+    }
+    let (admin, _) = app.login_as(Role::Admin).await;
+    admin.get("/admin/reports").await.assert_status(StatusCode::OK);
 }
 
 async fn weekly_job_grades_questions_and_shows_difficulty(app: TestApp) {
@@ -223,7 +266,6 @@ async fn weekly_job_grades_questions_and_shows_difficulty(app: TestApp) {
 }
 
 async fn monthly_job_tiers_risk_and_at_risk_page(app: TestApp) {
-    anomalies_table(&app).await;
     let teacher = app.create_user(Role::Teacher, "t@example.test").await;
     let mut students = Vec::new();
     for name in ["Ada Excellent", "Bo Struggling", "Cy Good"] {
@@ -238,9 +280,10 @@ async fn monthly_job_tiers_risk_and_at_risk_page(app: TestApp) {
     }
     let e = exam(&app, &teacher.id, &["mcq", "mcq", "mcq", "mcq", "mcq"]).await;
     let start = Month { year: 2026, month: 10 }.window().start_ms;
+    let mut sessions = Vec::new();
     for (s, scores) in students.iter().zip([[100, 100, 100, 100, 75], [100, 100, 0, 0, 0], [100, 100, 100, 100, 0]]) {
         let answers: Vec<(Option<i64>, Option<&str>)> = scores.iter().map(|v| (Some(*v), None)).collect();
-        attempt(
+        let attempt_id = attempt(
             &app,
             Attempt {
                 exam: &e,
@@ -251,16 +294,23 @@ async fn monthly_job_tiers_risk_and_at_risk_page(app: TestApp) {
             },
         )
         .await;
+        sessions.push(session(&app, &e, &s.id, Some(&attempt_id)).await);
     }
+    use Outcome::{Counted, Dismissed, Rejected};
     for i in 0..5 {
-        anomaly(&app, &e.id, &students[1].id, "face_absent", "critical", start + i * H, Some(0.8)).await;
+        anomaly(&app, &sessions[1], "face_absent", "critical", start + i * H, 800, Counted).await;
     }
     for i in 0..2 {
-        anomaly(&app, &e.id, &students[2].id, "tab_change", "critical", start + i * H, Some(0.8)).await;
+        anomaly(&app, &sessions[2], "tab_change", "critical", start + i * H, 800, Counted).await;
+    }
+    // False alarms would make Cy high risk and Ada medium if they counted.
+    for i in 0..3 {
+        anomaly(&app, &sessions[2], "multiple_faces", "critical", start + 5 * H + i, 300, Dismissed).await;
+        anomaly(&app, &sessions[0], "forbidden_object", "critical", start + 5 * H + i, 300, Rejected).await;
     }
     // November: not this month.
     for i in 0..5 {
-        anomaly(&app, &e.id, &students[2].id, "tab_change", "critical", start + 31 * 24 * H + i, None).await;
+        anomaly(&app, &sessions[2], "tab_change", "critical", start + 31 * 24 * H + i, 1000, Counted).await;
     }
     let month = Month { year: 2026, month: 10 };
     let report = run(&app, Job::MonthlyUsers, Period::Month(month)).await;

@@ -1,11 +1,9 @@
-//! Rows for the batch job tests, written straight into the tables the jobs read (portable SQL),
-//! plus the `anomalies` table the monitoring context will own (created here only when the
-//! migrations do not have it yet).
+//! Rows for the batch job tests, written straight into the tables the jobs read (portable SQL):
+//! exams, attempts and answers, monitoring sessions and their anomalies.
 
 use proctorwise::db::new_id;
-use proctorwise_batch::demo::ensure_anomalies_table;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::TestApp;
 
 /// An exam with its questions (`kinds`, 1 point each) and one slot.
 pub struct Exam {
@@ -15,8 +13,13 @@ pub struct Exam {
 }
 
 pub async fn exam(app: &TestApp, teacher_id: &str, kinds: &[&str]) -> Exam {
+    exam_with_id(app, &new_id(), teacher_id, kinds).await
+}
+
+/// An exam with a chosen id (readable ids in the jobs' outputs).
+pub async fn exam_with_id(app: &TestApp, id: &str, teacher_id: &str, kinds: &[&str]) -> Exam {
     let pool = app.state.db.pool();
-    let id = new_id();
+    let id = id.to_owned();
     sqlx::query(
         "INSERT INTO exams (id, teacher_id, title, description, duration_minutes, status, created_at, updated_at) \
          VALUES (?, ?, 'Batch exam', '', 60, 'published', 0, 0)",
@@ -119,33 +122,113 @@ pub async fn attempt(app: &TestApp, a: Attempt<'_>) -> String {
     id
 }
 
-/// Creates the anomalies table if the migrations have none.
-pub async fn anomalies_table(app: &TestApp) {
-    ensure_anomalies_table(app.state.db.pool(), app.backend == Backend::MariaDb).await.expect("anomalies table");
+/// A user with a chosen id (readable ids in the jobs' outputs).
+pub async fn user_with_id(app: &TestApp, id: &str, role: &str) {
+    sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, 'x', ?, 0, 0)",
+    )
+    .bind(id)
+    .bind(format!("{id}@example.test"))
+    .bind(format!("User {id}"))
+    .bind(role)
+    .execute(app.state.db.pool())
+    .await
+    .expect("user");
 }
 
-/// One anomaly.
+/// A monitoring session: who was watched in which exam.
+pub struct Session {
+    pub id: String,
+}
+
+/// A stopped monitoring session of `student_id` in `exam`, bound to `attempt_id` or, without
+/// one, to a new attempt still in progress (which no grading job reads).
+pub async fn session(app: &TestApp, exam: &Exam, student_id: &str, attempt_id: Option<&str>) -> Session {
+    let pool = app.state.db.pool();
+    let attempt_id = match attempt_id {
+        Some(id) => id.to_owned(),
+        None => {
+            let booking = new_id();
+            sqlx::query(
+                "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at) VALUES (?, ?, ?, ?, 'active', 0)",
+            )
+            .bind(&booking)
+            .bind(&exam.id)
+            .bind(&exam.slot_id)
+            .bind(student_id)
+            .execute(pool)
+            .await
+            .expect("booking");
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO attempts (id, booking_id, exam_id, student_id, status, started_at, deadline_at, \
+                 question_order, option_orders, max_score_hundredths) VALUES (?, ?, ?, ?, 'in_progress', 0, 1, '[]', '[]', 0)",
+            )
+            .bind(&id)
+            .bind(&booking)
+            .bind(&exam.id)
+            .bind(student_id)
+            .execute(pool)
+            .await
+            .expect("attempt");
+            id
+        }
+    };
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, started_at, stopped_at, \
+         stop_reason, rule_state, updated_at) VALUES (?, ?, ?, ?, 'stopped', 0, 1, 'submitted', '{}', 1)",
+    )
+    .bind(&id)
+    .bind(&attempt_id)
+    .bind(&exam.id)
+    .bind(student_id)
+    .execute(pool)
+    .await
+    .expect("monitoring session");
+    Session { id }
+}
+
+/// What became of an anomaly: it counts, or it is a false alarm the jobs leave out.
+#[derive(Clone, Copy)]
+pub enum Outcome {
+    Counted,
+    /// A proctor dismissed it.
+    Dismissed,
+    /// The server's re-verification rejected the browser's flag.
+    Rejected,
+}
+
+/// One anomaly of `session`'s exam, with its confidence in thousandths.
 pub async fn anomaly(
     app: &TestApp,
-    exam_id: &str,
-    user_id: &str,
+    session: &Session,
     kind: &str,
     severity: &str,
     at: i64,
-    confidence: Option<f64>,
+    permille: i64,
+    outcome: Outcome,
 ) {
+    let (verification, review) = match outcome {
+        Outcome::Counted => ("confirmed", "pending"),
+        Outcome::Dismissed => ("confirmed", "dismissed"),
+        Outcome::Rejected => ("rejected", "pending"),
+    };
     sqlx::query(
-        "INSERT INTO anomalies (id, session_id, attempt_id, exam_id, user_id, kind, severity, detected_at, confidence) \
-         VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
+         started_at, detected_at, verification, review, updated_at) \
+         SELECT ?, s.id, s.exam_id, ?, ?, 'server_verified', ?, ?, ?, ?, ?, ? FROM monitoring_sessions s WHERE s.id = ?",
     )
     .bind(new_id())
-    .bind(new_id())
-    .bind(exam_id)
-    .bind(user_id)
     .bind(kind)
     .bind(severity)
+    .bind(permille)
     .bind(at)
-    .bind(confidence)
+    .bind(at)
+    .bind(verification)
+    .bind(review)
+    .bind(at)
+    .bind(&session.id)
     .execute(app.state.db.pool())
     .await
     .expect("anomaly");
