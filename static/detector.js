@@ -4,7 +4,10 @@
   "use strict";
 
   // Starts the worker and loads the models. Resolves with the client, rejects when WebAssembly
-  // (with SIMD) or the models are unavailable — callers then fall back to server analysis.
+  // (with SIMD) or the models are unavailable, or when loading takes longer than
+  // options.timeoutMs — callers then fall back to server analysis. A detection that fails, or
+  // gets no answer within options.frameTimeoutMs, rejects; a worker that crashed rejects every
+  // later detection at once.
   function start(options) {
     return new Promise(function (resolve, reject) {
       if (typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
@@ -14,37 +17,65 @@
       var worker = new Worker("/static/detector-worker.js");
       var pending = {};
       var next = 1;
+      var broken = null;
+      var ready = false;
+      var loadTimer = options.timeoutMs ? setTimeout(function () {
+        fail(new Error("the detector did not load within " + Math.round(options.timeoutMs / 1000) + " s"));
+      }, options.timeoutMs) : null;
+
+      // Stops the worker for good: the load (if still running) and every pending detection fail.
+      function fail(err) {
+        if (broken) return;
+        broken = err;
+        clearTimeout(loadTimer);
+        worker.terminate();
+        Object.keys(pending).forEach(function (id) {
+          clearTimeout(pending[id].timer);
+          pending[id].fail(err);
+        });
+        pending = {};
+        if (!ready) reject(err);
+      }
+
       var client = {
         objects: false,
         // passes: { wide: run CenterFace (small, distant faces), objects: run the object model }
         detect: function (image, passes) {
-          return new Promise(function (ok, fail) {
+          return new Promise(function (ok, failed) {
+            if (broken) { failed(broken); return; }
             var id = next++;
-            pending[id] = { ok: ok, fail: fail };
+            var timer = options.frameTimeoutMs ? setTimeout(function () {
+              fail(new Error("the detector did not answer within " + Math.round(options.frameTimeoutMs / 1000) + " s"));
+            }, options.frameTimeoutMs) : null;
+            pending[id] = { ok: ok, fail: failed, timer: timer };
             worker.postMessage({ type: "detect", id: id, image: image, wide: !!passes.wide, objects: !!passes.objects },
               [image.data.buffer]);
           });
-        }
+        },
+        stop: function () { fail(new Error("detector stopped")); }
       };
       worker.onmessage = function (event) {
         var msg = event.data;
+        if (broken) return;
         if (msg.type === "ready") {
+          ready = true;
+          clearTimeout(loadTimer);
           client.objects = msg.objects;
           client.wide = msg.wide;
           client.loadMs = msg.loadMs;
           resolve(client);
         } else if (msg.type === "unavailable") {
-          worker.terminate();
-          reject(new Error(msg.error));
+          fail(new Error(msg.error));
         } else if (pending[msg.id]) {
           var p = pending[msg.id];
           delete pending[msg.id];
+          clearTimeout(p.timer);
           if (msg.type === "result") p.ok(msg.result); else p.fail(new Error(msg.error));
         }
       };
       worker.onerror = function (event) {
         event.preventDefault();
-        reject(new Error(event.message || "detector worker failed"));
+        fail(new Error(event.message || "detector worker failed"));
       };
       worker.postMessage({
         type: "init",

@@ -151,6 +151,7 @@ impl Config {
                 let mut m = crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?;
                 m.rules.face_threshold = detection.thresholds.face;
                 m.rules.object_threshold = detection.thresholds.object;
+                m.rules.forbidden_objects = detection.thresholds.forbidden.clone();
                 m
             },
             detection,

@@ -58,6 +58,10 @@ enum Command {
         /// Forbidden objects count from this score.
         #[arg(long)]
         object_threshold: Option<f32>,
+        /// Forbidden objects: comma-separated COCO labels (default: PROCTORWISE_FORBIDDEN_OBJECTS
+        /// or "cell phone,book,laptop").
+        #[arg(long)]
+        forbidden_objects: Option<String>,
         /// Image files.
         #[arg(required = true)]
         images: Vec<std::path::PathBuf>,
@@ -67,11 +71,26 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Detect { json, face_model, object_model, face_threshold, object_threshold, images }) =
-        cli.command
+    if let Some(Command::Detect {
+        json,
+        face_model,
+        object_model,
+        face_threshold,
+        object_threshold,
+        forbidden_objects,
+        images,
+    }) = cli.command
     {
         // Detection needs neither the database nor the server configuration.
-        let options = DetectOptions { json, face_model, object_model, face_threshold, object_threshold, images };
+        let options = DetectOptions {
+            json,
+            face_model,
+            object_model,
+            face_threshold,
+            object_threshold,
+            forbidden_objects,
+            images,
+        };
         let code = detection::cli::run(DetectionConfig::from_env()?, options)?;
         std::process::exit(code);
     }

@@ -32,6 +32,12 @@ fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
     )
 }
 
+/// The machine's load average (Linux), printed next to the figures.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map_or_else(|_| "unknown".into(), |l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
 fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
     let photo = image::open(models().join("eval/images/astronaut.png")).expect("run models/fetch.sh images");
@@ -39,20 +45,23 @@ fn main() {
     let frame = photo.resize_exact(640, 480, image::imageops::FilterType::Triangle).to_rgba8();
     let img = Rgba::new(640, 480, frame.as_raw()).expect("rgba");
     let read = |f: &str| std::fs::read(models().join(f)).expect("model file (run models/fetch.sh)");
-    println!("native, 1 thread, {runs} runs on a 640x480 frame (median / p95 ms):");
-    for side in [640, 480, 320] {
+    let profile = if cfg!(debug_assertions) { "debug (use --release for real figures)" } else { "release" };
+    println!("native {profile}, 1 thread, {runs} runs on a 640x480 frame, load average before: {}", load());
+    println!("| model | input | median ms | p95 ms |");
+    println!("|---|---|---|---|");
+    let row =
+        |model: &str, input: String, (p50, p95): (f64, f64)| println!("| {model} | {input} | {p50:.1} | {p95:.1} |");
+    for side in [640, 480, 416, 320] {
         let m = FaceModel::load(FaceModelKind::CenterFace, &read("centerface.onnx"), side).expect("centerface");
-        let (p50, p95) = time(runs, || drop(m.detect(img, 0.5)));
-        println!("  CenterFace {side}x{}: {p50:.1} / {p95:.1}", side * 3 / 4 / 32 * 32);
+        row("CenterFace", format!("{side}x{}", side * 3 / 4 / 32 * 32), time(runs, || drop(m.detect(img, 0.5))));
     }
     let m = FaceModel::load(FaceModelKind::BlazeFace, &read("blazeface.onnx"), 128).expect("blazeface");
-    let (p50, p95) = time(runs, || drop(m.detect(img, 0.5)));
-    println!("  BlazeFace 128x128: {p50:.1} / {p95:.1}");
+    row("BlazeFace", "128x128".into(), time(runs, || drop(m.detect(img, 0.5))));
     let m = ObjectModel::load(ObjectModelKind::CenterNet, &read("centernet.onnx")).expect("centernet");
-    let (p50, p95) = time(runs.min(10), || drop(m.detect(img, 0.3)));
-    println!("  CenterNet 512x512: {p50:.1} / {p95:.1}");
+    row("CenterNet", "512x512".into(), time(runs.min(10), || drop(m.detect(img, 0.3))));
+    println!("load average after: {}", load());
     for f in ["centerface.onnx", "blazeface.onnx", "centernet.onnx"] {
         let size = std::fs::metadata(models().join(f)).map(|m| m.len()).unwrap_or(0);
-        println!("  {f}: {:.2} MB", size as f64 / 1e6);
+        println!("  {f}: {size} bytes ({:.2} MB)", size as f64 / 1e6);
     }
 }

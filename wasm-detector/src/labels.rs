@@ -89,9 +89,49 @@ pub fn coco_label(class: u16) -> String {
     COCO80.get(usize::from(class)).map_or_else(|| format!("class_{class}"), |s| (*s).to_owned())
 }
 
+/// Parses a comma-separated list of COCO-80 labels (`cell phone, book`): trimmed, duplicates
+/// dropped, order kept. An empty list or a label outside COCO-80 is an error that names the
+/// offending labels, so a typo in the configuration stops the start-up instead of silently
+/// never flagging anything.
+pub fn parse_label_list(list: &str) -> Result<Vec<String>, String> {
+    let mut labels: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for label in list.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+        let label = label.to_lowercase();
+        if !COCO80.contains(&label.as_str()) {
+            unknown.push(format!("{label:?}"));
+        } else if !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "unknown COCO label(s) {}; the 80 COCO labels are: {}",
+            unknown.join(", "),
+            COCO80.join(", ")
+        ));
+    }
+    if labels.is_empty() {
+        return Err("the list of forbidden objects is empty (give at least one COCO label)".into());
+    }
+    Ok(labels)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_lists_are_checked_against_coco() {
+        assert_eq!(
+            parse_label_list(" cell phone,Book , cell phone,remote").as_deref(),
+            Ok(&["cell phone".to_owned(), "book".into(), "remote".into()][..])
+        );
+        let err = parse_label_list("cell phone, smartphone, tablet").expect_err("not COCO");
+        assert!(err.starts_with(r#"unknown COCO label(s) "smartphone", "tablet";"#), "{err}");
+        assert!(err.contains("cell phone, microwave"), "the error lists the valid labels: {err}");
+        assert!(parse_label_list(" , ").expect_err("empty").contains("empty"));
+    }
 
     #[test]
     fn forbidden_objects_have_their_coco_ids() {

@@ -15,6 +15,7 @@ mod web;
 
 pub use detector::{Detector, DetectorConfig, Passes, Timings};
 pub use geometry::{Detection, non_max_suppression};
+pub use labels::parse_label_list;
 pub use model::{FaceModelKind, ObjectModelKind};
 pub use preprocess::Rgba;
 pub use types::{Detections, Face, Object};

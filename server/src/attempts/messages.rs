@@ -58,6 +58,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "Votre caméra s'est arrêtée. Autorisez-la à nouveau : l'examen est enregistré sans elle.",
     ),
     (
+        "attempt.detector_fallback",
+        "Your browser cannot run the camera check itself. Your exam continues normally: the camera images are sent to the server, which checks them instead.",
+        "Votre navigateur ne peut pas analyser lui-même les images de la caméra. Votre examen continue normalement : les images sont envoyées au serveur, qui les analyse à sa place.",
+    ),
+    (
         "attempt.webcam_refused",
         "The webcam is mandatory to take the exam. Allow access to the camera in your browser (icon in the address bar) and try again. This refusal has been recorded.",
         "La webcam est obligatoire pour passer l'examen. Autorisez l'accès à la caméra dans votre navigateur (icône dans la barre d'adresse) et réessayez. Ce refus a été enregistré.",

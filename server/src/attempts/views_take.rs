@@ -60,13 +60,18 @@ pub fn attempt_bar(
             data-monitor-baseline=[monitor.map(|m| m.baseline)]
             data-monitor-face-threshold=[monitor.map(|m| m.face_threshold)]
             data-monitor-object-threshold=[monitor.map(|m| m.object_threshold)]
-            data-detector-base=[monitor.map(|_| "/static/detector/")] {
+            data-monitor-forbidden-objects=[monitor.map(|m| m.forbidden_objects.as_str())]
+            data-detector-base=[monitor.map(|_| "/static/detector/")]
+            data-detector-timeout-ms=[monitor.map(|m| m.detector_timeout_ms)] {
             p.timer { (ctx.t("attempt.time_left")) " " span #timer role="timer" { (clock(attempt.deadline_at - now)) } }
             p.deadline.hint { (ctx.t("attempt.deadline")) " " (local_time(attempt.deadline_at)) }
             (progress(ctx, attempt, responses, false))
             p #save-status aria-live="polite" {}
             video #exam-camera autoplay muted playsinline width="160" height="120" aria-label=(ctx.t("attempt.camera_preview")) {}
             p #camera-warning.notice.notice-error hidden { (ctx.t("attempt.camera_lost")) }
+            @if monitor.is_some() {
+                p #detector-fallback.notice hidden role="status" { (ctx.t("attempt.detector_fallback")) }
+            }
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct DetectOptions {
     pub face_threshold: Option<f32>,
     /// Object threshold of the verdict.
     pub object_threshold: Option<f32>,
+    /// Forbidden objects of the verdict (comma-separated COCO labels).
+    pub forbidden_objects: Option<String>,
     /// Image files.
     pub images: Vec<PathBuf>,
 }
@@ -43,6 +45,10 @@ pub fn run(mut config: DetectionConfig, options: DetectOptions) -> anyhow::Resul
     }
     if let Some(t) = options.object_threshold {
         config.thresholds.object = t;
+    }
+    if let Some(list) = options.forbidden_objects.as_deref() {
+        config.thresholds.forbidden =
+            super::forbidden_objects(list).map_err(|e| anyhow::anyhow!("--forbidden-objects: {e}"))?;
     }
     let detector = ServerDetector::load(&config)?;
     let mut out = std::io::stdout().lock();

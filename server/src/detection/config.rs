@@ -37,6 +37,12 @@ pub fn default_object_threshold(kind: ObjectModelKind) -> f32 {
     }
 }
 
+/// Parses a comma-separated list of forbidden COCO labels (`PROCTORWISE_FORBIDDEN_OBJECTS`,
+/// `proctorwise detect --forbidden-objects`); the error names the unknown labels.
+pub fn forbidden_objects(list: &str) -> Result<Vec<String>, String> {
+    wasm_detector::parse_label_list(list)
+}
+
 impl DetectionConfig {
     /// Defaults for models in `dir`.
     pub fn in_dir(dir: &Path) -> Self {
@@ -75,7 +81,8 @@ impl DetectionConfig {
         c.thresholds.object = parse_var("PROCTORWISE_OBJECT_THRESHOLD", c.thresholds.object)?;
         c.object_tiles = parse_bool("PROCTORWISE_OBJECT_TILES", false)?;
         if let Some(list) = var("PROCTORWISE_FORBIDDEN_OBJECTS") {
-            c.thresholds.forbidden = list.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+            c.thresholds.forbidden =
+                forbidden_objects(&list).map_err(|e| anyhow::anyhow!("PROCTORWISE_FORBIDDEN_OBJECTS: {e}"))?;
         }
         for (name, v) in
             [("PROCTORWISE_FACE_THRESHOLD", c.thresholds.face), ("PROCTORWISE_OBJECT_THRESHOLD", c.thresholds.object)]

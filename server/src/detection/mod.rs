@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use wasm_detector::{Detections, Detector, DetectorConfig, Flag, Rgba, Thresholds};
 
-pub use config::{DetectionConfig, default_object_threshold};
+pub use config::{DetectionConfig, default_object_threshold, forbidden_objects};
 
 use crate::routing::Routes;
 

@@ -82,6 +82,11 @@ pub struct TakeAttrs {
     pub face_threshold: f32,
     /// Object score threshold.
     pub object_threshold: f32,
+    /// Forbidden COCO labels, comma-separated (the browser flags the same objects as the rules).
+    pub forbidden_objects: String,
+    /// The browser falls back to server analysis when its detector has not loaded, or has not
+    /// answered a frame, within this many ms.
+    pub detector_timeout_ms: i64,
 }
 
 /// The take page's monitoring attributes for the attempt's active session (started again if
@@ -103,5 +108,7 @@ pub async fn take_attrs(
         baseline: m.baseline_every,
         face_threshold: m.rules.face_threshold,
         object_threshold: m.rules.object_threshold,
+        forbidden_objects: m.rules.forbidden_objects.join(","),
+        detector_timeout_ms: m.detector_timeout_ms,
     }))
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::model::{Kind, Severity};
 
-/// Objects a student must not have in view (COCO labels).
+/// Objects a student must not have in view by default (COCO labels; the prototype's list).
 pub const FORBIDDEN_OBJECTS: [&str; 3] = ["cell phone", "book", "laptop"];
 
 /// Thresholds and timings of the rules.
@@ -32,6 +32,9 @@ pub struct RuleConfig {
     pub face_threshold: f32,
     /// An object counts from this score.
     pub object_threshold: f32,
+    /// COCO labels that are forbidden (`PROCTORWISE_FORBIDDEN_OBJECTS`, the same list as the
+    /// detection verdict's and the browser's).
+    pub forbidden_objects: Vec<String>,
 }
 
 impl Default for RuleConfig {
@@ -46,6 +49,7 @@ impl Default for RuleConfig {
             high_risk_window_ms: 60_000,
             face_threshold: 0.5,
             object_threshold: 0.65,
+            forbidden_objects: FORBIDDEN_OBJECTS.iter().map(|l| (*l).to_owned()).collect(),
         }
     }
 }

@@ -87,7 +87,7 @@ fn seen(
     };
     let best = faces.iter().copied().fold(0.0_f32, f32::max);
     set(state, &many, faces.len() > 1, now, best, frame, new_id, out);
-    for label in FORBIDDEN_OBJECTS {
+    for label in &cfg.forbidden_objects {
         let score = obs
             .objects
             .iter()
@@ -261,8 +261,7 @@ pub fn confirms(kind: Kind, details: &Value, seen: &Observation, cfg: &RuleConfi
 /// Whether a client verdict flags the frame (so the server should look at it).
 pub fn flags(seen: &Observation, cfg: &RuleConfig) -> bool {
     let faces = seen.faces.iter().filter(|s| **s >= cfg.face_threshold).count();
-    faces != 1
-        || seen.objects.iter().any(|(l, s)| *s >= cfg.object_threshold && FORBIDDEN_OBJECTS.contains(&l.as_str()))
+    faces != 1 || seen.objects.iter().any(|(l, s)| *s >= cfg.object_threshold && cfg.forbidden_objects.contains(l))
 }
 
 #[cfg(test)]

@@ -129,6 +129,20 @@ fn forbidden_objects_need_the_threshold_and_carry_their_label() {
 }
 
 #[test]
+fn the_forbidden_list_is_configurable() {
+    let mut s = Sim::new();
+    s.cfg.forbidden_objects = vec!["remote".into(), "cell phone".into()];
+    assert!(s.frame(0, &[0.9], &[("book", 0.9), ("laptop", 0.9)]).is_empty(), "no longer forbidden");
+    let got = s.frame(2_000, &[0.9], &[("remote", 0.7), ("book", 0.9)]);
+    let labels: Vec<_> = opened(&got).iter().map(|o| o.details["label"].as_str().unwrap_or_default()).collect();
+    assert_eq!(labels, ["remote"]);
+    let book = Observation { faces: vec![0.9], objects: vec![("book".into(), 0.9)], frame_id: None };
+    let remote = Observation { faces: vec![0.9], objects: vec![("remote".into(), 0.9)], frame_id: None };
+    assert!(!flags(&book, &s.cfg), "the server does not re-verify a frame only showing an allowed object");
+    assert!(flags(&remote, &s.cfg));
+}
+
+#[test]
 fn tab_and_webcam_events_are_episodes_with_durations() {
     let mut s = Sim::new();
     let hidden = s.at(0, &Input::Browser(BrowserEvent::TabHidden));

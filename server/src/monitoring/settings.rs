@@ -25,6 +25,11 @@ pub struct MonitorSettings {
     pub interval_ms: i64,
     /// The browser sends one clean frame in N (`PROCTORWISE_MONITOR_BASELINE_EVERY`).
     pub baseline_every: i64,
+    /// The browser gives up on its detector (and sends every frame for server analysis) when it
+    /// has not loaded, or not answered a frame, within this time
+    /// (`PROCTORWISE_MONITOR_DETECTOR_TIMEOUT_SECONDS`, default 90: the first load downloads
+    /// about 30 MB of WebAssembly and models).
+    pub detector_timeout_ms: i64,
     /// A session without frames for this long is closed (`PROCTORWISE_MONITOR_ABANDON_SECONDS`).
     pub abandon_after: Duration,
     /// Capacity of the re-verification queue (`PROCTORWISE_VERIFY_QUEUE`).
@@ -51,6 +56,7 @@ impl MonitorSettings {
             rate_per_10s: 20,
             interval_ms: 2_000,
             baseline_every: 15,
+            detector_timeout_ms: 90_000,
             abandon_after: Duration::from_secs(120),
             queue_size: 256,
             workers: 2,
@@ -72,6 +78,7 @@ impl MonitorSettings {
         s.rate_per_10s = parse("PROCTORWISE_MONITOR_RATE_PER_10S", s.rate_per_10s)?;
         s.interval_ms = parse("PROCTORWISE_MONITOR_INTERVAL_MS", s.interval_ms)?.max(200);
         s.baseline_every = parse("PROCTORWISE_MONITOR_BASELINE_EVERY", s.baseline_every)?.max(1);
+        s.detector_timeout_ms = 1000 * parse("PROCTORWISE_MONITOR_DETECTOR_TIMEOUT_SECONDS", 90i64)?.max(1);
         s.abandon_after = Duration::from_secs(parse("PROCTORWISE_MONITOR_ABANDON_SECONDS", 120u64)?);
         s.queue_size = parse("PROCTORWISE_VERIFY_QUEUE", s.queue_size)?.max(1);
         s.workers = parse("PROCTORWISE_VERIFY_WORKERS", s.workers)?.max(1);

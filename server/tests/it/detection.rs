@@ -73,3 +73,45 @@ fn an_unreadable_image_is_reported_and_fails_the_run_without_stopping_it() {
     assert_eq!(lines[1]["faces"].as_array().map(Vec::len), Some(1));
     assert_eq!(lines[1]["objects"].as_array().map(Vec::len), Some(0), "object model disabled");
 }
+
+#[test]
+fn forbidden_objects_are_configurable_and_checked_against_coco() {
+    let phone = [photo("sample2.jpg")];
+    let (_, lines) = detect(&["--json", "--object-threshold", "0.4", "--forbidden-objects", "book, laptop"], &phone);
+    assert!(lines[0]["objects"].as_array().expect("objects").iter().any(|o| o["label"] == "cell phone"));
+    assert_eq!(flags(&lines[0]), ["multiple_faces"], "a phone is allowed when the list leaves it out");
+    let (_, lines) = detect(&["--json", "--object-threshold", "0.4", "--forbidden-objects", "cell phone"], &phone);
+    assert_eq!(flags(&lines[0]), ["multiple_faces", "forbidden_object"]);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_proctorwise"))
+        .args(["detect", "--json", "--forbidden-objects", "cell phone,tablet"])
+        .args(&phone)
+        .env("PROCTORWISE_MODELS_DIR", models())
+        .output()
+        .expect("run proctorwise detect");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(r#"--forbidden-objects: unknown COCO label(s) "tablet""#), "{err}");
+    assert!(out.stdout.is_empty(), "nothing analysed with a bad list");
+}
+
+#[test]
+fn a_server_with_an_unknown_forbidden_object_does_not_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |list: &str| {
+        Command::new(env!("CARGO_BIN_EXE_proctorwise"))
+            .arg("migrate")
+            .env("PROCTORWISE_DATA_DIR", dir.path())
+            .env("DATABASE_URL", format!("sqlite://{}/t.db?mode=rwc", dir.path().display()))
+            .env("PROCTORWISE_FORBIDDEN_OBJECTS", list)
+            .env("PROCTORWISE_MODELS_DIR", models())
+            .output()
+            .expect("run proctorwise migrate")
+    };
+    let bad = run("cell phone, smartphone");
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains(r#"PROCTORWISE_FORBIDDEN_OBJECTS: unknown COCO label(s) "smartphone""#), "{err}");
+    let good = run("cell phone, remote");
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+}
