@@ -1,7 +1,10 @@
 //! CSV reports: UTF-8 with a byte-order mark (spreadsheets then read accents right), RFC 4180
 //! quoting by the `csv` crate, sections separated by an empty line, each section a title row
 //! then a header row. Numbers use a decimal point whatever the language, so they stay machine-
-//! readable; labels follow the reader's language.
+//! readable; labels follow the reader's language. Every cell goes through [`safe_cell`] (no
+//! formula injection through a name or a title).
+
+use std::borrow::Cow;
 
 use super::fmt;
 use super::platform::PlatformReport;
@@ -11,6 +14,34 @@ use crate::i18n::Lang;
 
 /// UTF-8 byte-order mark written first.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A cell a spreadsheet cannot run as a formula (OWASP, "CSV injection"): text starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, which spreadsheets read as
+/// "this is text". A plain number (`-1.00`, `+3`) is left alone: it is read as a number, never
+/// as a formula, and stays machine-readable. Quoting (commas, quotes, newlines) is the `csv`
+/// writer's job, after this.
+pub fn safe_cell(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// An optional sign, digits, at most one decimal point (no exponent, no `inf`).
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty() && !frac.is_empty() && (int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit())
+}
+
+/// Writes one record, every cell through [`safe_cell`].
+pub fn write_safe<W: std::io::Write, S: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> csv::Result<()> {
+    w.write_record(cells.into_iter().map(|c| safe_cell(c.as_ref()).into_owned()))
+}
 
 /// Writes sections of rows.
 pub struct Sections {
@@ -32,10 +63,10 @@ impl Sections {
             self.out.write_record(None::<&[u8]>)?;
         }
         self.started = true;
-        self.out.write_record([title])?;
-        self.out.write_record(header)?;
+        write_safe(&mut self.out, [title])?;
+        write_safe(&mut self.out, header)?;
         for row in rows {
-            self.out.write_record(row.iter().map(AsRef::as_ref))?;
+            write_safe(&mut self.out, row)?;
         }
         Ok(())
     }
@@ -222,4 +253,44 @@ pub fn platform_csv(lang: Lang, p: &PlatformReport) -> anyhow::Result<Vec<u8>> {
     w.section(lang.t("analytics.new_users"), &[lang.t("analytics.role"), lang.t("analytics.value")], &users)?;
     by_type(lang, &mut w, &p.anomalies)?;
     w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_and_text_kept() {
+        for (raw, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\tleading tab", "'\tleading tab"),
+            ("\rcarriage return", "'\rcarriage return"),
+            ("-", "'-"),
+            ("-inf", "'-inf"),
+            ("-1e5", "'-1e5"),
+            ("-1.00", "-1.00"),
+            ("+3", "+3"),
+            ("-0.5", "-0.5"),
+            ("Zoë \"Zed\", Jr.", "Zoë \"Zed\", Jr."),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(safe_cell(raw), safe, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn sections_round_trip_through_a_csv_reader() {
+        let mut w = Sections::new();
+        let rows = vec![vec!["=1+1".to_owned(), "Élise, \"la\"\nseconde".to_owned(), "-12.5".to_owned()]];
+        w.section("@title", &["a", "b", "c"], &rows).expect("write");
+        let bytes = w.finish().expect("bytes");
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[BOM.len()..]);
+        let got: Vec<Vec<String>> =
+            r.records().map(|r| r.expect("record").iter().map(str::to_owned).collect()).collect();
+        assert_eq!(got, [vec!["'@title"], vec!["a", "b", "c"], vec!["'=1+1", "Élise, \"la\"\nseconde", "-12.5"]]);
+    }
 }

@@ -7,11 +7,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.reports", "Reports", "Rapports"),
     // Alerts
     ("analytics.alerts", "Alerts", "Alertes"),
-    (
-        "analytics.alert.critical",
-        "{n} critical anomalies in recent activity.",
-        "{n} anomalies critiques dans l'activité récente.",
-    ),
+    ("analytics.alert.critical", "{n} critical anomalies today.", "{n} anomalies critiques aujourd'hui."),
     ("analytics.alert.down", "{component} is down: {detail}", "{component} est hors service : {detail}"),
     (
         "analytics.alert.degraded",

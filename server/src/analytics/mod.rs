@@ -3,7 +3,7 @@
 //! Monitoring figures come from [`anomaly_source`] only (filled by the monitoring context).
 
 mod access;
-mod alerts;
+pub mod alerts;
 pub mod anomaly_source;
 pub mod csv_export;
 pub mod fmt;

@@ -93,9 +93,9 @@ impl Dashboard {
         self.anomalies_today.iter().map(|(_, n)| n).sum()
     }
 
-    /// Critical anomalies among the recent ones.
-    pub fn recent_critical(&self) -> usize {
-        self.recent_anomalies.iter().filter(|a| a.severity == "critical").count()
+    /// Critical anomalies detected today (counted ones, as in [`Self::anomalies_today`]).
+    pub fn critical_today(&self) -> i64 {
+        self.anomalies_today.iter().filter(|(severity, _)| severity == "critical").map(|(_, n)| n).sum()
     }
 }
 
@@ -137,7 +137,7 @@ pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
         per_day: fill_days(month, today + DAY_MS, &queries::submissions_per_day(db, month, today + DAY_MS).await?),
         distribution: queries::score_bands(db).await?,
         monitoring: anomaly_source::available(),
-        relay: crate::events::relay::lag(db).await?,
+        relay: crate::events::relay::lag_at(db, now).await?,
     })
 }
 

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use futures_util::stream::{self, Stream};
 
 use super::anomaly_source::{self, AnomalyRow};
-use super::csv_export::BOM;
+use super::csv_export::{BOM, write_safe};
 use super::fmt;
 use super::queries::{self, SubmissionFilter, SubmissionRow};
 use super::stats;
@@ -16,11 +16,11 @@ use crate::db::Db;
 /// Rows read per page.
 pub const PAGE: i64 = 1000;
 
-/// Encodes rows as CSV bytes.
+/// Encodes rows as CSV bytes (every cell through [`super::csv_export::safe_cell`]).
 fn encode<R: IntoIterator<Item = Vec<String>>>(rows: R) -> std::io::Result<Bytes> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(64 * 1024));
     for row in rows {
-        w.write_record(&row).map_err(std::io::Error::other)?;
+        write_safe(&mut w, row).map_err(std::io::Error::other)?;
     }
     w.into_inner().map(Bytes::from).map_err(|e| std::io::Error::other(e.to_string()))
 }

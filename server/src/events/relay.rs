@@ -295,11 +295,16 @@ pub struct Lag {
 
 /// Reads the relay lag from the outbox.
 pub async fn lag(db: &Db) -> sqlx::Result<Lag> {
+    lag_at(db, now_ms()).await
+}
+
+/// The relay lag as seen at `now` (UTC ms; the dashboard passes its own clock).
+pub async fn lag_at(db: &Db, now: i64) -> sqlx::Result<Lag> {
     let (pending, oldest): (i64, Option<i64>) =
         sqlx::query_as("SELECT COUNT(*), MIN(occurred_at) FROM outbox WHERE published_at IS NULL")
             .fetch_one(db.pool())
             .await?;
-    let oldest_pending_ms = oldest.map_or(0, |at| now_ms().saturating_sub(at).max(0));
+    let oldest_pending_ms = oldest.map_or(0, |at| now.saturating_sub(at).max(0));
     Ok(Lag { pending, oldest_pending_ms })
 }
 

@@ -146,16 +146,23 @@ pub async fn page(
     limit: i64,
 ) -> sqlx::Result<Vec<NamedAnomaly>> {
     let (after_at, after_id) = after.unwrap_or((i64::MIN, String::new()));
-    let sql = format!(
-        "{NAMED_SELECT} FROM (SELECT m.id, m.session_id, m.detected_at, m.kind, m.severity, m.verification, m.review \
+    // The page is chosen in the derived table by a range scan of `monitoring_anomalies_detected`
+    // (InnoDB reads it in (detected_at, id) order; SQLite sorts within one millisecond), then
+    // named. The names are LEFT JOINed on purpose: with inner joins MariaDB (10.11) estimates the
+    // derived table at the whole range, not the page, and drives the join from `exams` through
+    // every session instead, re-reading every session for each page (see README, Analytics). A
+    // left join keeps the page first; every anomaly has its session, student and exam (foreign
+    // keys), so the rows are the same.
+    let sql = "SELECT m.id, m.detected_at, m.kind, m.severity, m.verification, m.review, \
+         COALESCE(u.name, '') AS student_name, COALESCE(e.title, '') AS exam_title, COALESCE(s.attempt_id, '') AS attempt_id \
+         FROM (SELECT m.id, m.session_id, m.detected_at, m.kind, m.severity, m.verification, m.review \
                FROM monitoring_anomalies m WHERE m.detected_at >= ? AND m.detected_at < ? \
                AND (m.detected_at > ? OR m.id > ?) ORDER BY m.detected_at, m.id LIMIT ?) m \
-         JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
-         JOIN exams e ON e.id = s.exam_id ORDER BY m.detected_at, m.id"
-    );
+         LEFT JOIN monitoring_sessions s ON s.id = m.session_id LEFT JOIN users u ON u.id = s.student_id \
+         LEFT JOIN exams e ON e.id = s.exam_id ORDER BY m.detected_at, m.id";
     // The cursor's time is the range's lower bound; the OR then skips the rows of that same
     // millisecond already sent.
-    sqlx::query_as(&sql)
+    sqlx::query_as(sql)
         .bind(from.max(after_at))
         .bind(to)
         .bind(after_at)

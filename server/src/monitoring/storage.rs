@@ -20,6 +20,9 @@ pub trait FrameStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>>;
     /// Deletes `key` (missing is fine).
     async fn delete(&self, key: &str) -> anyhow::Result<()>;
+    /// A real round trip for the health panel: writes a small probe object next to the frames,
+    /// reads it back and removes it. Says what was checked, or why it failed.
+    async fn probe(&self) -> anyhow::Result<String>;
 }
 
 /// The key of frame number `n` of `session` received at `at_ms` (UTC).
@@ -86,7 +89,25 @@ impl FrameStore for LocalStore {
             Err(e) => Err(e.into()),
         }
     }
+
+    async fn probe(&self) -> anyhow::Result<String> {
+        // At the root, under a name no frame key can have (keys start with the year).
+        let path = self.root.join(format!(".health-{}", crate::db::new_id()));
+        let written = async {
+            tokio::fs::create_dir_all(&self.root).await?;
+            tokio::fs::write(&path, PROBE).await?;
+            let back = tokio::fs::read(&path).await?;
+            tokio::fs::remove_file(&path).await?;
+            anyhow::ensure!(back == PROBE, "the probe read back differs");
+            Ok(())
+        };
+        written.await.with_context(|| format!("{} is not writable", self.root.display()))?;
+        Ok(format!("local directory {} writable", self.root.display()))
+    }
 }
+
+/// What [`FrameStore::probe`] writes.
+pub(crate) const PROBE: &[u8] = b"proctorwise health probe";
 
 /// The store the configuration asks for: HDFS when `hdfs_url` is set, else local.
 pub fn from_config(

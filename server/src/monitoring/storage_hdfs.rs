@@ -80,4 +80,18 @@ impl FrameStore for HdfsStore {
         self.timed("delete", self.client.delete(&self.path(key)?, false)).await?;
         Ok(())
     }
+
+    async fn probe(&self) -> anyhow::Result<String> {
+        // Namenode and a datanode pipeline both: a small file created, read back, deleted.
+        let path = format!("{}/.health-{}", self.root, crate::db::new_id());
+        let options = WriteOptions::default().overwrite(true).create_parent(true);
+        let mut writer = self.timed("create", self.client.create(&path, options)).await?;
+        self.timed("write", writer.write_bytes(bytes::Bytes::from_static(super::storage::PROBE))).await?;
+        self.timed("close", writer.close()).await?;
+        let reader = self.timed("open", self.client.read(&path)).await?;
+        let back = self.timed("read", reader.read_range(0, reader.file_length())).await?;
+        self.timed("delete", self.client.delete(&path, false)).await?;
+        anyhow::ensure!(back.as_ref() == super::storage::PROBE, "the probe read back differs");
+        Ok(format!("HDFS {} writable", self.root))
+    }
 }

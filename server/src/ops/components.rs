@@ -1,7 +1,8 @@
 //! Real health of each component, checked when asked (the admin dashboard's health panel), all at
 //! once and each within `PROCTORWISE_HEALTH_TIMEOUT_MS`: database (and Galera replication when
-//! MariaDB reports it), event bus (Kafka metadata, relay lag), frame storage, SMTP relay and
-//! background workers' heartbeats. A check that does not answer in time is `Down`.
+//! MariaDB reports it), event bus (Kafka metadata, relay lag), frame storage (a probe object
+//! through the configured frame store), SMTP relay and background workers' heartbeats. A check
+//! that does not answer in time is `Down`.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -139,25 +140,11 @@ async fn events(state: &AppState, timeout: Duration) -> (Status, String) {
 }
 
 async fn storage(state: &AppState) -> (Status, String) {
-    if let Some(hdfs) = &state.config.hdfs_url {
-        return match tcp_target(hdfs, 9870) {
-            Some(target) => match tokio::net::TcpStream::connect(&target).await {
-                Ok(_) => (Status::Up, format!("HDFS namenode {target} reachable")),
-                Err(e) => (Status::Down, format!("HDFS namenode {target}: {e}")),
-            },
-            None => (Status::Down, "HDFS_URL has no host".into()),
-        };
-    }
-    let dir = state.config.data_dir.join("frames");
-    let probe = dir.join(format!(".health-{}", crate::db::new_id()));
-    let written = async {
-        tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&probe, b"ok").await?;
-        tokio::fs::remove_file(&probe).await
-    };
-    match written.await {
-        Ok(()) => (Status::Up, format!("{} writable", dir.display())),
-        Err(e) => (Status::Down, format!("{} not writable: {e}", dir.display())),
+    // The store the server really writes frames to (local directory or HDFS), probed the way it
+    // is used: an object written, read back and removed.
+    match state.frames.probe().await {
+        Ok(detail) => (Status::Up, detail),
+        Err(e) => (Status::Down, format!("{} frame store: {e:#}", state.frames.name())),
     }
 }
 

@@ -54,7 +54,7 @@ async fn attempt_of(db: &Db, exam_id: &str, student: &User) -> String {
         .expect("attempt")
 }
 
-async fn session(db: &Db, exam_id: &str, student: &User, active: bool, at: i64) -> String {
+pub(super) async fn session(db: &Db, exam_id: &str, student: &User, active: bool, at: i64) -> String {
     let attempt = attempt_of(db, exam_id, student).await;
     let id = new_id();
     sqlx::query(
@@ -77,7 +77,7 @@ async fn session(db: &Db, exam_id: &str, student: &User, active: bool, at: i64) 
 }
 
 #[expect(clippy::too_many_arguments, reason = "one fixture row, spelled out")]
-async fn anomaly(
+pub(super) async fn anomaly(
     db: &Db,
     id: &str,
     session: &str,

@@ -1,5 +1,5 @@
-//! Real health on the dashboard: a stopped SMTP relay or Kafka broker is reported down within
-//! the check timeout; a live one is up; workers are up only with fresh heartbeats.
+//! Real health on the dashboard: a stopped SMTP relay, Kafka broker or frame store is reported
+//! down within the check timeout; a live one is up; workers are up only with fresh heartbeats.
 
 use std::time::{Duration, Instant};
 
@@ -10,9 +10,41 @@ use secrecy::SecretString;
 use tokio::io::AsyncWriteExt;
 
 use crate::dual;
+use crate::events::kafka::{Broker, test_kafka};
 use crate::helpers::TestApp;
 
-dual!(smtp_down_then_up, workers_need_heartbeats, health_reports_a_stopped_broker);
+dual!(
+    smtp_down_then_up,
+    workers_need_heartbeats,
+    health_reports_a_stopped_broker,
+    health_follows_a_test_owned_broker,
+    health_probes_the_configured_frame_store,
+);
+
+/// The check budget of these tests: short, so that they stay fast.
+const TIMEOUT: Duration = Duration::from_millis(1500);
+
+fn find(checks: &[components::Component], name: &str) -> components::Component {
+    checks.iter().find(|c| c.name == name).cloned().unwrap_or_else(|| panic!("no {name} check in {checks:?}"))
+}
+
+/// Every check, asserting that the whole panel answered within the budget (plus scheduling slack).
+async fn check_within_timeout(app: &TestApp) -> Vec<components::Component> {
+    let started = Instant::now();
+    let checks = components::check_all(&app.state).await;
+    assert!(started.elapsed() < TIMEOUT + Duration::from_millis(500), "within the timeout: {:?}", started.elapsed());
+    checks
+}
+
+/// The admin's dashboard shows `component` with `status`.
+async fn dashboard_shows(app: &TestApp, component: &str, status: Status) {
+    let (admin, _) = app.login_as(Role::Admin).await;
+    admin
+        .get("/admin")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains(&format!(r#"class="health-item health-{}" data-component="{component}""#, status.as_str()));
+}
 
 /// A port nothing listens on (bound, then released).
 async fn closed_port() -> u16 {
@@ -26,12 +58,10 @@ async fn smtp_down_then_up(app: TestApp) {
     let port = closed_port().await;
     let app = TestApp::with_config(backend, |c| {
         c.smtp_url = Some(SecretString::from(format!("smtp://127.0.0.1:{port}")));
-        c.health_timeout = Duration::from_millis(1500);
+        c.health_timeout = TIMEOUT;
     })
     .await;
-    let started = Instant::now();
-    let checks = components::check_all(&app.state).await;
-    assert!(started.elapsed() < Duration::from_millis(2500), "checks run within the timeout");
+    let checks = check_within_timeout(&app).await;
     let smtp = checks.iter().find(|c| c.name == "smtp").expect("smtp");
     assert_eq!(smtp.status, Status::Down, "{smtp:?}");
     let db = checks.iter().find(|c| c.name == "database").expect("db");
@@ -82,13 +112,65 @@ async fn health_reports_a_stopped_broker(app: TestApp) {
     let port = closed_port().await;
     let app = TestApp::with_config(backend, |c| {
         c.kafka_brokers = Some(format!("127.0.0.1:{port}"));
-        c.health_timeout = Duration::from_millis(1500);
+        c.health_timeout = TIMEOUT;
     })
     .await;
-    let started = Instant::now();
-    let checks = components::check_all(&app.state).await;
-    assert!(started.elapsed() < Duration::from_millis(2500), "within the timeout: {:?}", started.elapsed());
-    let events = checks.iter().find(|c| c.name == "events").expect("events");
+    let events = find(&check_within_timeout(&app).await, "events");
     assert_eq!(events.status, Status::Down, "{events:?}");
     assert!(events.detail.contains("unreachable"), "{}", events.detail);
+    dashboard_shows(&app, "events", Status::Down).await;
+}
+
+/// A broker of the test's own: up while it runs, down once frozen (no answer at all: the
+/// timeout path) and once stopped (connection refused), each within the timeout.
+async fn health_follows_a_test_owned_broker(app: TestApp) {
+    if test_kafka().is_none() {
+        return;
+    }
+    let broker = Broker::new();
+    broker.script("start");
+    let backend = app.backend;
+    drop(app);
+    let app = TestApp::with_config(backend, |c| {
+        c.kafka_brokers = Some(broker.addr());
+        c.health_timeout = TIMEOUT;
+    })
+    .await;
+    let events = find(&check_within_timeout(&app).await, "events");
+    assert_eq!((events.status, events.detail.starts_with("Kafka: 1 broker(s)")), (Status::Up, true), "{events:?}");
+    dashboard_shows(&app, "events", Status::Up).await;
+
+    broker.script("pause");
+    let events = find(&check_within_timeout(&app).await, "events");
+    assert_eq!(events.status, Status::Down, "frozen broker: {events:?}");
+    dashboard_shows(&app, "events", Status::Down).await;
+
+    broker.script("stop");
+    let events = find(&check_within_timeout(&app).await, "events");
+    assert_eq!(events.status, Status::Down, "stopped broker: {events:?}");
+    assert!(events.detail.contains("unreachable"), "{}", events.detail);
+}
+
+/// The storage check goes through the frame store the server writes to: a directory that cannot
+/// be created (a file is in the way) is down; the usual one is up.
+async fn health_probes_the_configured_frame_store(app: TestApp) {
+    let storage = find(&check_within_timeout(&app).await, "storage");
+    assert_eq!(storage.status, Status::Up, "{storage:?}");
+    let frames = app.state.config.monitoring.frame_dir.display().to_string();
+    assert_eq!(storage.detail, format!("local directory {frames} writable"));
+    let leftovers = std::fs::read_dir(&app.state.config.monitoring.frame_dir).expect("frame dir").count();
+    assert_eq!(leftovers, 0, "the probe removes what it wrote");
+
+    let backend = app.backend;
+    drop(app);
+    let blocker = tempfile::NamedTempFile::new().expect("file");
+    let app = TestApp::with_config(backend, |c| {
+        c.monitoring.frame_dir = blocker.path().join("frames");
+        c.health_timeout = TIMEOUT;
+    })
+    .await;
+    let storage = find(&check_within_timeout(&app).await, "storage");
+    assert_eq!(storage.status, Status::Down, "{storage:?}");
+    assert!(storage.detail.starts_with("local frame store: "), "{}", storage.detail);
+    dashboard_shows(&app, "storage", Status::Down).await;
 }

@@ -29,7 +29,7 @@ dual!(
 );
 
 /// The suite's broker, or `None` (skipped, with the reason printed) when the variable is unset.
-fn test_kafka() -> Option<String> {
+pub(crate) fn test_kafka() -> Option<String> {
     let Ok(addr) = std::env::var("PROCTORWISE_TEST_KAFKA") else {
         eprintln!("skipped: PROCTORWISE_TEST_KAFKA is unset (deploy/test.sh starts tansu and sets it)");
         return None;
@@ -133,22 +133,22 @@ async fn read_back(brokers: &str, expected: &HashMap<String, EventEnvelope>, ids
 }
 
 /// A private tansu for tests that stop and restart their broker (stopped on drop).
-struct Broker {
+pub(crate) struct Broker {
     port: u16,
     run_dir: tempfile::TempDir,
 }
 
 impl Broker {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
         Self { port, run_dir: tempfile::tempdir().expect("run dir") }
     }
 
-    fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         format!("127.0.0.1:{}", self.port)
     }
 
-    fn script(&self, action: &str) {
+    pub(crate) fn script(&self, action: &str) {
         let script = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/lib/kafka.sh"));
         let out = Command::new(script)
             .arg(action)

@@ -1,7 +1,7 @@
 //! The event backbone: the outbox relay (in process and to a real Kafka-protocol broker), the
 //! consumer groups, exactly-once handling, claims between replicas, and the relay lag.
 
-mod kafka;
+pub(crate) mod kafka;
 mod lag;
 mod relay;
 
