@@ -5,16 +5,16 @@
 // cannot be downloaded (blocked here with page.route), and the detector hangs (its download
 // never answers; the page gives up after data-detector-timeout-ms, shortened for the test).
 //
-// The teacher adds a slot to the demo exam starting in 1–2 minutes; a new student books it,
-// waits for it to open and starts.
+// The teacher makes a one-question exam with a slot starting in 1–2 minutes; a new student
+// books it, waits for it to open and starts.
 
 const assert = require('node:assert/strict');
 const { useJourney } = require('../lib/browser');
-const { visibleText, waitForPath, logIn, register, pollUntil } = require('../lib/pages');
+const { visibleText, waitForPath, clickAndLoad, logIn, register, pollUntil } = require('../lib/pages');
 
 const { step, actor } = useJourney('detector fallback');
 
-const DEMO_EXAM_TITLE = 'Culture générale — examen de démonstration';
+const EXAM_TITLE = `Detector fallback ${Date.now()}`;
 const NOTICE =
   'Your browser cannot run the camera check itself. Your exam continues normally: the camera images ' +
   'are sent to the server, which checks them instead.';
@@ -77,12 +77,23 @@ async function assertServerAnalysis(page, n) {
   return frames.length;
 }
 
-step('the teacher adds a slot starting in 1–2 minutes to the demo exam', async () => {
+step('the teacher makes a one-question exam with a slot starting in 1–2 minutes', async () => {
   const teacher = await actor('teacher');
+  // The exam and its question through the JSON API; the slot and the publication through the page.
+  const api = teacher.request;
+  const token = (await (await api.post('/api/v1/auth/token', { data: { email: 'bob@teacher.com', password: 'password123' } })).json()).token;
+  const headers = { Authorization: `Bearer ${token}` };
+  const exam = await api.post('/api/v1/exams', { headers, data: { title: EXAM_TITLE, description: 'Fallback check.', duration_minutes: 10 } });
+  assert.equal(exam.status(), 201, await exam.text());
+  state.examId = (await exam.json()).id;
+  const question = await api.post(`/api/v1/exams/${state.examId}/questions`, {
+    headers,
+    data: { kind: 'true_false', prompt: 'The server checks frames the browser cannot.', answer: 'true', points: '1' },
+  });
+  assert.ok(question.ok(), await question.text());
+
   await logIn(teacher, 'bob@teacher.com', '/teacher');
-  await teacher.goto('/exams');
-  await teacher.getByRole('link', { name: DEMO_EXAM_TITLE, exact: true }).click();
-  state.examId = (await waitForPath(teacher, /^\/exams\/[^/]+$/)).split('/')[2];
+  await teacher.goto(`/exams/${state.examId}`);
   const slot = await teacher.evaluate(() => {
     const minute = 60_000;
     const start = new Date(Math.ceil((Date.now() + 65_000) / minute) * minute);
@@ -96,16 +107,12 @@ step('the teacher adds a slot starting in 1–2 minutes to the demo exam', async
   await form.locator('#starts_local').fill(slot.local);
   await form.locator('input[name="capacity"]').fill('5');
   await form.locator('button[type="submit"]').click();
-  await teacher.locator(`#slots time[datetime]`).first().waitFor();
-  await pollUntil(
-    'the new slot in the list',
-    async () => {
-      const times = await teacher.locator('#slots tbody tr time[datetime]').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
-      return times.some((t) => Date.parse(t) === slot.ms);
-    },
-    { timeoutMs: 15_000, intervalMs: 300 },
-  );
+  await teacher.locator('#slots tbody tr time[datetime]').first().waitFor();
+  const starts = await teacher.locator('#slots tbody tr td:first-child time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))));
+  assert.deepEqual(starts, [slot.ms], 'the slot is added');
   state.slotStartMs = slot.ms;
+  await clickAndLoad(teacher, teacher.getByRole('button', { name: 'Publier', exact: true }));
+  await waitForPath(teacher, `/exams/${state.examId}`);
 });
 
 step('a new student books it, and starts when it opens, with the WebAssembly blocked', async () => {
@@ -116,9 +123,9 @@ step('a new student books it, and starts when it opens, with the WebAssembly blo
   const starts = await rows.evaluateAll((trs) => trs.map((tr) => Date.parse(tr.querySelector('time').getAttribute('datetime'))));
   const index = starts.indexOf(state.slotStartMs);
   assert.ok(index >= 0, `the new slot is offered: ${JSON.stringify(starts)}`);
-  await rows.nth(index).getByRole('button', { name: `Book — ${DEMO_EXAM_TITLE}` }).click();
+  await rows.nth(index).getByRole('button', { name: `Book — ${EXAM_TITLE}` }).click();
   await student.locator('#toasts .toast').first().waitFor();
-  const booking = student.locator('section.my-bookings tbody tr').filter({ hasText: DEMO_EXAM_TITLE });
+  const booking = student.locator('section.my-bookings tbody tr').filter({ hasText: EXAM_TITLE });
   state.bookingId = (await booking.getAttribute('id')).replace(/^booking-/, '');
 
   await pollUntil(
