@@ -6,7 +6,9 @@
 # Usage: deploy/lib/e2e.sh [SERVER_BINARY]
 #   default binary: ${CARGO_TARGET_DIR:-$HOME/.cache/proctorwise/target}/debug/proctorwise
 # Env: CHROMIUM_PATH (default /usr/bin/chromium), FAKE_WEBCAM_Y4M (.y4m camera feed; default: a
-# test pattern made with ffmpeg, installed from Debian when missing, cached in playwright/.artifacts/).
+# test pattern made with ffmpeg, installed from Debian when missing, cached in playwright/.artifacts/),
+# E2E_SPECS (space-separated spec file names under playwright/specs, e.g. "analytics.spec.js":
+# run only those; default: every spec).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,6 +20,16 @@ if [ ! -x "$binary" ]; then
   echo "e2e: server binary not found or not executable: $binary (build it with cargo build -p proctorwise)" >&2
   exit 1
 fi
+
+# The specs to run (paths relative to playwright/), checked before anything starts.
+specs=()
+for name in ${E2E_SPECS:-}; do
+  if [ ! -f "$root/playwright/specs/$name" ]; then
+    echo "e2e: E2E_SPECS names $name, which is not a file in playwright/specs" >&2
+    exit 1
+  fi
+  specs+=("specs/$name")
+done
 
 # Debian's Chromium: Playwright's own browser download cannot work here.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -141,7 +153,13 @@ echo "e2e: server ready at $url (pid $server_pid)"
 # The runner's output is kept to check that specs did run: a pattern matching no file would
 # otherwise pass with zero tests.
 set +e
-PROCTORWISE_URL="$url" npm test --silent 2>&1 | tee "$tmp/test.log"
+if [ "${#specs[@]}" -gt 0 ]; then
+  echo "e2e: only ${specs[*]} (E2E_SPECS)"
+  # The same runner and options as `npm test`, on the chosen files.
+  PROCTORWISE_URL="$url" node --test --test-concurrency=1 "${specs[@]}" 2>&1 | tee "$tmp/test.log"
+else
+  PROCTORWISE_URL="$url" npm test --silent 2>&1 | tee "$tmp/test.log"
+fi
 status=${PIPESTATUS[0]}
 set -e
 
