@@ -6,7 +6,10 @@
 # Usage: deploy/lib/e2e.sh [SERVER_BINARY]
 #   default binary: ${CARGO_TARGET_DIR:-$HOME/.cache/proctorwise/target}/debug/proctorwise
 # Env: CHROMIUM_PATH (default /usr/bin/chromium), FAKE_WEBCAM_Y4M (.y4m camera feed; default: a
-# test pattern made with ffmpeg, installed from Debian when missing, cached in playwright/.artifacts/).
+# test pattern made with ffmpeg, installed from Debian when missing, cached in playwright/.artifacts/),
+# E2E_SPECS (which specs to run: space-separated file globs relative to playwright/specs/, e.g.
+# E2E_SPECS=proctoring.spec.js or E2E_SPECS='exam-*.spec.js proctoring.spec.js'; default: every
+# specs/*.spec.js; a glob matching no file is an error).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -141,7 +144,21 @@ echo "e2e: server ready at $url (pid $server_pid)"
 # The runner's output is kept to check that specs did run: a pattern matching no file would
 # otherwise pass with zero tests.
 set +e
-PROCTORWISE_URL="$url" npm test --silent 2>&1 | tee "$tmp/test.log"
+if [ -n "${E2E_SPECS:-}" ]; then
+  specs=()
+  for pattern in $E2E_SPECS; do
+    matched=(specs/$pattern)
+    if [ ! -f "${matched[0]}" ]; then
+      echo "e2e: E2E_SPECS: no spec file matches $pattern in playwright/specs/" >&2
+      exit 1
+    fi
+    specs+=("${matched[@]}")
+  done
+  echo "e2e: specs: ${specs[*]}"
+  PROCTORWISE_URL="$url" node --test --test-concurrency=1 "${specs[@]}" 2>&1 | tee "$tmp/test.log"
+else
+  PROCTORWISE_URL="$url" npm test --silent 2>&1 | tee "$tmp/test.log"
+fi
 status=${PIPESTATUS[0]}
 set -e
 
