@@ -148,7 +148,8 @@ function useBrowser() {
  * ("teacher", "student"…), created on first use and kept open from step to step. Returns
  * `{ step, actor }`:
  * - `await actor(name, contextOptions)` gives the actor's page (the options, e.g. `timezoneId`,
- *   only count on first use);
+ *   only count on first use); `webcam: 'path.y4m'` among them puts the actor in a browser of its
+ *   own whose fake camera plays that file (Chromium has one camera file per process);
  * - `step(name, fn, options)` declares a test running `await fn(t)`. Once a step fails, every
  *   actor's page is saved in playwright/.artifacts/ and the following steps are skipped, since
  *   each one builds on the previous.
@@ -158,6 +159,7 @@ function useJourney(title) {
   let launchError;
   let failedStep = null;
   const actors = new Map(); // name → { context, page, errors }
+  const cameraBrowsers = new Map(); // .y4m path → browser whose fake camera plays it
 
   before(async () => {
     baseUrl();
@@ -172,14 +174,22 @@ function useJourney(title) {
   after(async () => {
     for (const a of actors.values()) await a.context.close().catch(() => {});
     actors.clear();
+    for (const b of cameraBrowsers.values()) await b.close().catch(() => {});
+    cameraBrowsers.clear();
     if (browser) await browser.close();
   });
 
-  async function actor(name, options = {}) {
+  async function actor(name, { webcam, ...options } = {}) {
     let a = actors.get(name);
     if (!a) {
       if (!browser) throw launchError || new Error('the browser was not launched');
-      const context = await newContext(browser, options);
+      let owner = browser;
+      if (webcam) {
+        if (!fs.existsSync(webcam)) throw new Error(`${name}'s camera file ${webcam} does not exist`);
+        if (!cameraBrowsers.has(webcam)) cameraBrowsers.set(webcam, await launchBrowser(webcam));
+        owner = cameraBrowsers.get(webcam);
+      }
+      const context = await newContext(owner, options);
       const page = await context.newPage();
       a = { context, page, errors: [] };
       page.on('pageerror', (err) => a.errors.push(err.message));

@@ -11,8 +11,11 @@
 const assert = require('node:assert/strict');
 const { useJourney } = require('../lib/browser');
 const {
-  visibleText, squash, waitForPath, clickAndLoad, logIn, register, pollUntil, clockSeconds,
+  visibleText, squash, waitForPath, clickAndLoad, logIn, register, clockSeconds,
 } = require('../lib/pages');
+const {
+  createExam, addQuestion, addSlotSoon, publishExam, bookOnlySlot, waitUntilOpen, startExam, definitions,
+} = require('../lib/exams');
 
 const { step, actor } = useJourney('exam journey');
 
@@ -61,23 +64,6 @@ async function questionList(page) {
   );
 }
 
-/**
- * Opens the question form of `kindLabel` from the exam page, lets `fill(form)` fill it, saves it
- * and checks the exam page lists one more question.
- */
-async function addQuestion(teacher, kindLabel, kindValue, fill) {
-  const before = await teacher.locator('#questions li.question').count();
-  await teacher.locator('#questions p.add-question').getByRole('link', { name: kindLabel, exact: true }).click();
-  await waitForPath(teacher, `/exams/${state.examId}/questions/new`);
-  assert.equal(await visibleText(teacher, 'h1'), 'Nouvelle question');
-  assert.equal(await teacher.inputValue('#kind'), kindValue, 'the kind chosen on the exam page is preselected');
-  const form = teacher.locator('form.question-form');
-  await fill(form);
-  await form.getByRole('button', { name: 'Enregistrer', exact: true }).click();
-  await waitForPath(teacher, `/exams/${state.examId}`);
-  assert.equal(await teacher.locator('#questions li.question').count(), before + 1, `${kindLabel} question added`);
-}
-
 /** The student's answer form: waits for the autosave request that `act` triggers. */
 async function answerAndWaitSaved(student, n, act) {
   const path = `/attempts/${state.attemptId}/q/${n}`;
@@ -104,38 +90,12 @@ async function goToQuestion(student, n, answered) {
   assert.match(await visibleText(student, 'fieldset.question legend'), new RegExp(`^Question ${n} of 4 \\(`));
 }
 
-/** The `dt` → `dd` pairs of a copy or result section, whitespace collapsed. */
-async function definitions(section) {
-  return section.locator('dl').evaluate((dl) => {
-    const out = {};
-    dl.querySelectorAll('dt').forEach((dt) => {
-      const dd = dt.nextElementSibling;
-      out[dt.textContent.trim()] = dd ? dd.textContent.replace(/\s+/g, ' ').trim() : null;
-    });
-    return out;
-  });
-}
-
 step('the teacher builds an exam with one question of each kind', async () => {
   const teacher = await actor('teacher', { timezoneId: TEACHER_TIME_ZONE });
   await logIn(teacher, 'bob@teacher.com', '/teacher');
   assert.equal(await visibleText(teacher, 'h1'), 'Mes examens', 'the demo teacher reads French');
 
-  await teacher.getByRole('link', { name: 'Nouvel examen', exact: true }).click();
-  await waitForPath(teacher, '/exams/new');
-  assert.equal(await visibleText(teacher, 'h1'), 'Nouvel examen');
-  await teacher.getByLabel('Titre', { exact: true }).fill(EXAM.title);
-  await teacher.getByLabel('Description', { exact: true }).fill(EXAM.description);
-  await teacher.getByLabel('Durée (minutes, 5 à 300)').fill(String(EXAM.minutes));
-  await teacher.getByLabel('Seuil de réussite (%)').fill(String(EXAM.passMark));
-  assert.equal(await visibleText(teacher, '#exam-settings-form legend'), 'Les résultats parviennent aux étudiants');
-  await teacher.getByLabel('Quand je les publie').check();
-  await teacher.getByRole('button', { name: "Créer l'examen" }).click();
-
-  const path = await waitForPath(teacher, /^\/exams\/(?!new$)[^/]+$/);
-  state.examId = path.split('/')[2];
-  assert.equal(await visibleText(teacher, 'h1'), EXAM.title);
-  assert.equal(await visibleText(teacher, '#exam-status'), 'Brouillon');
+  state.examId = await createExam(teacher, EXAM);
   const settings = squash(await visibleText(teacher, '#settings dl'));
   assert.ok(settings.includes(`${EXAM.minutes} min`), `duration in the settings: ${settings}`);
   assert.ok(settings.includes(`${EXAM.passMark} %`), `pass mark in the settings: ${settings}`);
@@ -143,7 +103,7 @@ step('the teacher builds an exam with one question of each kind', async () => {
   assert.equal(await visibleText(teacher, '#questions .notice'), 'Aucune question pour le moment.');
 
   const { mcq, trueFalse, short, essay } = QUESTIONS;
-  await addQuestion(teacher, 'Choix multiple', 'mcq', async (form) => {
+  await addQuestion(teacher, state.examId, 'Choix multiple', 'mcq', async (form) => {
     await form.getByLabel('Énoncé').fill(mcq.prompt);
     for (const [i, option] of mcq.options.entries()) {
       await form.getByLabel(`Proposition ${i + 1}`, { exact: true }).fill(option);
@@ -151,15 +111,15 @@ step('the teacher builds an exam with one question of each kind', async () => {
     await form.locator('.option-row').nth(mcq.correct - 1).getByLabel('juste').check();
     await form.getByLabel('Points', { exact: true }).fill('1');
   });
-  await addQuestion(teacher, 'Vrai / faux', 'true_false', async (form) => {
+  await addQuestion(teacher, state.examId, 'Vrai / faux', 'true_false', async (form) => {
     await form.getByLabel('Énoncé').fill(trueFalse.prompt);
     await form.locator('fieldset[data-kind="true_false"]').getByLabel('Vrai', { exact: true }).check();
   });
-  await addQuestion(teacher, 'Réponse courte', 'short_answer', async (form) => {
+  await addQuestion(teacher, state.examId, 'Réponse courte', 'short_answer', async (form) => {
     await form.getByLabel('Énoncé').fill(short.prompt);
     await form.getByLabel('Réponses acceptées').fill(short.accepted.join('\n'));
   });
-  await addQuestion(teacher, 'Rédaction', 'essay', async (form) => {
+  await addQuestion(teacher, state.examId, 'Rédaction', 'essay', async (form) => {
     await form.getByLabel('Énoncé').fill(essay.prompt);
     await form.getByLabel('Consignes de correction').fill(GUIDANCE);
     await form.getByLabel('Points', { exact: true }).fill(essay.points);
@@ -211,40 +171,11 @@ step('the teacher adds a slot starting in 1–2 minutes, in local time, and publ
   const teacher = await actor('teacher');
   // The start, typed as the teacher reads clocks: local date-time of the browser's time zone,
   // rounded up to a whole minute at least 65 s from now.
-  const slot = await teacher.evaluate(() => {
-    const minute = 60_000;
-    const start = new Date(Math.ceil((Date.now() + 65_000) / minute) * minute);
-    const pad = (n) => String(n).padStart(2, '0');
-    return {
-      local: `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T${pad(start.getHours())}:${pad(start.getMinutes())}`,
-      ms: start.getTime(),
-      zone: Intl.DateTimeFormat().resolvedOptions().timeZone, // ICU may say Asia/Calcutta
-      offsetMinutes: -start.getTimezoneOffset(),
-    };
-  });
+  const slot = await addSlotSoon(teacher, EXAM.seats);
   assert.equal(slot.offsetMinutes, 330, `the teacher's browser is at UTC+05:30 (${slot.zone})`);
   assert.notEqual(slot.local, new Date(slot.ms).toISOString().slice(0, 16), 'local time differs from UTC here');
-
-  const form = teacher.locator('form.add-slot');
-  assert.equal(await visibleText(teacher, form.locator('[data-tz-note]')), slot.zone, 'the form names the time zone');
-  await form.getByLabel('Début').fill(slot.local);
-  await form.getByLabel('Capacité (places, 1 à 1000)').fill(String(EXAM.seats));
-  await form.getByRole('button', { name: 'Ajouter le créneau' }).click();
-
-  const row = teacher.locator('#slots tbody tr');
-  await teacher.locator('#slots tbody tr time[title]').first().waitFor(); // swapped in and localised
-  assert.equal(await row.count(), 1);
-  const startIso = await row.locator('td').first().locator('time').getAttribute('datetime');
-  assert.equal(Date.parse(startIso), slot.ms, `the slot starts at the typed local time (${slot.local} ${slot.zone} = ${startIso})`);
-  const shown = await visibleText(teacher, row.locator('td').first());
-  assert.ok(shown.includes(slot.local.slice(11)), `the start is displayed in local time: ${shown} (typed ${slot.local})`);
-  assert.equal(await visibleText(teacher, row.locator('td.seats')), `0 / ${EXAM.seats}`);
   state.slotStartMs = slot.ms;
-
-  await clickAndLoad(teacher, teacher.getByRole('button', { name: 'Publier', exact: true }));
-  await waitForPath(teacher, `/exams/${state.examId}`);
-  assert.equal(await visibleText(teacher, '#exam-status'), 'Publié');
-  assert.ok(await teacher.getByRole('button', { name: 'Dépublier' }).isVisible(), 'an Unpublish button instead');
+  await publishExam(teacher, state.examId);
 });
 
 step('a new student registers, finds the exam with its seats left and books the slot', async () => {
@@ -275,18 +206,9 @@ step('a new student registers, finds the exam with its seats left and books the 
   assert.equal(Date.parse(await slotRow.locator('time').getAttribute('datetime')), state.slotStartMs);
   assert.equal(await visibleText(student, slotRow.locator('td.seats')), `${EXAM.seats} of ${EXAM.seats}`);
 
-  await slotRow.getByRole('button', { name: `Book — ${EXAM.title}` }).click();
-  await student.locator(`article#exam-${state.examId} tbody tr .badge.ok`).waitFor(); // swapped in
-  await student.locator('#toasts .toast').first().waitFor();
-  assert.equal(await visibleText(student, '#toasts .toast'), 'Your seat is booked. It is listed in My bookings.');
-  const bookedRow = student.locator(`article#exam-${state.examId} tbody tr`);
-  assert.equal(await visibleText(student, bookedRow.locator('td.seats')), `${EXAM.seats - 1} of ${EXAM.seats}`);
-  assert.equal(await visibleText(student, bookedRow.locator('.badge')), 'Booked');
-
-  const booking = student.locator('section.my-bookings tbody tr').filter({ hasText: EXAM.title });
-  assert.equal(await booking.count(), 1, 'the booking is listed above the catalogue');
-  state.bookingId = (await booking.getAttribute('id')).replace(/^booking-/, '');
-  assert.equal(await booking.getAttribute('data-status'), 'scheduled');
+  state.bookingId = await bookOnlySlot(student, state.examId, EXAM.title, { capacity: EXAM.seats, left: EXAM.seats });
+  assert.equal(await visibleText(student, slotRow.locator('.badge')), 'Booked');
+  const booking = student.locator(`#booking-${state.bookingId}`);
   assert.equal(await visibleText(student, booking.locator('.badge')), 'Scheduled');
   assert.match(await visibleText(student, booking.locator('.countdown')), /^starts in \d+ min$/);
 });
@@ -300,43 +222,12 @@ step('the slot opens; the student tests the webcam, consents and starts', async 
     assert.equal(await student.locator('#start-form').count(), 0);
   }
 
-  await pollUntil(
-    'the booking to open on /bookings',
-    async () => {
-      await student.goto('/bookings');
-      const status = await student.locator(`#booking-${state.bookingId}`).getAttribute('data-status');
-      return status === 'scheduled' ? null : status;
-    },
-    { timeoutMs: 150_000 },
-  );
-  const row = student.locator(`#booking-${state.bookingId}`);
-  assert.equal(await row.getAttribute('data-status'), 'open');
-  assert.equal(await visibleText(student, row.locator('.badge')), 'Open now');
-  await row.getByRole('link', { name: 'Take the exam' }).click();
-  await waitForPath(student, `/bookings/${state.bookingId}/start`);
-
-  assert.equal(await visibleText(student, 'h1'), EXAM.title);
-  assert.equal(await visibleText(student, '#consent p'), `4 questions · ${EXAM.minutes} minutes.`);
-  assert.equal(await visibleText(student, '#camera-status'), 'Camera not tested yet.');
-  const start = student.getByRole('button', { name: 'Start the exam' });
-  assert.ok(await start.isDisabled(), 'Start is disabled before the camera test');
-
-  await student.getByRole('button', { name: 'Test my camera' }).click();
-  await student.waitForFunction(() => document.getElementById('camera-status').className === 'ok');
-  assert.equal(await visibleText(student, '#camera-status'), 'Camera working. You can start.');
-  await student.waitForFunction(() => document.getElementById('camera-preview').videoWidth > 0);
-  assert.ok(await start.isEnabled(), 'Start is enabled once the camera works');
-
-  await student.getByLabel('I have read the rules and agree to be monitored during the exam.').check();
-  await start.click();
-  const path = await waitForPath(student, /^\/attempts\/[^/]+\/q\/1$/);
-  state.attemptId = path.split('/')[2];
-  // The exam page's monitor sends each webcam frame's verdict to the server (every 2 s).
-  const frame = await student.waitForResponse(
-    (r) => r.request().method() === 'POST' && /^\/monitoring\/sessions\/[^/]+\/frames$/.test(new URL(r.url()).pathname),
-    { timeout: 30_000 },
-  );
-  assert.equal(frame.status(), 202, 'the server accepted the frame verdict');
+  await waitUntilOpen(student, state.bookingId);
+  // The monitor's first frame verdict must reach the server (202): startExam waits for it.
+  state.attemptId = await startExam(student, state.bookingId, async () => {
+    assert.equal(await visibleText(student, 'h1'), EXAM.title);
+    assert.equal(await visibleText(student, '#consent p'), `4 questions · ${EXAM.minutes} minutes.`);
+  });
 }, { timeout: 210_000 });
 
 step('the student answers, reloads mid-exam without losing answers or time, and submits', async (t) => {

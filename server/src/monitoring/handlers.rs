@@ -25,7 +25,7 @@ pub async fn panel(
     let scope = Scope::of(&user);
     let now = now_ms();
     let stats = queries::stats(&state.db, &scope, views::utc_midnight(now)).await?;
-    let active = queries::active(&state.db, &scope).await?;
+    let active = queries::active(&state.db, &scope, state.config.monitoring.panel_rows).await?;
     let alerts = queries::recent_alerts(&state.db, &scope, 0, 30).await?;
     Ok(respond(&ctx, ctx.t("proctor.title"), views::panel(&ctx, &stats, &active, &alerts, now)))
 }

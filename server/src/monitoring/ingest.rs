@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::jpeg::{JPEG_MAGIC, JpegProblem, check_jpeg};
 use super::pipeline::{self, CheckedJpeg, FrameIn, Refusal};
 use super::rules::{BrowserEvent, Observation};
-use super::settings::MonitorSettings;
 use crate::accounts::extract::MaybeUser;
 use crate::accounts::model::{Role, User};
 use crate::app::AppState;
@@ -97,42 +97,38 @@ fn parse_verdict(text: &str) -> Option<(Verdict, Option<Observation>)> {
     Some((v, seen))
 }
 
-/// What is wrong with an uploaded frame.
-#[derive(Debug, PartialEq, Eq)]
-pub enum JpegProblem {
-    /// Not a JPEG at all (415).
+/// Why a multipart field was not read to its end.
+enum ReadStop {
+    /// Larger than allowed (413).
+    TooLarge,
+    /// A frame whose first bytes are not a JPEG's (415), seen before the rest is read.
     NotJpeg,
-    /// Starts like a JPEG but cannot be decoded (422).
-    Corrupt,
-    /// Decodes but its size is out of bounds (422).
-    BadSize,
+    /// A broken body (400).
+    Broken,
 }
 
-/// Checks magic bytes, decodability and dimensions; returns (width, height).
-pub fn check_jpeg(bytes: &[u8], s: &MonitorSettings) -> Result<(u32, u32), JpegProblem> {
-    if !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        return Err(JpegProblem::NotJpeg);
-    }
-    let image =
-        image::load_from_memory_with_format(bytes, image::ImageFormat::Jpeg).map_err(|_| JpegProblem::Corrupt)?;
-    let (w, h) = (image.width(), image.height());
-    let ok = |side: u32| (s.min_side..=s.max_side).contains(&side);
-    if ok(w) && ok(h) { Ok((w, h)) } else { Err(JpegProblem::BadSize) }
-}
-
-/// Reads a field up to `max` bytes; `Err(true)` when larger, `Err(false)` on a broken body.
-async fn read_limited(field: &mut Field<'_>, max: usize) -> Result<Vec<u8>, bool> {
+/// Reads a field up to `max` bytes; a `jpeg` field must start with the JPEG magic bytes, which
+/// is checked as soon as they arrive.
+async fn read_limited(field: &mut Field<'_>, max: usize, jpeg: bool) -> Result<Vec<u8>, ReadStop> {
     let mut out = Vec::new();
     loop {
         match field.chunk().await {
             Ok(Some(chunk)) => {
+                if jpeg && out.len() < JPEG_MAGIC.len() {
+                    let head: Vec<u8> = out.iter().chain(chunk.iter()).take(JPEG_MAGIC.len()).copied().collect();
+                    if !JPEG_MAGIC.starts_with(&head) {
+                        return Err(ReadStop::NotJpeg);
+                    }
+                }
                 if out.len() + chunk.len() > max {
-                    return Err(true);
+                    return Err(ReadStop::TooLarge);
                 }
                 out.extend_from_slice(&chunk);
             }
+            Ok(None) if jpeg && !out.is_empty() && out.len() < JPEG_MAGIC.len() => return Err(ReadStop::NotJpeg),
             Ok(None) => return Ok(out),
-            Err(e) => return Err(e.status() == StatusCode::PAYLOAD_TOO_LARGE),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(ReadStop::TooLarge),
+            Err(_) => return Err(ReadStop::Broken),
         }
     }
 }
@@ -149,12 +145,16 @@ async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Opt
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
             Err(_) => return Err(broken()),
         };
-        let limit = if field.name() == Some("frame") { max } else { 64 * 1024 };
+        let is_frame = field.name() == Some("frame");
+        let limit = if is_frame { max } else { 64 * 1024 };
         let name = field.name().map(str::to_owned);
-        let bytes = match read_limited(&mut field, limit).await {
+        let bytes = match read_limited(&mut field, limit, is_frame).await {
             Ok(b) => b,
-            Err(true) => return Err(too_large()),
-            Err(false) => return Err(broken()),
+            Err(ReadStop::TooLarge) => return Err(too_large()),
+            Err(ReadStop::NotJpeg) => {
+                return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported", "monitor.err.not_jpeg"));
+            }
+            Err(ReadStop::Broken) => return Err(broken()),
         };
         match name.as_deref() {
             Some("verdict") => verdict = Some(String::from_utf8(bytes).map_err(|_| broken())?),
@@ -277,22 +277,5 @@ mod tests {
         assert!(parse_verdict(r#"{"seq": 1, "captured_at": 1, "analyzed": true, "faces": [{"score": 7}]}"#).is_none());
         assert!(parse_verdict(r#"{"seq": -1, "captured_at": 1, "analyzed": true}"#).is_none());
         assert!(parse_verdict("not json").is_none());
-    }
-
-    #[test]
-    fn jpeg_checks() {
-        let s = MonitorSettings::defaults(std::path::Path::new("/tmp"));
-        assert_eq!(check_jpeg(b"\x89PNG\r\n", &s), Err(JpegProblem::NotJpeg));
-        assert_eq!(check_jpeg(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1, 2], &s), Err(JpegProblem::Corrupt));
-        let mut small = Vec::new();
-        image::DynamicImage::new_rgb8(8, 8)
-            .write_to(&mut std::io::Cursor::new(&mut small), image::ImageFormat::Jpeg)
-            .expect("encode");
-        assert_eq!(check_jpeg(&small, &s), Err(JpegProblem::BadSize));
-        let mut good = Vec::new();
-        image::DynamicImage::new_rgb8(64, 48)
-            .write_to(&mut std::io::Cursor::new(&mut good), image::ImageFormat::Jpeg)
-            .expect("encode");
-        assert_eq!(check_jpeg(&good, &s), Ok((64, 48)));
     }
 }

@@ -113,8 +113,9 @@ async fn panel_events(s: &mut StreamState) -> sqlx::Result<()> {
     let now = now_ms();
     let stats = queries::stats(db, &s.scope, views::utc_midnight(now)).await?;
     s.pending.push_back(html("stats", views::stats_bar(&s.ctx, &stats)));
-    let active = queries::active(db, &s.scope).await?;
-    s.pending.push_back(html("sessions", views::session_rows(&s.ctx, &active, now, true)));
+    let active = queries::active(db, &s.scope, s.state.config.monitoring.panel_rows).await?;
+    let more = views::hidden_rows(&stats, &active);
+    s.pending.push_back(html("sessions", views::session_rows(&s.ctx, &active, now, true, more)));
     let fresh = queries::recent_alerts(db, &s.scope, s.after, 50).await?;
     if let Some(newest) = fresh.first() {
         s.after = newest.detected_at;

@@ -87,6 +87,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("monitor.method.client", "browser", "navigateur"),
     ("monitor.method.rule", "rule", "règle"),
     ("monitor.method.server_verified", "verified by the server", "vérifiée par le serveur"),
+    (
+        "monitor.more_rows",
+        "{n} more not shown (the riskiest sessions come first).",
+        "{n} de plus, non affichées (les sessions les plus risquées d'abord).",
+    ),
     ("monitor.no_active", "No session in progress.", "Aucune session en cours."),
     ("monitor.no_anomaly", "No anomaly.", "Aucune anomalie."),
     ("monitor.no_frame", "No frame stored yet.", "Aucune image enregistrée pour l'instant."),

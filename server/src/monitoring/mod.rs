@@ -7,6 +7,7 @@ pub mod frame_queries;
 mod frames;
 mod handlers;
 pub mod ingest;
+mod jpeg;
 pub mod lifecycle;
 pub mod live;
 pub mod messages;

@@ -101,10 +101,10 @@ fn with_counts<'q>(
         .bind(proctor)
 }
 
-/// Active sessions, riskiest first.
-pub async fn active(db: &Db, scope: &Scope) -> sqlx::Result<Vec<SessionRow>> {
-    let sql = session_select("s.status = 'active'") + " ORDER BY s.risk_score DESC, s.started_at LIMIT 500";
-    with_counts(sqlx::query_as(&sql), scope).fetch_all(db.pool()).await
+/// The riskiest `limit` active sessions (the panel's rows; `Stats::active` counts them all).
+pub async fn active(db: &Db, scope: &Scope, limit: usize) -> sqlx::Result<Vec<SessionRow>> {
+    let sql = session_select("s.status = 'active'") + " ORDER BY s.risk_score DESC, s.started_at, s.id LIMIT ?";
+    with_counts(sqlx::query_as(&sql), scope).bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(db.pool()).await
 }
 
 /// One session, if in scope.

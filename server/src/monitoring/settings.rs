@@ -36,6 +36,9 @@ pub struct MonitorSettings {
     pub queue_size: usize,
     /// Re-verification workers (`PROCTORWISE_VERIFY_WORKERS`).
     pub workers: usize,
+    /// Rows of the proctor's active-sessions table (`PROCTORWISE_PANEL_ROWS`); the others are
+    /// counted, riskiest sessions first.
+    pub panel_rows: usize,
     /// Timeout of every HDFS call (`PROCTORWISE_HDFS_TIMEOUT_SECONDS`).
     pub hdfs_timeout: Duration,
     /// Rules (thresholds, cooldown, `PROCTORWISE_CONNECTION_LOST_SEVERITY`).
@@ -60,6 +63,7 @@ impl MonitorSettings {
             abandon_after: Duration::from_secs(120),
             queue_size: 256,
             workers: 2,
+            panel_rows: 200,
             hdfs_timeout: Duration::from_secs(10),
             rules: RuleConfig::default(),
             weights: RiskWeights::default(),
@@ -82,6 +86,7 @@ impl MonitorSettings {
         s.abandon_after = Duration::from_secs(parse("PROCTORWISE_MONITOR_ABANDON_SECONDS", 120u64)?);
         s.queue_size = parse("PROCTORWISE_VERIFY_QUEUE", s.queue_size)?.max(1);
         s.workers = parse("PROCTORWISE_VERIFY_WORKERS", s.workers)?.max(1);
+        s.panel_rows = parse("PROCTORWISE_PANEL_ROWS", s.panel_rows)?.max(1);
         s.hdfs_timeout = Duration::from_secs(parse("PROCTORWISE_HDFS_TIMEOUT_SECONDS", 10u64)?.max(1));
         s.rules.frame_interval_ms = s.interval_ms;
         if let Some(raw) = var("PROCTORWISE_CONNECTION_LOST_SEVERITY") {

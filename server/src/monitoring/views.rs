@@ -51,10 +51,11 @@ pub fn stats_bar(ctx: &PageCtx, s: &Stats) -> Markup {
     }
 }
 
-/// The rows of a sessions table (live for active sessions: `sessions` event).
-pub fn session_rows(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool) -> Markup {
+/// The rows of a sessions table (live for active sessions: `sessions` event); `more` sessions
+/// beyond the shown rows are counted in a last row.
+pub fn session_rows(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool, more: i64) -> Markup {
     html! {
-        @if rows.is_empty() {
+        @if rows.is_empty() && more <= 0 {
             tr { td colspan="9" .empty { (ctx.t(if active { "monitor.no_active" } else { "monitor.no_history" })) } }
         }
         @for r in rows {
@@ -81,11 +82,19 @@ pub fn session_rows(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool) 
                 }
             }
         }
+        @if more > 0 {
+            tr #sessions-more { td colspan="9" .hint { (ctx.lang.tf("monitor.more_rows", &[("n", &more.to_string())])) } }
+        }
     }
 }
 
+/// How many active sessions the panel does not list (`Stats::active` counts every one).
+pub fn hidden_rows(stats: &Stats, shown: &[SessionRow]) -> i64 {
+    stats.active.saturating_sub(i64::try_from(shown.len()).unwrap_or(i64::MAX)).max(0)
+}
+
 /// A sessions table; the active one is swapped live.
-pub fn sessions_table(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool) -> Markup {
+pub fn sessions_table(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool, more: i64) -> Markup {
     html! {
         table.sessions {
             thead { tr {
@@ -95,19 +104,25 @@ pub fn sessions_table(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool
                 }
             } }
             @if active {
-                tbody #sessions-body sse-swap="sessions" { (session_rows(ctx, rows, now, true)) }
+                tbody #sessions-body sse-swap="sessions" { (session_rows(ctx, rows, now, true, more)) }
             } @else {
-                tbody { (session_rows(ctx, rows, now, false)) }
+                tbody { (session_rows(ctx, rows, now, false, more)) }
             }
         }
     }
 }
 
-/// Items of the alerts feed (newest first; live: prepended by the `alerts` event).
+/// Items of the alerts feed (newest first; live: prepended by the `alerts` event), each with
+/// its evidence thumbnail when a frame was kept.
 pub fn alert_items(ctx: &PageCtx, items: &[AnomalyRow]) -> Markup {
     html! {
         @for a in items {
             li.alert-item .dismissed[a.review == "dismissed"] {
+                @if let Some(frame) = &a.frame_id {
+                    a href={"/monitoring/frames/" (frame)} target="_blank" rel="noopener" aria-label=(ctx.t("monitor.evidence_full")) {
+                        img.thumb src={"/monitoring/frames/" (frame)} alt=(ctx.t("monitor.evidence")) width="80" height="60" loading="lazy";
+                    }
+                }
                 (local_time(a.detected_at)) " " (severity_badge(ctx.lang, &a.severity)) " "
                 strong { (kind_label(ctx.lang, &a.kind)) } " · " (a.student_name) " · " (a.exam_title) " · "
                 a href={"/proctor/sessions/" (a.session_id) "#anomaly-" (a.id)} { (ctx.t("monitor.open")) }
@@ -141,7 +156,7 @@ pub fn panel(ctx: &PageCtx, stats: &Stats, active: &[SessionRow], alerts: &[Anom
             section.stats #stats aria-label=(ctx.t("monitor.stats")) aria-live="polite" sse-swap="stats" { (stats_bar(ctx, stats)) }
             section #active aria-labelledby="active-title" {
                 h2 #active-title { (ctx.t("monitor.tab.active")) }
-                (sessions_table(ctx, active, now, true))
+                (sessions_table(ctx, active, now, true, hidden_rows(stats, active)))
             }
             section #alerts aria-labelledby="alerts-title" {
                 h2 #alerts-title { (ctx.t("monitor.tab.alerts")) }
@@ -183,7 +198,7 @@ pub fn history(
             }
             button type="submit" { (ctx.t("monitor.filter.apply")) }
         }
-        div #history { (sessions_table(ctx, rows, now, false)) }
+        div #history { (sessions_table(ctx, rows, now, false, 0)) }
     }
 }
 

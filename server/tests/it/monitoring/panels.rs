@@ -18,6 +18,7 @@ dual!(
     proctors_confirm_dismiss_and_stop_with_a_reason_the_student_reads,
     assignments_scope_what_a_proctor_sees,
     the_panel_stream_pushes_fragments_and_toasts,
+    the_panel_lists_the_riskiest_sessions_up_to_its_row_cap,
 );
 
 async fn frame_id(app: &TestApp, session_id: &str) -> String {
@@ -195,6 +196,11 @@ async fn the_panel_stream_pushes_fragments_and_toasts(app: TestApp) {
     };
     let (pushed, ()) = tokio::join!(reader, writer);
     assert!(pushed.contains("event: alerts") && pushed.contains("Several faces"), "{pushed}");
+    let alert = pushed.split("event: alerts").nth(1).and_then(|a| a.split("\n\n").next()).unwrap_or_default();
+    assert!(
+        alert.contains("<img class=\"thumb\" src=\"/monitoring/frames/"),
+        "the alert carries its evidence thumbnail: {alert}"
+    );
     assert!(pushed.contains("event: toast") && pushed.contains("CRITICAL:"), "{pushed}");
     let detail =
         read_stream(&app, &proctor, &format!("/proctor/sessions/{}/stream?after=0", t.session_id), "event: frame")
@@ -206,4 +212,39 @@ async fn the_panel_stream_pushes_fragments_and_toasts(app: TestApp) {
     let (student_client, _) = (t.client(), ());
     let denied = student_client.get_head_only("/proctor/stream").await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
+}
+
+async fn the_panel_lists_the_riskiest_sessions_up_to_its_row_cap(app: TestApp) {
+    let app = TestApp::with_config(app.backend, |c| c.monitoring.panel_rows = 2).await;
+    let mut takings = Vec::new();
+    for _ in 0..3 {
+        takings.push(Taking::new(&app).await);
+    }
+    // The last one started is the riskiest: it comes first; one of the two others is hidden.
+    takings[2].frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    let (proctor, _) = app.login_as(Role::Proctor).await;
+    let rows = |body: &str| body.matches(" id=\"session-").count();
+    let at = |body: &str, t: &Taking| body.find(&format!(" id=\"session-{}\"", t.session_id));
+    let panel = proctor.get("/proctor").await;
+    panel.assert_status(StatusCode::OK).assert_contains("1 more not shown");
+    assert_eq!(rows(&panel.body), 2, "two rows of three active sessions");
+    let riskiest = at(&panel.body, &takings[2]).expect("the riskiest is listed");
+    let others = [at(&panel.body, &takings[0]), at(&panel.body, &takings[1])];
+    assert_eq!(others.iter().flatten().count(), 1, "one of the others is hidden");
+    assert!(others.iter().flatten().all(|other| riskiest < *other), "riskiest first");
+    assert!(panel.body.contains("<span class=\"stat-value\">3</span>"), "the stats bar counts all three");
+
+    // The live stream applies the same cap; a session ending brings the hidden one back.
+    let pushed = read_stream(&app, &proctor, "/proctor/stream", "event: sessions").await;
+    let sessions = pushed.split("event: sessions").nth(1).unwrap_or_default();
+    assert_eq!(rows(sessions), 2, "{sessions}");
+    assert!(sessions.contains("1 more not shown"), "{sessions}");
+    proctor
+        .post_form(&format!("/proctor/sessions/{}/stop", takings[2].session_id), &[("reason", "Cap test")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let panel = proctor.get("/proctor").await;
+    assert_eq!(rows(&panel.body), 2);
+    assert!(at(&panel.body, &takings[0]).is_some() && at(&panel.body, &takings[1]).is_some(), "none hidden now");
+    assert!(!panel.body.contains("more not shown"));
 }

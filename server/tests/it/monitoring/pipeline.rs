@@ -27,6 +27,14 @@ dual!(
 
 const FRAMES: &str = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ?";
 
+/// `jpeg` (baseline) with its header declaring a `side`×`side` image.
+fn declaring(jpeg: &[u8], side: u16) -> Vec<u8> {
+    let mut out = jpeg.to_vec();
+    let sof = out.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline JPEG");
+    out[sof + 5..sof + 9].copy_from_slice(&[side.to_be_bytes(), side.to_be_bytes()].concat());
+    out
+}
+
 async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
     let t = Taking::new(&app).await;
     let started = outbox(&app, "monitoring_started").await;
@@ -63,6 +71,18 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
         .post_multipart(&url, &[v(), ("frame", "image/jpeg", png)])
         .await
         .assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The magic bytes are checked as the frame arrives: a large PNG is refused as not a JPEG
+    // (415) before the size limit is reached, without being read to its end.
+    let mut big_png = b"\x89PNG\r\n\x1a\n".to_vec();
+    big_png.resize(600 * 1024, 7);
+    let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", big_png)]).await;
+    res.assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(res.json()["error"], "The frame must be a JPEG image.");
+    // A small JPEG whose header declares 30000×30000 is refused from its header (the size
+    // message), before a decoder would allocate for it.
+    let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", declaring(&jpeg(64, 48), 30_000))]).await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.json()["error"], "The image dimensions are not accepted.");
     let broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
     t.client()
         .post_multipart(&url, &[v(), ("frame", "image/jpeg", broken)])
