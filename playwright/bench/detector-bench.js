@@ -3,7 +3,7 @@
 // headless Chromium on the fake webcam. Needs a running server (PROCTORWISE_URL), the SIMD build
 // (deploy/lib/detector.sh) and the plain one (deploy/lib/detector.sh --no-simd), and a .y4m
 // camera file (WEBCAM_Y4M, e.g. playwright/.artifacts/webcam-astronaut.y4m from deploy/lib/e2e.sh).
-//   PROCTORWISE_URL=http://127.0.0.1:8000 WEBCAM_Y4M=… node playwright/bench/detector-bench.js
+//   PROCTORWISE_URL=http://127.0.0.1:8000 WEBCAM_Y4M=… [BENCH_BUILDS=simd|nosimd] [BENCH_SECONDS=60] node playwright/bench/detector-bench.js
 //
 // Then, per build, the CPU cost of the exam page's whole first pass at its real cadence (one
 // frame every 2 s; BlazeFace on every frame, CenterFace-416 and CenterNet in turn on one frame
@@ -134,11 +134,12 @@ async function cadence(build) {
 
 (async () => {
   console.log(`load average: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
-  await measure('');
-  await cadence('');
-  if (process.env.BENCH_SIMD_ONLY) return;
-  await measure('nosimd');
-  await cadence('nosimd');
+  // BENCH_BUILDS=simd or =nosimd measures one build only.
+  for (const build of (process.env.BENCH_BUILDS || 'simd,nosimd').split(',')) {
+    const name = build === 'simd' ? '' : build;
+    await measure(name);
+    await cadence(name);
+  }
   console.log(`load average: ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 })().catch((e) => {
   console.error(e);
