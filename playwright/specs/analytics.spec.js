@@ -125,62 +125,67 @@ async function makeSubmission(browser) {
 e2e('admin sees the dashboard charts and downloads an exam PDF and CSV', async ({ page, browser }) => {
   const examId = await makeSubmission(browser);
   await logIn(page, 'diana@admin.com', '/admin');
-  await postForm(page, '/lang', { lang: 'en', next: '/admin' }); // the demo accounts read French
+  // The demo accounts read French, and the choice is remembered on the account: switch to
+  // English for this spec and back afterwards, so that the other specs see the demo's French.
+  await postForm(page, '/lang', { lang: 'en', next: '/admin' });
+  try {
+    // Graded (multiple choice only): the submissions export of the exam says so.
+    const graded = await pollUntil('the submission graded', async () => {
+      const res = await page.request.get(`/analytics/exports/submissions.csv?exam_id=${examId}`);
+      const text = await res.text();
+      return text.includes(',graded,') ? text : null;
+    }, { timeoutMs: 30_000, intervalMs: 1_000 });
+    assert.ok(graded.includes(`"Zoë ""Stats"", ${RUN}"`), `the student's name, quoted:\n${graded}`);
 
-  // Graded (multiple choice only): the submissions export of the exam says so.
-  const graded = await pollUntil('the submission graded', async () => {
-    const res = await page.request.get(`/analytics/exports/submissions.csv?exam_id=${examId}`);
-    const text = await res.text();
-    return text.includes(',graded,') ? text : null;
-  }, { timeoutMs: 30_000, intervalMs: 1_000 });
-  assert.ok(graded.includes(`"Zoë ""Stats"", ${RUN}"`), `the student's name, quoted:\n${graded}`);
+    // Charts first, drawn on the server as SVG with an accessible name.
+    await page.reload();
+    const charts = page.locator('#dashboard figure.chart');
+    await charts.first().waitFor({ state: 'visible' });
+    assert.ok((await charts.count()) >= 4, 'four charts on the dashboard');
+    // Today has a submission: the per-day and score charts are drawn, not "no data".
+    for (const [id, mark] of [['chart-per-day', 'polyline.series'], ['chart-scores', 'rect.bar']]) {
+      assert.equal(await page.locator(`#${id} svg[role="img"]`).count(), 1, `${id} is an SVG chart`);
+      assert.ok((await page.locator(`#${id} svg ${mark}`).count()) > 0, `${id} draws its ${mark}`);
+    }
+    assert.equal(await page.locator('#chart-per-day details.chart-data table tbody tr').count(), 30);
+    assert.ok((await page.locator('#dashboard').innerText()).includes(STUDENT.name), 'recent submissions name the student');
+    await page.screenshot({ path: '.artifacts/analytics-dashboard.png', fullPage: true });
+    // The live block refreshes itself through htmx, not a page reload.
+    assert.match(await page.locator('#dashboard').getAttribute('hx-trigger'), /^every \d+s$/);
+    // One health line per component, the database up.
+    assert.equal(await page.locator('.health-item').count(), 5);
+    assert.equal(await page.locator('.health-item[data-component="database"].health-up').count(), 1);
+    assert.equal(await page.locator('.health-item[data-component="storage"].health-up').count(), 1);
 
-  // Charts first, drawn on the server as SVG with an accessible name.
-  await page.reload();
-  const charts = page.locator('#dashboard figure.chart');
-  await charts.first().waitFor({ state: 'visible' });
-  assert.ok((await charts.count()) >= 4, 'four charts on the dashboard');
-  // Today has a submission: the per-day and score charts are drawn, not "no data".
-  for (const [id, mark] of [['chart-per-day', 'polyline.series'], ['chart-scores', 'rect.bar']]) {
-    assert.equal(await page.locator(`#${id} svg[role="img"]`).count(), 1, `${id} is an SVG chart`);
-    assert.ok((await page.locator(`#${id} svg ${mark}`).count()) > 0, `${id} draws its ${mark}`);
+    // Reports: find this exam by searching (any exam, not only recent ones).
+    await page.goto('/analytics');
+    await page.fill('#exam-q', RUN);
+    const row = page.locator('#exam-results tr', { hasText: EXAM_TITLE });
+    await row.waitFor({ state: 'visible' });
+
+    const pdf = await download(page, row.getByRole('link', { name: 'PDF', exact: true }));
+    assert.match(pdf.name, /^exam-analytics-e2e-.+-report\.pdf$/);
+    assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(pdf.bytes.subarray(-1024).toString('latin1').includes('%%EOF'), 'a complete PDF');
+    // The fonts are embedded (accents render everywhere): several hundred KB.
+    assert.ok(pdf.bytes.length > 300_000, `PDF size ${pdf.bytes.length}`);
+
+    const csv = await download(page, row.getByRole('link', { name: 'CSV', exact: true }));
+    assert.match(csv.name, /^exam-analytics-e2e-.+-report\.csv$/);
+    const text = csv.bytes.toString('utf8');
+    assert.ok(text.startsWith('\uFEFF'), 'UTF-8 with a byte-order mark');
+    const lines = text.slice(1).split(/\r?\n/);
+    assert.equal(lines[0], `Exam report — ${EXAM_TITLE}`);
+    assert.ok(lines.includes('Graded copies,1'), `one graded copy:\n${text}`);
+    assert.ok(lines.includes('Mean,50.0'), `mean 50 %:\n${text}`);
+    assert.ok(lines.includes('Pass rate,100.0'), `pass mark 50 % reached:\n${text}`);
+
+    const sub = await download(page, row.getByRole('link', { name: 'Submissions', exact: true }));
+    const subText = sub.bytes.toString('utf8');
+    assert.equal(subText.split(/\r?\n/).filter(Boolean).length, 2, 'header and one row');
+    assert.ok(subText.includes(`"Zoë ""Stats"", ${RUN}",${STUDENT.email},${EXAM_TITLE},`), subText);
+    assert.ok(subText.includes(',graded,1.00,2.00,50.0,1,student'), subText);
+  } finally {
+    await postForm(page, '/lang', { lang: 'fr', next: '/admin' });
   }
-  assert.equal(await page.locator('#chart-per-day details.chart-data table tbody tr').count(), 30);
-  assert.ok((await page.locator('#dashboard').innerText()).includes(STUDENT.name), 'recent submissions name the student');
-  await page.screenshot({ path: '.artifacts/analytics-dashboard.png', fullPage: true });
-  // The live block refreshes itself through htmx, not a page reload.
-  assert.match(await page.locator('#dashboard').getAttribute('hx-trigger'), /^every \d+s$/);
-  // One health line per component, the database up.
-  assert.equal(await page.locator('.health-item').count(), 5);
-  assert.equal(await page.locator('.health-item[data-component="database"].health-up').count(), 1);
-  assert.equal(await page.locator('.health-item[data-component="storage"].health-up').count(), 1);
-
-  // Reports: find this exam by searching (any exam, not only recent ones).
-  await page.goto('/analytics');
-  await page.fill('#exam-q', RUN);
-  const row = page.locator('#exam-results tr', { hasText: EXAM_TITLE });
-  await row.waitFor({ state: 'visible' });
-
-  const pdf = await download(page, row.getByRole('link', { name: 'PDF', exact: true }));
-  assert.match(pdf.name, /^exam-analytics-e2e-.+-report\.pdf$/);
-  assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-');
-  assert.ok(pdf.bytes.subarray(-1024).toString('latin1').includes('%%EOF'), 'a complete PDF');
-  // The fonts are embedded (accents render everywhere): several hundred KB.
-  assert.ok(pdf.bytes.length > 300_000, `PDF size ${pdf.bytes.length}`);
-
-  const csv = await download(page, row.getByRole('link', { name: 'CSV', exact: true }));
-  assert.match(csv.name, /^exam-analytics-e2e-.+-report\.csv$/);
-  const text = csv.bytes.toString('utf8');
-  assert.ok(text.startsWith('\uFEFF'), 'UTF-8 with a byte-order mark');
-  const lines = text.slice(1).split(/\r?\n/);
-  assert.equal(lines[0], `Exam report — ${EXAM_TITLE}`);
-  assert.ok(lines.includes('Graded copies,1'), `one graded copy:\n${text}`);
-  assert.ok(lines.includes('Mean,50.0'), `mean 50 %:\n${text}`);
-  assert.ok(lines.includes('Pass rate,100.0'), `pass mark 50 % reached:\n${text}`);
-
-  const sub = await download(page, row.getByRole('link', { name: 'Submissions', exact: true }));
-  const subText = sub.bytes.toString('utf8');
-  assert.equal(subText.split(/\r?\n/).filter(Boolean).length, 2, 'header and one row');
-  assert.ok(subText.includes(`"Zoë ""Stats"", ${RUN}",${STUDENT.email},${EXAM_TITLE},`), subText);
-  assert.ok(subText.includes(',graded,1.00,2.00,50.0,1,student'), subText);
 });
