@@ -42,55 +42,14 @@ enum Command {
     /// Create the demo accounts and demo exam (idempotent).
     SeedDemo,
     /// Run the server-side detection models on image files (JPEG or PNG).
-    Detect {
-        /// One JSON object per image and line.
-        #[arg(long)]
-        json: bool,
-        /// Face model file (default: PROCTORWISE_FACE_MODEL or models/centerface.onnx).
-        #[arg(long)]
-        face_model: Option<std::path::PathBuf>,
-        /// Object model file, or `none` (default: PROCTORWISE_OBJECT_MODEL or models/centernet.onnx).
-        #[arg(long)]
-        object_model: Option<String>,
-        /// Faces count from this score (default 0.5).
-        #[arg(long)]
-        face_threshold: Option<f32>,
-        /// Forbidden objects count from this score.
-        #[arg(long)]
-        object_threshold: Option<f32>,
-        /// Forbidden objects: comma-separated COCO labels (default: PROCTORWISE_FORBIDDEN_OBJECTS
-        /// or "cell phone,book,laptop").
-        #[arg(long)]
-        forbidden_objects: Option<String>,
-        /// Image files.
-        #[arg(required = true)]
-        images: Vec<std::path::PathBuf>,
-    },
+    Detect(DetectOptions),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Detect {
-        json,
-        face_model,
-        object_model,
-        face_threshold,
-        object_threshold,
-        forbidden_objects,
-        images,
-    }) = cli.command
-    {
+    if let Some(Command::Detect(options)) = cli.command {
         // Detection needs neither the database nor the server configuration.
-        let options = DetectOptions {
-            json,
-            face_model,
-            object_model,
-            face_threshold,
-            object_threshold,
-            forbidden_objects,
-            images,
-        };
         let code = detection::cli::run(DetectionConfig::from_env()?, options)?;
         std::process::exit(code);
     }

@@ -9,22 +9,30 @@ use wasm_detector::Detections;
 
 use super::{DetectionConfig, ServerDetector};
 
-/// Options of the `detect` command (overrides of the configuration).
-#[derive(Debug, Default)]
+/// Options of the `detect` command (overrides of the configuration), parsed by clap.
+#[derive(Debug, Default, clap::Args)]
 pub struct DetectOptions {
-    /// One JSON object per image and line instead of text.
+    /// One JSON object per image and line.
+    #[arg(long)]
     pub json: bool,
-    /// Face model file.
+    /// Face model file (default: PROCTORWISE_FACE_MODEL or models/centerface.onnx).
+    #[arg(long)]
     pub face_model: Option<PathBuf>,
-    /// Object model file, or `none`.
+    /// Object model file, or `none` (default: PROCTORWISE_OBJECT_MODEL or models/centernet.onnx).
+    #[arg(long)]
     pub object_model: Option<String>,
-    /// Face threshold of the verdict.
+    /// Faces count from this score (default 0.5).
+    #[arg(long)]
     pub face_threshold: Option<f32>,
-    /// Object threshold of the verdict.
+    /// Forbidden objects count from this score.
+    #[arg(long)]
     pub object_threshold: Option<f32>,
-    /// Forbidden objects of the verdict (comma-separated COCO labels).
+    /// Forbidden objects: comma-separated COCO labels (default: PROCTORWISE_FORBIDDEN_OBJECTS
+    /// or "cell phone,book,laptop").
+    #[arg(long)]
     pub forbidden_objects: Option<String>,
     /// Image files.
+    #[arg(required = true)]
     pub images: Vec<PathBuf>,
 }
 
