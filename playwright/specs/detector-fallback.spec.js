@@ -10,7 +10,8 @@
 
 const assert = require('node:assert/strict');
 const { useJourney } = require('../lib/browser');
-const { visibleText, waitForPath, clickAndLoad, logIn, register, pollUntil } = require('../lib/pages');
+const { visibleText, waitForPath, logIn, register, pollUntil } = require('../lib/pages');
+const { addSlotSoon, publishExam } = require('../lib/exams');
 
 const { step, actor } = useJourney('detector fallback');
 
@@ -94,25 +95,9 @@ step('the teacher makes a one-question exam with a slot starting in 1–2 minute
 
   await logIn(teacher, 'bob@teacher.com', '/teacher');
   await teacher.goto(`/exams/${state.examId}`);
-  const slot = await teacher.evaluate(() => {
-    const minute = 60_000;
-    const start = new Date(Math.ceil((Date.now() + 65_000) / minute) * minute);
-    const pad = (n) => String(n).padStart(2, '0');
-    return {
-      local: `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T${pad(start.getHours())}:${pad(start.getMinutes())}`,
-      ms: start.getTime(),
-    };
-  });
-  const form = teacher.locator('form.add-slot');
-  await form.locator('#starts_local').fill(slot.local);
-  await form.locator('input[name="capacity"]').fill('5');
-  await form.locator('button[type="submit"]').click();
-  await teacher.locator('#slots tbody tr time[datetime]').first().waitFor();
-  const starts = await teacher.locator('#slots tbody tr td:first-child time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime'))));
-  assert.deepEqual(starts, [slot.ms], 'the slot is added');
+  const slot = await addSlotSoon(teacher, 5);
   state.slotStartMs = slot.ms;
-  await clickAndLoad(teacher, teacher.getByRole('button', { name: 'Publier', exact: true }));
-  await waitForPath(teacher, `/exams/${state.examId}`);
+  await publishExam(teacher, state.examId);
 });
 
 step('a new student books it, and starts when it opens, with the WebAssembly blocked', async () => {
