@@ -207,7 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Health => health(&cli, &url).await,
         Command::Generate { students, exams, questions, attempts, anomalies } => {
             anyhow::ensure!(url.starts_with("sqlite:"), "generate writes SQLite databases only");
-            let pool = connect(&url.replace("mode=rw", "mode=rwc")).await?;
+            let pool = connect(&creating(&url)).await?;
             let scale = demo::Scale {
                 students: *students,
                 exams: *exams,
@@ -220,6 +220,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The SQLite URL with `mode=rwc`, so the file is created (`mode=rw` is the default elsewhere).
+fn creating(url: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("mode=")).collect();
+    params.push("mode=rwc");
+    format!("{base}?{}", params.join("&"))
 }
 
 async fn job(cli: &Cli, url: &str, job: Job, period: Option<Period>) -> anyhow::Result<()> {
@@ -260,4 +268,17 @@ async fn health(cli: &Cli, url: &str) -> anyhow::Result<()> {
     }
     anyhow::ensure!(failures.is_empty(), "{} check(s) failed", failures.len());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::creating;
+
+    #[test]
+    fn generate_creates_the_sqlite_file_whatever_the_mode() {
+        assert_eq!(creating("sqlite:///d/x.db?mode=rw"), "sqlite:///d/x.db?mode=rwc");
+        assert_eq!(creating("sqlite:///d/x.db?mode=rwc"), "sqlite:///d/x.db?mode=rwc");
+        assert_eq!(creating("sqlite:///d/x.db?cache=shared&mode=ro"), "sqlite:///d/x.db?cache=shared&mode=rwc");
+        assert_eq!(creating("sqlite:///d/x.db"), "sqlite:///d/x.db?mode=rwc");
+    }
 }

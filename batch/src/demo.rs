@@ -137,18 +137,20 @@ pub async fn generate(pool: &AnyPool, scale: Scale) -> anyhow::Result<()> {
         (
             "anomalies",
             format!(
-                "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
-            started_at, detected_at, verification, review, updated_at) \
+                "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, \
+            confidence_permille, started_at, detected_at, verification, review, updated_at) \
             {} SELECT printf('an-%09d', i), printf('se-%08d', i % {a} + 1), printf('e-%06d', (i % {a} + 1) % {e} + 1), \
+            printf('u-%08d', (i % {a} + 1) % {s} + 1), \
             CASE i % 5 WHEN 0 THEN 'face_absent' WHEN 1 THEN 'multiple_faces' WHEN 2 THEN 'forbidden_object' WHEN 3 THEN 'tab_change' ELSE 'webcam_disabled' END, \
             CASE i % 7 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'high' WHEN 3 THEN 'low' ELSE 'medium' END, \
             'server_verified', (i % 100) * 10, t, t, \
             CASE WHEN i % 100 = 50 THEN 'rejected' ELSE 'confirmed' END, \
             CASE WHEN i % 100 = 0 THEN 'dismissed' ELSE 'pending' END, t \
-            FROM (SELECT i, {day} + (i * 7919) % 86400000 AS t FROM n)",
+            FROM (SELECT i, {day} + (i * 7919) % 86400000 AS t FROM n) ORDER BY t",
                 seq(scale.anomalies),
                 a = scale.attempts.max(1),
                 e = scale.exams,
+                s = scale.students,
                 day = Scale::DAY.start_ms()
             ),
         ),

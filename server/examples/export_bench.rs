@@ -89,6 +89,7 @@ async fn generate_anomalies(db: &Db, attempts: &[Vec<String>], n: usize) -> anyh
             q(&new_id()),
             s[0].clone(),
             s[2].clone(),
+            s[3].clone(),
             q(kinds[j % kinds.len()]),
             q(severities[j % severities.len()]),
             q("rule"),
@@ -101,7 +102,7 @@ async fn generate_anomalies(db: &Db, attempts: &[Vec<String>], n: usize) -> anyh
             at.to_string(),
         ]);
     }
-    bulk(db, "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, details, started_at, detected_at, verification, review, updated_at)", &rows).await
+    bulk(db, "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, confidence_permille, details, started_at, detected_at, verification, review, updated_at)", &rows).await
 }
 
 async fn generate(db: &Db, submissions: usize, anomalies: usize) -> anyhow::Result<String> {

@@ -86,13 +86,14 @@ async fn open(
 ) -> sqlx::Result<()> {
     let confidence = permille(o.confidence);
     sqlx::query(
-        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
-         details, frame_id, started_at, detected_at, verification, review, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, \
+         confidence_permille, details, frame_id, started_at, detected_at, verification, review, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
     )
     .bind(&o.id)
     .bind(&s.id)
     .bind(&s.exam_id)
+    .bind(&s.student_id)
     .bind(o.kind.as_str())
     .bind(o.severity.as_str())
     .bind(method.as_str())

@@ -215,9 +215,9 @@ pub async fn anomaly(
         Outcome::Rejected => ("rejected", "pending"),
     };
     sqlx::query(
-        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
-         started_at, detected_at, verification, review, updated_at) \
-         SELECT ?, s.id, s.exam_id, ?, ?, 'server_verified', ?, ?, ?, ?, ?, ? FROM monitoring_sessions s WHERE s.id = ?",
+        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, \
+         confidence_permille, started_at, detected_at, verification, review, updated_at) \
+         SELECT ?, s.id, s.exam_id, s.student_id, ?, ?, 'server_verified', ?, ?, ?, ?, ?, ? FROM monitoring_sessions s WHERE s.id = ?",
     )
     .bind(new_id())
     .bind(kind)

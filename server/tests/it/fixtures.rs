@@ -142,12 +142,13 @@ impl World {
         .await
         .expect("frame");
         sqlx::query(
-            "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, details, frame_id, started_at, detected_at, verification, review, updated_at) \
-             VALUES (?, ?, ?, 'multiple_faces', 'critical', 'client', 900, '{}', ?, ?, ?, 'pending', 'pending', ?)",
+            "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, confidence_permille, details, frame_id, started_at, detected_at, verification, review, updated_at) \
+             VALUES (?, ?, ?, ?, 'multiple_faces', 'critical', 'client', 900, '{}', ?, ?, ?, 'pending', 'pending', ?)",
         )
         .bind(&anomaly_id)
         .bind(&session_id)
         .bind(&exam_id)
+        .bind(&student.id)
         .bind(&frame_id)
         .bind(now)
         .bind(now)

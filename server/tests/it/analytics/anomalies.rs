@@ -89,11 +89,10 @@ pub(super) async fn anomaly(
     review: &str,
 ) {
     sqlx::query(
-        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, details, started_at, detected_at, verification, review, updated_at) \
-         VALUES (?, ?, ?, ?, ?, 'rule', 800, '{}', ?, ?, ?, ?, ?)",
+        "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, confidence_permille, details, started_at, detected_at, verification, review, updated_at) \
+         SELECT ?, s.id, ?, s.student_id, ?, ?, 'rule', 800, '{}', ?, ?, ?, ?, ? FROM monitoring_sessions s WHERE s.id = ?",
     )
     .bind(id)
-    .bind(session)
     .bind(exam_id)
     .bind(kind)
     .bind(severity)
@@ -102,6 +101,7 @@ pub(super) async fn anomaly(
     .bind(verification)
     .bind(review)
     .bind(at)
+    .bind(session)
     .execute(db.pool())
     .await
     .expect("anomaly");

@@ -78,15 +78,16 @@ async fn anomaly_export_pages_through_ties_without_loss(app: TestApp) {
             .map(|i| {
                 let t = at + (chunk * 250 + i) % 3;
                 format!(
-                    "('{}', '{s}', '{}', 'no_face', 'low', 'rule', 800, '{{}}', {t}, {t}, 'not_needed', 'pending', {t})",
+                    "('{}', '{s}', '{}', '{}', 'no_face', 'low', 'rule', 800, '{{}}', {t}, {t}, 'not_needed', 'pending', {t})",
                     new_id(),
-                    w.exam_id
+                    w.exam_id,
+                    w.students[0].id
                 )
             })
             .collect();
         sqlx::query(&format!(
-            "INSERT INTO monitoring_anomalies (id, session_id, exam_id, kind, severity, method, confidence_permille, \
-             details, started_at, detected_at, verification, review, updated_at) VALUES {}",
+            "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, \
+             confidence_permille, details, started_at, detected_at, verification, review, updated_at) VALUES {}",
             rows.join(", ")
         ))
         .execute(db.pool())

@@ -278,6 +278,12 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
         }
     })
     .await;
+    // The worker counts a verification just after committing it: wait for the count too.
+    eventually("the replica counted every verification", || {
+        let client = app.client();
+        async move { client.get("/metrics").await.body.contains("proctorwise_verify_frames_total 7") }
+    })
+    .await;
     let got = anomalies(&app, &t.session_id).await;
     assert_eq!(got.len(), 1, "one episode, one anomaly: {got:?}");
     assert_eq!((got[0].2.as_str(), got[0].3.as_str()), ("server_verified", "confirmed"));
