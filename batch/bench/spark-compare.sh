@@ -29,6 +29,7 @@ if [ ! -f "$db" ]; then
         --students 100000 --exams 1000 --questions 10 --attempts 1000000 --anomalies "$anomalies"
 fi
 
+export SPARK_LOCAL_IP=127.0.0.1
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 log "polars: staging and aggregation"

@@ -39,7 +39,7 @@ pub fn schema(columns: Columns) -> Schema {
         .collect()
 }
 
-enum Builder {
+pub(super) enum Builder {
     Text(StringChunkedBuilder),
     Int(PrimitiveChunkedBuilder<Int64Type>),
     Float(Vec<Option<f64>>),
@@ -48,7 +48,7 @@ enum Builder {
 /// A chunk of rows being gathered.
 pub struct Chunk {
     columns: Columns,
-    builders: Vec<Builder>,
+    pub(super) builders: Vec<Builder>,
     /// Rows appended since the last [`Chunk::take`].
     pub len: usize,
 }
