@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -72,7 +72,7 @@ enum Command {
         /// Folder of stored evidence frames (default `<data dir>/frames`).
         #[arg(long, env = "PROCTORWISE_FRAME_DIR")]
         frames_dir: Option<PathBuf>,
-        /// Evidence frames kept, in days.
+        /// Evidence frames kept, in days (0 keeps them all, as in the server).
         #[arg(long, env = "PROCTORWISE_FRAME_RETENTION_DAYS", default_value_t = 30)]
         frame_retention_days: u64,
         /// Only print what would be removed.
@@ -184,13 +184,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("{} {folder}", if *dry_run { "would remove" } else { "removed" });
             }
             let frames_dir = frames_dir.clone().unwrap_or_else(|| cli.data_dir.join("frames"));
-            let frames = maintenance::cleanup_frames(&frames_dir, *frame_retention_days, SystemTime::now(), *dry_run)?;
+            let pool = connect(&url).await?;
+            let frames =
+                maintenance::cleanup_frames(&pool, &frames_dir, *frame_retention_days, now_ms(), *dry_run).await?;
             println!(
-                "cleanup{}: {} output folders on {}, {frames} frame files older than {frame_retention_days} days in {}",
+                "cleanup{}: {} output folders on {}, {} frame files older than {frame_retention_days} days in {} \
+                 ({} expired frames not stored there)",
                 if *dry_run { " (dry run)" } else { "" },
                 removed.folders.len(),
                 storage.describe(),
-                frames_dir.display()
+                frames.deleted,
+                frames_dir.display(),
+                frames.missing
             );
             Ok(())
         }

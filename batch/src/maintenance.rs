@@ -4,10 +4,10 @@
 
 pub mod backup;
 
-use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
+use sqlx::AnyPool;
 
 use crate::storage::Storage;
 use crate::window::Date;
@@ -122,35 +122,77 @@ async fn prune_empty(storage: &dyn Storage, root: &str, depth: u32) -> anyhow::R
     Ok(())
 }
 
-/// Deletes evidence frame files under `dir` last modified more than `days` days before `now`
-/// (and the folders this empties). Returns how many files went (or would go).
-pub fn cleanup_frames(dir: &Path, days: u64, now: SystemTime, dry_run: bool) -> anyhow::Result<u64> {
-    let cutoff = now.checked_sub(Duration::from_secs(days * 86_400)).unwrap_or(SystemTime::UNIX_EPOCH);
-    if !dir.exists() {
-        return Ok(0);
-    }
-    sweep(dir, cutoff, dry_run)
+/// What a frame clean-up did (or would do in a dry run).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FrameCleanup {
+    /// Frame files deleted (or to delete) and forgotten by the database.
+    pub deleted: u64,
+    /// Expired frames whose file is not under the folder (another frame store): left as they are.
+    pub missing: u64,
 }
 
-fn sweep(dir: &Path, cutoff: SystemTime, dry_run: bool) -> anyhow::Result<u64> {
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
-        let entry = entry?;
-        let path = entry.path();
-        let meta = entry.metadata()?;
-        if meta.is_dir() {
-            count += sweep(&path, cutoff, dry_run)?;
-            if !dry_run && std::fs::read_dir(&path)?.next().is_none() {
-                std::fs::remove_dir(&path)?;
+/// Frames kept in one clean-up batch.
+const FRAME_BATCH: i64 = 500;
+
+/// Deletes the files of frames received more than `days` days before `now_ms` from the local
+/// frame store `dir` and clears their `storage_key`, as the server's own retention does, so no
+/// evidence link points at a missing file and no file outlives its row. `days == 0` keeps every
+/// frame (the server's meaning of `PROCTORWISE_FRAME_RETENTION_DAYS=0`). A frame whose file is not
+/// under `dir` is counted as missing and left alone.
+pub async fn cleanup_frames(
+    pool: &AnyPool,
+    dir: &Path,
+    days: u64,
+    now_ms: i64,
+    dry_run: bool,
+) -> anyhow::Result<FrameCleanup> {
+    let mut done = FrameCleanup::default();
+    if days == 0 {
+        return Ok(done);
+    }
+    let before = now_ms.saturating_sub(i64::try_from(days).unwrap_or(i64::MAX).saturating_mul(86_400_000));
+    let mut after = String::new();
+    loop {
+        let batch: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, storage_key FROM monitoring_frames \
+             WHERE received_at < ? AND storage_key IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(before)
+        .bind(&after)
+        .bind(FRAME_BATCH)
+        .fetch_all(pool)
+        .await
+        .context("listing expired frames")?;
+        let Some((last, _)) = batch.last() else { break };
+        after = last.clone();
+        for (id, key) in batch {
+            let path = frame_path(dir, &key)?;
+            if !path.is_file() {
+                done.missing += 1;
+                continue;
             }
-        } else if meta.modified()? < cutoff {
             if !dry_run {
                 std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                sqlx::query("UPDATE monitoring_frames SET storage_key = NULL WHERE id = ?")
+                    .bind(&id)
+                    .execute(pool)
+                    .await
+                    .context("recording a deleted frame")?;
             }
-            count += 1;
+            done.deleted += 1;
         }
     }
-    Ok(count)
+    Ok(done)
+}
+
+/// The file of a storage key under `dir`; keys are relative paths without `..`.
+fn frame_path(dir: &Path, key: &str) -> anyhow::Result<PathBuf> {
+    let relative = Path::new(key);
+    anyhow::ensure!(
+        relative.components().all(|c| matches!(c, Component::Normal(_))),
+        "refusing the frame storage key {key:?}: not a plain relative path"
+    );
+    Ok(dir.join(relative))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-use std::time::{Duration, SystemTime};
+use std::path::Path;
 
 use bytes::Bytes;
+use sqlx::AnyPool;
 
 use super::*;
 use crate::storage::LocalStorage;
@@ -50,21 +51,83 @@ async fn cleanup_keeps_exactly_the_retention_window() {
     assert_eq!(storage.list("raw").await.expect("list").len(), 2, "the folder tree stays");
 }
 
-#[test]
-fn frames_older_than_the_retention_go() {
+const DAY_MS: i64 = 86_400_000;
+
+/// A database with one monitoring session (`se-00000001`) and the given frames: (id, days
+/// before now received, storage key).
+async fn frames_db(dir: &Path, frames: &[(&str, i64, Option<&str>)], now: i64) -> AnyPool {
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}/app.db?mode=rwc", dir.display());
+    let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&url).await.expect("database");
+    let scale = crate::demo::Scale { students: 1, exams: 1, questions: 1, attempts: 1, anomalies: 0 };
+    crate::demo::generate(&pool, scale).await.expect("schema and a session");
+    for (id, days, key) in frames {
+        sqlx::query(
+            "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, storage_key, bytes, \
+             width, height, verification) VALUES (?, 'se-00000001', 0, 0, ?, ?, ?, 3, 64, 48, 'not_needed')",
+        )
+        .bind(*id)
+        .bind(now - days * DAY_MS)
+        .bind(now - days * DAY_MS)
+        .bind(*key)
+        .execute(&pool)
+        .await
+        .expect("frame");
+    }
+    pool
+}
+
+async fn key(pool: &AnyPool, id: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT storage_key FROM monitoring_frames WHERE id = ?")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .expect("frame row")
+}
+
+#[tokio::test]
+async fn expired_frames_go_with_their_storage_key_and_nothing_else_does() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let session = tmp.path().join("session-1");
-    std::fs::create_dir_all(&session).expect("mkdir");
-    std::fs::write(session.join("old.jpg"), b"jpg").expect("write");
-    std::fs::write(tmp.path().join("new.jpg"), b"jpg").expect("write");
-    let later = SystemTime::now() + Duration::from_secs(10 * 86_400);
-    // Ten days on, a 30-day retention keeps both; a 5-day one removes both and the empty folder.
-    assert_eq!(cleanup_frames(tmp.path(), 30, later, false).expect("sweep"), 0);
-    assert_eq!(cleanup_frames(tmp.path(), 5, later, true).expect("dry"), 2);
-    assert!(session.join("old.jpg").exists(), "dry run keeps files");
-    assert_eq!(cleanup_frames(tmp.path(), 5, later, false).expect("sweep"), 2);
-    assert!(!session.exists());
-    assert_eq!(cleanup_frames(&tmp.path().join("missing"), 5, later, false).expect("missing dir"), 0);
+    let store = tmp.path().join("frames");
+    std::fs::create_dir_all(store.join("s1")).expect("mkdir");
+    for name in ["old.jpg", "new.jpg"] {
+        std::fs::write(store.join("s1").join(name), b"jpg").expect("write");
+    }
+    let now = 1_790_000_000_000;
+    let frames = [
+        ("f-old", 40, Some("s1/old.jpg")),
+        ("f-new", 1, Some("s1/new.jpg")),
+        ("f-elsewhere", 40, Some("s1/on-hdfs.jpg")),
+        ("f-forgotten", 40, None),
+    ];
+    let pool = frames_db(tmp.path(), &frames, now).await;
+    let none = cleanup_frames(&pool, &store, 0, now, false).await.expect("0 keeps all");
+    assert_eq!(none, FrameCleanup::default());
+    let dry = cleanup_frames(&pool, &store, 30, now, true).await.expect("dry run");
+    assert_eq!(dry, FrameCleanup { deleted: 1, missing: 1 });
+    assert!(store.join("s1/old.jpg").exists(), "a dry run deletes nothing");
+    assert_eq!(key(&pool, "f-old").await.as_deref(), Some("s1/old.jpg"));
+    let done = cleanup_frames(&pool, &store, 30, now, false).await.expect("cleanup");
+    assert_eq!(done, dry);
+    assert!(!store.join("s1/old.jpg").exists());
+    assert_eq!(key(&pool, "f-old").await, None, "the row no longer points at the file");
+    assert!(store.join("s1/new.jpg").exists(), "inside the retention");
+    assert_eq!(key(&pool, "f-new").await.as_deref(), Some("s1/new.jpg"));
+    assert_eq!(key(&pool, "f-elsewhere").await.as_deref(), Some("s1/on-hdfs.jpg"), "not ours to forget");
+    assert_eq!(
+        cleanup_frames(&pool, &store, 30, now, false).await.expect("again"),
+        FrameCleanup { deleted: 0, missing: 1 }
+    );
+}
+
+#[tokio::test]
+async fn a_storage_key_leaving_the_folder_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let now = 1_790_000_000_000;
+    let pool = frames_db(tmp.path(), &[("f-bad", 40, Some("../app.db"))], now).await;
+    let err = cleanup_frames(&pool, &tmp.path().join("frames"), 30, now, false).await.expect_err("refused");
+    assert!(format!("{err:#}").contains("not a plain relative path"), "{err:#}");
+    assert!(tmp.path().join("app.db").exists());
 }
 
 #[test]
