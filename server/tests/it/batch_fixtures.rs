@@ -67,19 +67,25 @@ pub struct Attempt<'a> {
     pub answers: &'a [(Option<i64>, Option<&'a str>)],
 }
 
-pub async fn attempt(app: &TestApp, a: Attempt<'_>) -> String {
-    let pool = app.state.db.pool();
-    let booking = new_id();
+/// An active booking of `student_id` on the exam's slot; returns its id.
+async fn booking(app: &TestApp, exam: &Exam, student_id: &str) -> String {
+    let id = new_id();
     sqlx::query(
         "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at) VALUES (?, ?, ?, ?, 'active', 0)",
     )
-    .bind(&booking)
-    .bind(&a.exam.id)
-    .bind(&a.exam.slot_id)
-    .bind(a.student_id)
-    .execute(pool)
+    .bind(&id)
+    .bind(&exam.id)
+    .bind(&exam.slot_id)
+    .bind(student_id)
+    .execute(app.state.db.pool())
     .await
     .expect("booking");
+    id
+}
+
+pub async fn attempt(app: &TestApp, a: Attempt<'_>) -> String {
+    let pool = app.state.db.pool();
+    let booking = booking(app, a.exam, a.student_id).await;
     let graded = a.graded_at.is_some() && a.answers.iter().all(|(s, _)| s.is_some());
     let max = 100 * a.answers.len() as i64;
     let score: i64 = a.answers.iter().filter_map(|(s, _)| *s).sum();
@@ -148,17 +154,7 @@ pub async fn session(app: &TestApp, exam: &Exam, student_id: &str, attempt_id: O
     let attempt_id = match attempt_id {
         Some(id) => id.to_owned(),
         None => {
-            let booking = new_id();
-            sqlx::query(
-                "INSERT INTO bookings (id, exam_id, slot_id, student_id, status, created_at) VALUES (?, ?, ?, ?, 'active', 0)",
-            )
-            .bind(&booking)
-            .bind(&exam.id)
-            .bind(&exam.slot_id)
-            .bind(student_id)
-            .execute(pool)
-            .await
-            .expect("booking");
+            let booking = booking(app, exam, student_id).await;
             let id = new_id();
             sqlx::query(
                 "INSERT INTO attempts (id, booking_id, exam_id, student_id, status, started_at, deadline_at, \
