@@ -107,8 +107,9 @@ pub async fn stage(
     progress: &Progress,
 ) -> anyhow::Result<Staged> {
     let source = Source::of(pool)?;
+    let readers = readers()?;
     let dir = tempfile::Builder::new().prefix("proctorwise-batch-").tempdir().context("creating a staging folder")?;
-    let slices = slices(window, readers());
+    let slices = slices(window, readers);
     let mut tasks = Vec::with_capacity(slices.len());
     let mut paths = Vec::with_capacity(slices.len());
     for (n, slice) in slices.into_iter().enumerate() {
@@ -124,11 +125,20 @@ pub async fn stage(
     Ok(Staged { _dir: dir, paths, rows })
 }
 
-/// How many slices to read at once: `PROCTORWISE_BATCH_READERS`, by default one per core.
-fn readers() -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let configured = std::env::var("PROCTORWISE_BATCH_READERS").ok().and_then(|v| v.trim().parse().ok());
-    configured.unwrap_or(cores).clamp(1, MAX_READERS)
+/// How many slices to read at once: `PROCTORWISE_BATCH_READERS`, by default one per core (at
+/// most [`MAX_READERS`]); a value that is not a number from 1 to 8 stops the job with a message.
+fn readers() -> anyhow::Result<usize> {
+    match std::env::var("PROCTORWISE_BATCH_READERS") {
+        Ok(v) => parse_readers(&v),
+        Err(_) => Ok(std::thread::available_parallelism().map_or(1, usize::from).clamp(1, MAX_READERS)),
+    }
+}
+
+fn parse_readers(value: &str) -> anyhow::Result<usize> {
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_READERS).contains(&n) => Ok(n),
+        _ => anyhow::bail!("PROCTORWISE_BATCH_READERS must be a number from 1 to {MAX_READERS}, not {value:?}"),
+    }
 }
 
 /// `window` cut into `n` consecutive slices covering it exactly (fewer when it is very short).
@@ -231,5 +241,14 @@ mod tests {
             assert!(s.windows(2).all(|p| p[0].end_ms == p[1].start_ms && p[0].start_ms < p[0].end_ms));
         }
         assert_eq!(slices(Window { start_ms: 5, end_ms: 7 }, 8).len(), 2, "no empty slices");
+    }
+
+    #[test]
+    fn reader_counts_outside_one_to_eight_are_refused() {
+        assert_eq!(parse_readers(" 3 ").expect("a count"), 3);
+        for bad in ["0", "9", "two", ""] {
+            let err = parse_readers(bad).expect_err(bad).to_string();
+            assert!(err.contains("PROCTORWISE_BATCH_READERS must be a number from 1 to 8"), "{err}");
+        }
     }
 }
