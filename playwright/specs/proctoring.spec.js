@@ -167,6 +167,59 @@ step('the proctor opens the anomaly and dismisses it with a note', async () => {
   assert.ok(dismissed >= 1, `the summary counts the dismissed anomaly apart: ${summary}`);
 });
 
+/** The replica's verification figures (`/metrics`): pictures analysed, queued and pending. */
+async function verification(page) {
+  const text = await page.evaluate(async () => (await fetch('/metrics')).text());
+  const figure = (name) => Number((text.match(new RegExp(`^proctorwise_${name} (\\d+)$`, 'm')) || [])[1] || 0);
+  return { done: figure('verify_frames_total'), queued: figure('verify_queue_depth'), pending: figure('verify_pending_frames') };
+}
+const verifiedFrames = async (page) => (await verification(page)).done;
+
+step('a forged two-face verdict from the student alone raises nothing: the server looks for itself', async (t) => {
+  const stopped = await actor('stopped');
+  const before = await verifiedFrames(stopped);
+  // A tampered client: her real camera picture, with a verdict claiming two faces.
+  const sent = await stopped.evaluate(async () => {
+    const bar = document.querySelector('[data-monitor-frames]');
+    const video = document.querySelector('video');
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d').drawImage(video, 0, 0);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
+    const verdict = {
+      seq: 900000, captured_at: Date.now(), analyzed: true, width: canvas.width, height: canvas.height,
+      faces: [{ score: 0.97, box: [10, 10, 120, 140] }, { score: 0.95, box: [180, 10, 290, 140] }], objects: [],
+    };
+    const form = new FormData();
+    form.append('verdict', JSON.stringify(verdict));
+    form.append('frame', blob, 'frame.jpg');
+    const csrf = document.querySelector('meta[name="csrf-token"]').content;
+    const res = await fetch(bar.dataset.monitorFrames, {
+      method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': csrf }, body: form,
+    });
+    return { status: res.status, body: await res.json() };
+  });
+  assert.equal(sent.status, 202, JSON.stringify(sent.body));
+  assert.equal(sent.body.stored_frame, true, 'the picture is kept for the server to look at');
+  // Analysed once the replica has verified more pictures and nothing waits any more, twice in a row.
+  let idle = 0;
+  await pollUntil('the server to analyse the forged frame', async () => {
+    const v = await verification(stopped);
+    idle = v.done > before && v.queued === 0 && v.pending === 0 ? idle + 1 : 0;
+    return idle >= 2 || null;
+  }, { timeoutMs: 60_000, intervalMs: 1_000 });
+  const proctor = await actor('proctor');
+  await proctor.goto('/proctor');
+  const row = sessionRow(proctor, STOPPED);
+  await row.waitFor({ timeout: 10_000 });
+  const anomalies = squash(await row.locator('td').nth(5).innerText());
+  assert.ok(!/Critique/.test(anomalies), `no critical anomaly for the student alone: ${anomalies}`);
+  const alerts = proctor.locator('#alerts-feed li.alert-item').filter({ hasText: STOPPED.name });
+  assert.equal(await alerts.count(), 0, 'no alert for a verdict the server rejected');
+  t.diagnostic(`forged frame analysed; ${await verifiedFrames(stopped) - before} picture(s) checked meanwhile`);
+});
+
 step('the proctor stops the other student’s exam with a reason; she reads it on her exam page', async () => {
   const proctor = await actor('proctor');
   await proctor.goto('/proctor');

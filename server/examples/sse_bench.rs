@@ -1,21 +1,26 @@
-//! Measures the proctor's live panel over real HTTP: a ProctorWise server listening on
-//! 127.0.0.1 (a free port), N proctors each connected to `GET /proctor/stream` (server-sent
-//! events, read by a minimal HTTP/1.1 client on a TCP socket), then, round after round, one
-//! student posts a frame whose verdict shows two faces; the time from sending that frame to the
-//! `toast` event of the stored critical anomaly is taken on every stream (p50/p95/max). The
-//! panel spaces its pushes by 250 ms by design (coalescing bursts), which is part of the figure.
+//! Measures the way from a flagged frame to the proctor's screen over real HTTP: a ProctorWise
+//! server listening on 127.0.0.1 (a free port) with the real server models, N proctors each
+//! connected to `GET /proctor/stream` (server-sent events, read by a minimal HTTP/1.1 client on
+//! a TCP socket), then, round after round, `burst` students post at once a frame whose verdict
+//! shows two faces, with its picture (two people: `zidane.jpg` of the evaluation set). The server
+//! verifies each picture with its own models before it stores the critical anomaly; the time
+//! from sending a frame to the `toast` of its confirmed anomaly is taken on every stream
+//! (p50/p95/max). The panel spaces its pushes by 250 ms by design (coalescing bursts).
 //!
-//! `cargo run -p proctorwise --release --example sse_bench -- [mysql://root@127.0.0.1:3306] [streams] [rounds] [students]`
-//! (defaults: SQLite in a temporary directory, 100 streams, 5 rounds, 100 active sessions).
+//! `cargo run -p proctorwise --release --example sse_bench -- [mysql://root@127.0.0.1:3306] [streams] [rounds] [burst]`
+//! (defaults: SQLite in a temporary directory, 5 streams, 2 rounds of 50 sessions at once).
 
 mod bench_support;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bench_support::{BOUNDARY, BenchDb, frame_body, login, machine, percentiles, user, verdict};
+use anyhow::Context;
+use bench_support::{BOUNDARY, BenchDb, frame_body, login, machine, percentiles, repo_dir, user, verdict, webcam_jpeg};
 use proctorwise::accounts::model::Role;
 use proctorwise::db::now_ms;
+use proctorwise::detection::{DetectionConfig, ServerDetector};
 use proctorwise::{AppState, build_router};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -24,13 +29,20 @@ use tokio::net::TcpStream;
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (db, rest) = BenchDb::from_args(&args).await?;
-    let streams: usize = rest.first().map_or(Ok(100), |a| a.parse())?;
-    let rounds: usize = rest.get(1).map_or(Ok(5), |a| a.parse())?;
-    let students: usize = rest.get(2).map_or(Ok(100), |a| a.parse())?;
-    anyhow::ensure!(rounds <= students, "one student per round: rounds ≤ students");
-    let state = AppState::new(db.config()).await?;
+    let streams: usize = rest.first().map_or(Ok(5), |a| a.parse())?;
+    let rounds: usize = rest.get(1).map_or(Ok(2), |a| a.parse())?;
+    let burst: usize = rest.get(2).map_or(Ok(50), |a| a.parse())?;
+    let mut config = db.config();
+    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.monitoring.queue_size = burst.max(1) * 2;
+    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
+    let two_people = webcam_jpeg(&repo_dir("models/eval/images").join("zidane.jpg"))
+        .context("zidane.jpg (run models/fetch.sh images)")?;
+    let mut state = AppState::new(config).await?;
+    state.analyzer = Some(detector);
+    let workers = proctorwise::monitoring::verify::start_workers(&state);
     let router = build_router(state.clone());
-    let students = bench_support::students(&state, &router, students).await?;
+    let students = bench_support::students(&state, &router, rounds * burst).await?;
     let mut cookies = Vec::with_capacity(streams);
     for i in 0..streams {
         let email = format!("p{i}@bench.test");
@@ -43,14 +55,14 @@ async fn main() -> anyhow::Result<()> {
     let app = router.clone().into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     println!(
-        "sse_bench: database {:?}, server on http://{addr}, {streams} proctor streams, {} active sessions, {rounds} rounds; {}",
+        "sse_bench: database {:?}, server on http://{addr}, {streams} proctor streams, {rounds} rounds of {burst} sessions sending a flagged frame at once, {} verification workers; {}",
         state.db.backend(),
-        students.len(),
+        state.config.monitoring.workers,
         machine()
     );
 
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel(streams.max(1));
-    let (go_tx, _) = tokio::sync::broadcast::channel::<(Instant, String)>(rounds.max(1));
+    let (go_tx, _) = tokio::sync::broadcast::channel::<(Instant, Vec<String>)>(rounds.max(1));
     let mut tasks = Vec::new();
     for cookie in cookies {
         let (ready, mut go) = (ready_tx.clone(), go_tx.subscribe());
@@ -60,9 +72,9 @@ async fn main() -> anyhow::Result<()> {
             ready.send(()).await?;
             let mut seen = Vec::with_capacity(rounds);
             for _ in 0..rounds {
-                let (sent, name) = go.recv().await?;
-                sse.wait_for(format!("{name} (Bench)").as_bytes(), Duration::from_secs(30)).await?;
-                seen.push(sent.elapsed());
+                let (sent, names) = go.recv().await?;
+                let needles: Vec<Vec<u8>> = names.iter().map(|n| format!("{n} (Bench)").into_bytes()).collect();
+                seen.extend(sse.wait_all(&needles, sent, Duration::from_secs(120)).await?);
             }
             Ok::<_, anyhow::Error>(seen)
         }));
@@ -72,15 +84,24 @@ async fn main() -> anyhow::Result<()> {
     }
     println!("{streams} streams connected; {}", machine());
 
-    let mut posts = Vec::with_capacity(rounds);
-    for (round, student) in students.iter().take(rounds).enumerate() {
+    let mut posts = Vec::with_capacity(rounds * burst);
+    for (round, group) in students.chunks(burst).enumerate() {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let body = frame_body(&verdict(round + 1, 2), None);
         let sent = Instant::now();
-        let _ = go_tx.send((sent, student.name.clone()));
-        let status = post(addr, &student.frames_url, &student.cookie, &student.csrf, &body).await?;
-        anyhow::ensure!(status == 202, "critical frame of round {round}: HTTP {status}");
-        posts.push(sent.elapsed());
+        let _ = go_tx.send((sent, group.iter().map(|s| s.name.clone()).collect()));
+        let mut sends = Vec::new();
+        for student in group {
+            let body = frame_body(&verdict(round + 1, 2), Some(&two_people));
+            let (url, cookie, csrf) = (student.frames_url.clone(), student.cookie.clone(), student.csrf.clone());
+            sends.push(tokio::spawn(async move {
+                let status = post(addr, &url, &cookie, &csrf, &body).await?;
+                anyhow::ensure!(status == 202, "flagged frame of round {round}: HTTP {status}");
+                Ok::<_, anyhow::Error>(sent.elapsed())
+            }));
+        }
+        for s in sends {
+            posts.push(s.await??);
+        }
     }
     let mut latencies = Vec::new();
     for task in tasks {
@@ -89,10 +110,22 @@ async fn main() -> anyhow::Result<()> {
     let (p50, p95, _, max) = percentiles(&mut latencies);
     let (post50, _, _, post_max) = percentiles(&mut posts);
     println!(
-        "SSE over HTTP: frame sent → toast of the stored critical anomaly on {streams} streams × {rounds} rounds ({} samples): p50 {p50:.0} ms, p95 {p95:.0} ms, max {max:.0} ms (the frame's own POST: p50 {post50:.0} ms, max {post_max:.0} ms); {}",
+        "SSE over HTTP: flagged frame sent → toast of its anomaly confirmed by the server's models, on {streams} streams × {rounds} rounds × {burst} sessions ({} samples): p50 {p50:.0} ms, p95 {p95:.0} ms, max {max:.0} ms (the frame's own POST: p50 {post50:.0} ms, max {post_max:.0} ms); {}",
         latencies.len(),
         machine()
     );
+    let analysis: (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(verify_ms), 0) FROM monitoring_frames WHERE verification = 'done'",
+    )
+    .fetch_one(state.db.pool())
+    .await?;
+    let per_frame = analysis.1 as f64 / analysis.0.max(1) as f64;
+    println!(
+        "verifier: {} frames analysed, {per_frame:.0} ms each on one thread = {:.2} frames/s per core",
+        analysis.0,
+        1000.0 / per_frame.max(1.0)
+    );
+    workers.iter().for_each(tokio::task::JoinHandle::abort);
     server.abort();
     db.drop(&state).await
 }
@@ -139,6 +172,28 @@ impl Sse {
             }
             let read = tokio::time::timeout_at(deadline, self.socket.read_buf(&mut self.raw)).await??;
             anyhow::ensure!(read > 0, "stream ended");
+        }
+    }
+
+    /// Reads until every needle appeared; returns, for each, the time since `sent` when it did.
+    async fn wait_all(&mut self, needles: &[Vec<u8>], sent: Instant, limit: Duration) -> anyhow::Result<Vec<Duration>> {
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut seen: Vec<Option<Duration>> = vec![None; needles.len()];
+        loop {
+            self.decode()?;
+            for (i, needle) in needles.iter().enumerate() {
+                if seen[i].is_none() && find(&self.body, needle).is_some() {
+                    seen[i] = Some(sent.elapsed());
+                }
+            }
+            if seen.iter().all(Option::is_some) {
+                self.body.clear();
+                return Ok(seen.into_iter().flatten().collect());
+            }
+            let read = tokio::time::timeout_at(deadline, self.socket.read_buf(&mut self.raw)).await;
+            let missing = seen.iter().filter(|s| s.is_none()).count();
+            anyhow::ensure!(read.is_ok(), "{missing} confirmed anomalies did not reach the stream within {limit:?}");
+            anyhow::ensure!(read?? > 0, "stream ended");
         }
     }
 

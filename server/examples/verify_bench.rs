@@ -94,13 +94,17 @@ async fn main() -> anyhow::Result<()> {
             elapsed.as_secs_f64() * 1000.0 / burst as f64
         );
     }
-    let count = |verification: &'static str| {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM monitoring_anomalies WHERE verification = ?")
-            .bind(verification)
+    let count = |outcome: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM monitoring_frames WHERE flag_outcome = ?")
+            .bind(outcome)
             .fetch_one(base.db.pool())
     };
     let (confirmed, rejected) = (count("confirmed").await?, count("rejected").await?);
-    println!("anomalies after verification: {confirmed} confirmed, {rejected} rejected by the server; {}", machine());
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM monitoring_anomalies").fetch_one(base.db.pool()).await?;
+    println!(
+        "browser flags (\"two faces\") after verification: {confirmed} confirmed, {rejected} rejected by the server; {stored} anomalies stored; {}",
+        machine()
+    );
     db.drop(&base).await
 }
 

@@ -68,7 +68,7 @@ impl AppState {
                 tracing::error!(error = format!("{e:#}"), "frame store unavailable; frames go to the local directory");
                 Arc::new(crate::monitoring::storage::LocalStore::new(&m.frame_dir))
             });
-        let verifier = Arc::new(crate::monitoring::VerifyQueue::new(m.queue_size));
+        let verifier = Arc::new(crate::monitoring::VerifyQueue::new(m.queue_size, &m.replica_id, m.sample_cpu_percent));
         Self {
             db,
             config: Arc::new(config),

@@ -108,6 +108,16 @@ pub(crate) fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
 /// Sender of emails when `PROCTORWISE_MAIL_FROM` is unset.
 pub const DEFAULT_MAIL_FROM: &str = "ProctorWise <no-reply@localhost>";
 
+/// This machine's name (for the replica id), or `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().chars().take(80).collect::<String>())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
 /// The SQLite URL used when `DATABASE_URL` is unset.
 pub fn default_sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}/proctorwise.db?mode=rwc", data_dir.display())
@@ -152,6 +162,9 @@ impl Config {
                 m.rules.face_threshold = detection.thresholds.face;
                 m.rules.object_threshold = detection.thresholds.object;
                 m.rules.forbidden_objects = detection.thresholds.forbidden.clone();
+                if std::env::var_os("PROCTORWISE_REPLICA_ID").is_none() {
+                    m.replica_id = format!("{}:{}", host_name(), bind.port());
+                }
                 m
             },
             detection,

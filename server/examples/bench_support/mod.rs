@@ -223,6 +223,20 @@ pub async fn post_frame(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::
     Ok(status)
 }
 
+/// Posts a frame body through the router; returns the JSON answer (an error unless 202).
+pub async fn post_frame_answer(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::Result<serde_json::Value> {
+    let req = Request::post(&s.frames_url)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .body(Body::from(body))?;
+    let response = router.clone().oneshot(req).await?;
+    let status = response.status();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    anyhow::ensure!(status == StatusCode::ACCEPTED, "frame refused: {status} {}", String::from_utf8_lossy(&bytes));
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
 /// A noisy 640×480 JPEG whose quality is chosen so that it weighs about `target` bytes.
 pub fn jpeg_of_about(target: usize) -> Vec<u8> {
     let mut seed = 7u32;

@@ -28,6 +28,14 @@ pub fn routes() -> Routes {
 pub struct ServerDetector {
     detector: Arc<Detector>,
     thresholds: Thresholds,
+    /// Which models run (`{"faces": …, "objects": …}`), stored with each anomaly they open.
+    models: serde_json::Value,
+}
+
+/// A model's name for people: its kind and its file.
+fn model_name(kind: impl std::fmt::Debug, path: &std::path::Path) -> String {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    format!("{kind:?} ({file})")
 }
 
 impl ServerDetector {
@@ -49,7 +57,11 @@ impl ServerDetector {
             },
         )
         .map_err(|e| anyhow::anyhow!(e))?;
-        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone() })
+        let models = serde_json::json!({
+            "faces": format!("{}, {} px", model_name(config.face_kind, &config.face_model), config.face_side),
+            "objects": config.object_model.as_deref().map(|p| model_name(config.object_kind, p)),
+        });
+        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone(), models })
     }
 
     /// The verdict thresholds.
@@ -73,5 +85,9 @@ impl ServerDetector {
 impl crate::monitoring::FrameAnalyzer for ServerDetector {
     fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
         self.analyze_image(jpeg)
+    }
+
+    fn models(&self) -> serde_json::Value {
+        self.models.clone()
     }
 }

@@ -18,6 +18,8 @@ pub struct NewFrame<'a> {
     pub captured_at: i64,
     /// Server's reception time.
     pub received_at: i64,
+    /// Capture time on the server's clock (orders the server's observations).
+    pub observed_at: i64,
     /// Storage key.
     pub storage_key: &'a str,
     /// JPEG size.
@@ -30,17 +32,20 @@ pub struct NewFrame<'a> {
     pub client_result: Option<&'a str>,
     /// Whether the browser flagged it.
     pub flagged: bool,
+    /// Why the server has it: `flagged`, `unanalysed`, `follow_up` or `sample`.
+    pub purpose: &'a str,
     /// `not_needed`, `queued` or `pending`.
     pub verification: &'a str,
-    /// Claim expiry when queued.
-    pub claimed_until: Option<i64>,
+    /// This replica's claim (replica id, expiry) when queued.
+    pub claimed: Option<(&'a str, i64)>,
 }
 
 /// Inserts a frame row on the caller's transaction.
 pub async fn insert(conn: &mut AnyConnection, f: &NewFrame<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, storage_key, bytes, width, \
-         height, client_result, flagged, verification, claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, observed_at, storage_key, \
+         bytes, width, height, client_result, flagged, purpose, verification, claimed_until, claimed_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(f.id)
     .bind(f.session_id)
@@ -48,14 +53,17 @@ pub async fn insert(conn: &mut AnyConnection, f: &NewFrame<'_>) -> sqlx::Result<
     .bind(f.seq)
     .bind(f.captured_at)
     .bind(f.received_at)
+    .bind(f.observed_at)
     .bind(f.storage_key)
     .bind(f.bytes)
     .bind(f.width)
     .bind(f.height)
     .bind(f.client_result)
     .bind(i64::from(f.flagged))
+    .bind(f.purpose)
     .bind(f.verification)
-    .bind(f.claimed_until)
+    .bind(f.claimed.map(|c| c.1))
+    .bind(f.claimed.map(|c| c.0))
     .execute(conn)
     .await?;
     Ok(())
@@ -72,12 +80,13 @@ pub async fn claimable(db: &Db, now: i64, limit: usize) -> sqlx::Result<Vec<Stri
 }
 
 /// Claims a frame for this replica's queue (a conditional update: one replica wins).
-pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> sqlx::Result<bool> {
+pub async fn claim(db: &Db, id: &str, replica: &str, now: i64, until: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE monitoring_frames SET verification = 'queued', claimed_until = ? WHERE id = ? \
+        "UPDATE monitoring_frames SET verification = 'queued', claimed_until = ?, claimed_by = ? WHERE id = ? \
          AND (verification = 'pending' OR (verification = 'queued' AND claimed_until < ?))",
     )
     .bind(until)
+    .bind(replica)
     .bind(id)
     .bind(now)
     .execute(db.pool())
@@ -85,10 +94,57 @@ pub async fn claim(db: &Db, id: &str, now: i64, until: i64) -> sqlx::Result<bool
     Ok(done.rows_affected() == 1)
 }
 
+/// Extends this replica's claims on the frames still in its queue (so that no other sweeper
+/// queues them again while they wait); returns how many were extended.
+pub async fn renew(db: &Db, replica: &str, ids: &[String], until: i64) -> sqlx::Result<u64> {
+    let mut n = 0;
+    for chunk in ids.chunks(200) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "UPDATE monitoring_frames SET claimed_until = ? WHERE verification = 'queued' AND claimed_by = ? AND id IN ({marks})"
+        );
+        let mut q = sqlx::query(&sql).bind(until).bind(replica);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        n += q.execute(db.pool()).await?.rows_affected();
+    }
+    Ok(n)
+}
+
+/// Takes a queued frame for analysis: true when this replica still holds its claim (another
+/// replica may have queued it again after the claim expired: then only one analyses it).
+pub async fn take(db: &Db, id: &str, replica: &str, now: i64, until: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE monitoring_frames SET claimed_until = ? WHERE id = ? AND verification = 'queued' AND claimed_by = ? \
+         AND claimed_until >= ?",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(replica)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Frames a previous run of this replica had queued go back to pending at start-up.
+pub async fn release_replica(db: &Db, replica: &str) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE monitoring_frames SET verification = 'pending', claimed_until = NULL, claimed_by = NULL \
+         WHERE verification = 'queued' AND claimed_by = ?",
+    )
+    .bind(replica)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
+}
+
 /// Gives a claimed frame back (the queue was full after all).
 pub async fn unclaim(db: &Db, id: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE monitoring_frames SET verification = 'pending', claimed_until = NULL WHERE id = ? AND verification = 'queued'",
+        "UPDATE monitoring_frames SET verification = 'pending', claimed_until = NULL, claimed_by = NULL \
+         WHERE id = ? AND verification = 'queued'",
     )
     .bind(id)
     .execute(db.pool())
@@ -110,6 +166,10 @@ pub struct FrameForCheck {
     /// Browser verdict, if the browser analysed it.
     #[sqlx(try_from = "OptText")]
     pub client_result: Option<String>,
+    /// Whether the browser flagged it.
+    pub flagged: i64,
+    /// Why the server has it (`flagged`, `unanalysed`, `follow_up`, `sample`).
+    pub purpose: String,
 }
 
 /// Optional long text (MariaDB returns TEXT as a blob).
@@ -141,7 +201,7 @@ impl From<OptText> for Option<String> {
 /// A frame still waiting for verification.
 pub async fn for_verification(db: &Db, id: &str) -> sqlx::Result<Option<FrameForCheck>> {
     sqlx::query_as(
-        "SELECT id, session_id, storage_key, received_at, client_result FROM monitoring_frames \
+        "SELECT id, session_id, storage_key, received_at, client_result, flagged, purpose FROM monitoring_frames \
          WHERE id = ? AND verification IN ('queued', 'pending')",
     )
     .bind(id)
@@ -166,11 +226,16 @@ pub async fn mark_failed(db: &Db, id: &str) -> sqlx::Result<()> {
     tx.commit().await
 }
 
-/// Frames stored as pending verification (for `/metrics`).
-pub async fn pending_count(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM monitoring_frames WHERE verification = 'pending'")
-        .fetch_one(db.pool())
-        .await
+/// Frames waiting for verification with no live claim (for `/metrics`): pending, or queued by
+/// a claim that expired (a replica that stopped).
+pub async fn pending_count(db: &Db, now: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM monitoring_frames WHERE verification = 'pending' \
+         OR (verification = 'queued' AND claimed_until < ?)",
+    )
+    .bind(now)
+    .fetch_one(db.pool())
+    .await
 }
 
 /// A frame as its readers need it: the session's owner and exam (for access) and where it is.

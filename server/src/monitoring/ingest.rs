@@ -166,7 +166,9 @@ async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Opt
     Ok((verdict, frame))
 }
 
-/// `POST /monitoring/sessions/{session_id}/frames`: 202 `{"accepted": true, "stored_frame": bool}`.
+/// `POST /monitoring/sessions/{session_id}/frames`: 202 `{"accepted": true, "stored_frame": bool,
+/// "picture_next": bool, "notices": [{"kind", "message"}]}`: whether the next frame must carry its
+/// picture (the server decides), and the problems it confirmed since the last answer.
 pub async fn post_frame(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
@@ -214,8 +216,15 @@ pub async fn post_frame(
     };
     let frame = FrameIn { seq: verdict.seq, captured_at: verdict.captured_at, seen, verdict_json: verdict_text, jpeg };
     match pipeline::record_frame(&state, &user.id, &session_id, frame).await {
-        Ok(Ok(stored)) => {
-            (StatusCode::ACCEPTED, Json(json!({"accepted": true, "stored_frame": stored}))).into_response()
+        Ok(Ok(answer)) => {
+            let notices: Vec<_> = answer.notices.iter().map(|n| n.told(lang)).collect();
+            let body = json!({
+                "accepted": true,
+                "stored_frame": answer.stored,
+                "picture_next": answer.picture_next,
+                "notices": notices,
+            });
+            (StatusCode::ACCEPTED, Json(body)).into_response()
         }
         Ok(Err(r)) => refusal(&r, lang),
         Err(e) => internal(lang, &e),

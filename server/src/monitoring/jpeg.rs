@@ -16,12 +16,19 @@ pub enum JpegProblem {
 /// The first bytes of every JPEG (SOI marker, then another marker).
 pub const JPEG_MAGIC: [u8; 3] = [0xFF, 0xD8, 0xFF];
 
+/// The last bytes of every complete JPEG (EOI marker).
+const JPEG_EOI: [u8; 2] = [0xFF, 0xD9];
+
 /// Checks, cheapest first and decoding last: magic bytes, the dimensions the header declares
 /// (a small file declaring a huge image is refused before the decoder allocates for it), then a
 /// full decode bounded to those dimensions; returns (width, height).
 pub fn check_jpeg(bytes: &[u8], s: &MonitorSettings) -> Result<(u32, u32), JpegProblem> {
     if !bytes.starts_with(&JPEG_MAGIC) {
         return Err(JpegProblem::NotJpeg);
+    }
+    // The decoder fills a truncated scan with grey: a JPEG must end with its EOI marker.
+    if !bytes.ends_with(&JPEG_EOI) {
+        return Err(JpegProblem::Corrupt);
     }
     let reader = || image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Jpeg);
     let (w, h) = reader().into_dimensions().map_err(|_| JpegProblem::Corrupt)?;
@@ -57,6 +64,10 @@ mod tests {
             .write_to(&mut std::io::Cursor::new(&mut good), image::ImageFormat::Jpeg)
             .expect("encode");
         assert_eq!(check_jpeg(&good, &s), Ok((64, 48)));
+        // Cut anywhere after the header, it is refused (the decoder alone would pad it).
+        for cut in [good.len() - 1, good.len() / 2, good.len() - 10] {
+            assert_eq!(check_jpeg(&good[..cut], &s), Err(JpegProblem::Corrupt), "cut at {cut}");
+        }
         // A valid small JPEG whose header declares 30000×30000: refused from the header alone
         // (BadSize), where a decode would have failed on its allocation or its missing data.
         assert_eq!(check_jpeg(&with_declared_size(&good, 30_000, 30_000), &s), Err(JpegProblem::BadSize));

@@ -2,6 +2,7 @@
 //! engine, server re-verification of the browser's flags, frame storage, and the proctor's live
 //! panels (htmx + server-sent events).
 
+mod analysis_pool;
 pub mod assignments;
 pub mod frame_queries;
 mod frames;
@@ -12,10 +13,12 @@ pub mod lifecycle;
 pub mod live;
 pub mod messages;
 pub mod model;
+pub mod notices;
 pub mod pipeline;
 pub mod queries;
 mod rule_types;
 pub mod rules;
+pub mod sampling;
 pub mod settings;
 pub mod stats;
 pub mod storage;

@@ -40,6 +40,9 @@ stored_enum!(
         ConnectionLost => "connection_lost",
         /// Several critical anomalies within a minute.
         HighRiskAlert => "high_risk_alert",
+        /// The session withheld pictures the server asked for, or sent pictures that contradict
+        /// its own verdicts: its monitoring cannot be trusted.
+        MonitoringIncomplete => "monitoring_incomplete",
     }
 );
 
@@ -134,7 +137,15 @@ impl Kind {
             Kind::WebcamDisabled => "monitor.kind.webcam_disabled",
             Kind::ConnectionLost => "monitor.kind.connection_lost",
             Kind::HighRiskAlert => "monitor.kind.high_risk_alert",
+            Kind::MonitoringIncomplete => "monitor.kind.monitoring_incomplete",
         }
+    }
+}
+
+impl Kind {
+    /// Kinds seen on a picture: only the server's own analysis may open them.
+    pub fn is_visual(self) -> bool {
+        matches!(self, Kind::FaceAbsent | Kind::MultipleFaces | Kind::ForbiddenObject)
     }
 }
 

@@ -6,12 +6,16 @@
 use sqlx::AnyConnection;
 
 use super::frame_queries::{self, NewFrame};
-use super::model::{Method, Verification};
 use super::rules::{self, Input, Observation, RuleState};
+use super::sampling::{self, Pictures};
 use super::store::{self, SessionRef};
 use super::verify::CLAIM_MS;
 use crate::app::AppState;
 use crate::db::{DbText, new_id, now_ms};
+
+/// A capture time more than this before the frame's arrival is taken as the arrival time less
+/// this (a browser clock cannot move an observation further back).
+const MAX_CAPTURE_AGE_MS: i64 = 30_000;
 
 /// Why an input was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +63,10 @@ struct Locked {
     stored_frames: i64,
     #[sqlx(try_from = "DbText")]
     rule_state: String,
+    picture_due_seq: Option<i64>,
+    frames_since_picture: i64,
+    pictures_withheld: i64,
+    clock_offset_ms: Option<i64>,
 }
 
 /// Takes the session row for one input (see the module doc); `frame` adds to the frame counters.
@@ -101,7 +109,8 @@ async fn lock(
         return Ok(None);
     }
     sqlx::query_as(
-        "SELECT attempt_id, exam_id, student_id, rate_count, stored_frames, rule_state FROM monitoring_sessions WHERE id = ?",
+        "SELECT attempt_id, exam_id, student_id, rate_count, stored_frames, rule_state, picture_due_seq, \
+         frames_since_picture, pictures_withheld, clock_offset_ms FROM monitoring_sessions WHERE id = ?",
     )
     .bind(session_id)
     .fetch_optional(&mut *conn)
@@ -131,25 +140,45 @@ fn session_ref(id: &str, l: &Locked) -> SessionRef {
     }
 }
 
+/// One input of the rules at its time, with the evidence merged into what it opens.
+pub(super) struct Step<'a> {
+    /// The input.
+    pub input: Input<'a>,
+    /// When it happened (server clock).
+    pub at: i64,
+    /// Verdicts, models and thresholds behind a server observation.
+    pub evidence: Option<&'a serde_json::Value>,
+}
+
+impl<'a> Step<'a> {
+    /// An input without evidence.
+    pub fn plain(input: Input<'a>, at: i64) -> Self {
+        Self { input, at, evidence: None }
+    }
+}
+
 /// Runs inputs through the rules and stores what they produce; returns whether anomalies changed.
 pub(super) async fn run_rules(
     conn: &mut AnyConnection,
     state: &AppState,
     session: &SessionRef,
     stored_state: &str,
-    inputs: &[Input<'_>],
-    at: i64,
-    detector: (Method, Verification),
+    steps: &[Step<'_>],
+    close_at: Option<i64>,
 ) -> sqlx::Result<bool> {
     let cfg = &state.config.monitoring;
     let mut rule_state: RuleState = serde_json::from_str(stored_state).unwrap_or_default();
     let before = rule_state.clone();
-    let mut actions = Vec::new();
-    for input in inputs {
-        actions.extend(rules::step(&mut rule_state, &cfg.rules, input, at, &mut new_id));
-    }
     let window = cfg.rules.high_risk_window_ms / 1000;
-    let changed = store::apply(conn, session, &actions, detector, window).await?;
+    let mut changed = false;
+    for step in steps {
+        let actions = rules::step(&mut rule_state, &cfg.rules, &step.input, step.at, &mut new_id);
+        changed |= store::apply(conn, session, &actions, step.evidence, window).await?;
+    }
+    if let Some(at) = close_at {
+        // A stopped session: what its late frames opened ends with it.
+        changed |= store::apply(conn, session, &rules::close_all(&mut rule_state, at), None, window).await?;
+    }
     // The time of the newest observation alone is not worth a write per frame (it only orders
     // late server analyses): the state is written when an episode or a window changed.
     let mut compared = rule_state.clone();
@@ -168,13 +197,36 @@ pub(super) async fn run_rules(
     Ok(changed)
 }
 
-/// Records one frame; returns whether its JPEG was stored.
+/// What the browser is told after a frame.
+#[derive(Debug, Default)]
+pub struct FrameAnswer {
+    /// Whether its JPEG was stored.
+    pub stored: bool,
+    /// Whether the next frame must carry its picture.
+    pub picture_next: bool,
+    /// Problems the server confirmed since the last answer (kind, label), to tell the student.
+    pub notices: Vec<super::notices::Notice>,
+}
+
+/// Why the server looks at a stored picture.
+fn purpose(frame: &FrameIn, flagged: bool, watching: bool) -> &'static str {
+    match (&frame.seen, flagged, watching) {
+        (None, _, _) => "unanalysed",
+        (Some(_), true, _) => "flagged",
+        (Some(_), false, true) => "follow_up",
+        (Some(_), false, false) => "sample",
+    }
+}
+
+/// Records one frame. Visual rules never run on the browser's claim: a picture the browser
+/// flagged (or could not analyse, or that the server watches or sampled) waits for the
+/// server's models, whose observation alone can open an anomaly (see `verification`).
 pub async fn record_frame(
     state: &AppState,
     student_id: &str,
     session_id: &str,
     frame: FrameIn,
-) -> anyhow::Result<Result<bool, Refusal>> {
+) -> anyhow::Result<Result<FrameAnswer, Refusal>> {
     let cfg = &state.config.monitoring;
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
@@ -187,18 +239,24 @@ pub async fn record_frame(
         return Ok(Err(Refusal::Throttled));
     }
     let session = session_ref(session_id, &locked);
+    let rule_state: RuleState = serde_json::from_str(&locked.rule_state).unwrap_or_default();
+    let watching = rules::watching_visual(&rule_state);
     let flagged = frame.seen.as_ref().is_some_and(|o| rules::flags(o, &cfg.rules));
-    let needs_check = frame.jpeg.is_some() && (flagged || frame.seen.is_none());
+    // The browser's capture time on the server's clock: the smallest transit seen so far.
+    let offset = (now - frame.captured_at).min(locked.clock_offset_ms.unwrap_or(i64::MAX));
+    let observed_at = frame.captured_at.saturating_add(offset).clamp(now - MAX_CAPTURE_AGE_MS, now);
     let mut stored = None;
     if let Some(jpeg) = &frame.jpeg {
-        let id = new_id();
-        let key = super::storage::frame_key(now, session_id, locked.stored_frames);
-        let queue_now = needs_check && state.analyzer.is_some() && state.verifier.has_room();
-        let verification = match (needs_check, queue_now) {
+        let purpose = purpose(&frame, flagged, watching);
+        let check = purpose != "sample" || state.verifier.sample_allowed(cfg.sample_share, &mut rand::rng());
+        let queue_now = check && state.analyzer.is_some() && state.verifier.has_room();
+        let verification = match (check, queue_now) {
             (false, _) => "not_needed",
             (true, true) => "queued",
             (true, false) => "pending",
         };
+        let id = new_id();
+        let key = super::storage::frame_key(now, session_id, locked.stored_frames);
         let new = NewFrame {
             id: &id,
             session_id,
@@ -206,42 +264,60 @@ pub async fn record_frame(
             seq: frame.seq,
             captured_at: frame.captured_at,
             received_at: now,
+            observed_at,
             storage_key: &key,
             bytes: i64::try_from(jpeg.bytes.len()).unwrap_or(i64::MAX),
             width: i64::from(jpeg.width),
             height: i64::from(jpeg.height),
             client_result: frame.seen.as_ref().map(|_| frame.verdict_json.as_str()),
             flagged,
+            purpose,
             verification,
-            claimed_until: queue_now.then_some(now + CLAIM_MS),
+            claimed: queue_now.then(|| (state.verifier.replica(), now + CLAIM_MS)),
         };
         frame_queries::insert(&mut tx, &new).await?;
         stored = Some((id, key, queue_now));
     }
-    let mut seen = frame.seen.clone();
-    if let (Some(obs), Some((id, _, _))) = (seen.as_mut(), &stored) {
-        obs.frame_id = Some(id.clone());
+    let before = Pictures {
+        due_seq: locked.picture_due_seq,
+        since_picture: locked.frames_since_picture,
+        withheld: locked.pictures_withheld,
+    };
+    let roll: f64 = rand::Rng::random(&mut rand::rng());
+    let pictures = sampling::step(before, frame.seq, frame.jpeg.is_some(), watching, cfg.baseline_every, roll);
+    sqlx::query(
+        "UPDATE monitoring_sessions SET picture_due_seq = ?, frames_since_picture = ?, pictures_withheld = ?, \
+         clock_offset_ms = ? WHERE id = ?",
+    )
+    .bind(pictures.pictures.due_seq)
+    .bind(pictures.pictures.since_picture)
+    .bind(pictures.pictures.withheld)
+    .bind(offset)
+    .bind(session_id)
+    .execute(&mut *tx)
+    .await?;
+    let mut steps = vec![Step::plain(Input::Heartbeat, now)];
+    if pictures.pictures.withheld >= sampling::WITHHELD_LIMIT {
+        steps.push(Step::plain(Input::Incomplete { reason: "withheld", count: pictures.pictures.withheld }, now));
     }
-    let mut inputs = vec![Input::Heartbeat];
-    if let Some(obs) = &seen {
-        inputs.push(Input::Seen(obs));
-    }
-    let detector = (Method::Client, if stored.is_some() { Verification::Pending } else { Verification::Unavailable });
-    run_rules(&mut tx, state, &session, &locked.rule_state, &inputs, now, detector).await?;
+    run_rules(&mut tx, state, &session, &locked.rule_state, &steps, None).await?;
+    let notices = super::notices::take(&mut tx, session_id, now).await?;
     tx.commit().await?;
     super::live::changed();
-    let Some((id, key, queued)) = stored else { return Ok(Ok(false)) };
+    let mut answer = FrameAnswer { stored: false, picture_next: pictures.picture_next, notices };
+    let Some((id, key, queued)) = stored else { return Ok(Ok(answer)) };
     let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
     if let Err(e) = state.frames.put(&key, &bytes).await {
         tracing::warn!(frame_id = id, error = format!("{e:#}"), "frame not stored");
         frame_queries::forget_file(&state.db, &id).await?;
-        return Ok(Ok(false));
+        return Ok(Ok(answer));
     }
+    answer.stored = true;
     if queued && !state.verifier.offer(id.clone()) {
         // Filled up meanwhile: the frame waits as pending, the sweeper queues it later.
         frame_queries::unclaim(&state.db, &id).await?;
     }
-    Ok(Ok(true))
+    Ok(Ok(answer))
 }
 
 /// Records a browser event.
@@ -267,9 +343,8 @@ pub async fn record_event(
             .await?;
     }
     let session = session_ref(session_id, &locked);
-    let inputs = [Input::Browser(event)];
-    run_rules(&mut tx, state, &session, &locked.rule_state, &inputs, now, (Method::Rule, Verification::NotNeeded))
-        .await?;
+    let steps = [Step::plain(Input::Browser(event), now)];
+    run_rules(&mut tx, state, &session, &locked.rule_state, &steps, None).await?;
     tx.commit().await?;
     super::live::changed();
     Ok(Ok(()))
@@ -293,9 +368,8 @@ pub async fn tick(state: &AppState, session_id: &str, now: i64) -> sqlx::Result<
     .fetch_one(&mut *tx)
     .await?;
     let session = SessionRef { id: session_id.to_owned(), attempt_id: row.0, exam_id: row.1, student_id: row.2 };
-    let inputs = [Input::Tick { last_frame_at: row.3.unwrap_or(row.4) }];
-    let changed =
-        run_rules(&mut tx, state, &session, &row.5.0, &inputs, now, (Method::Rule, Verification::NotNeeded)).await?;
+    let steps = [Step::plain(Input::Tick { last_frame_at: row.3.unwrap_or(row.4) }, now)];
+    let changed = run_rules(&mut tx, state, &session, &row.5.0, &steps, None).await?;
     tx.commit().await?;
     Ok(changed)
 }

@@ -90,6 +90,13 @@ pub enum Input<'a> {
     Seen(&'a Observation),
     /// A browser event.
     Browser(BrowserEvent),
+    /// The session's pictures cannot be trusted (`withheld` requested pictures, or pictures `inconsistent` with the browser's verdicts).
+    Incomplete {
+        /// Why.
+        reason: &'static str,
+        /// How many frames showed it.
+        count: i64,
+    },
     /// Time passed (background check for a silent browser); `last_frame_at` is the session's.
     Tick {
         /// Last frame (or session start when none came).

@@ -40,6 +40,17 @@ pub fn step(
             };
             set(state, &spec, on, now, 1.0, None, new_id, &mut out);
         }
+        Input::Incomplete { reason, count } => {
+            let spec = Spec {
+                key: format!("incomplete:{reason}"),
+                kind: Kind::MonitoringIncomplete,
+                severity: Severity::High,
+                min_ms: 0,
+                details: json!({"reason": reason, "count": count}),
+                from_detector: false,
+            };
+            set(state, &spec, true, now, 1.0, None, new_id, &mut out);
+        }
         Input::Tick { last_frame_at } => {
             let silent = now - last_frame_at > cfg.lost_after_intervals * cfg.frame_interval_ms;
             if silent {
@@ -99,7 +110,7 @@ fn seen(
             kind: Kind::ForbiddenObject,
             severity: Severity::High,
             min_ms: 0,
-            details: json!({"label": label}),
+            details: json!({"label": label, "score": (f64::from(score.unwrap_or(0.0)) * 1000.0).round() / 1000.0}),
             from_detector: true,
         };
         set(state, &spec, score.is_some(), now, score.unwrap_or(0.0), frame, new_id, out);
@@ -239,23 +250,29 @@ pub fn close_all(state: &mut RuleState, now: i64) -> Vec<Action> {
         .collect()
 }
 
-/// Whether the server's analysis of a frame confirms a client-flagged anomaly: `Some(confidence)`
-/// when it does, `None` when it contradicts it.
-pub fn confirms(kind: Kind, details: &Value, seen: &Observation, cfg: &RuleConfig) -> Option<f32> {
-    let faces: Vec<f32> = seen.faces.iter().copied().filter(|s| *s >= cfg.face_threshold).collect();
-    match kind {
-        Kind::FaceAbsent => faces.is_empty().then_some(1.0),
-        Kind::MultipleFaces => (faces.len() > 1).then(|| faces.iter().copied().fold(0.0, f32::max)),
-        Kind::ForbiddenObject => {
-            let label = details.get("label").and_then(Value::as_str).unwrap_or_default();
-            seen.objects
-                .iter()
-                .filter(|(l, s)| l == label && *s >= cfg.object_threshold)
-                .map(|(_, s)| *s)
-                .fold(None, |m: Option<f32>, s| Some(m.map_or(s, |m| m.max(s))))
-        }
-        _ => Some(1.0),
-    }
+/// Whether the server's analysis agrees with at least one of the browser's flags on a frame
+/// (no face, several faces, a forbidden object): the browser's flag is then "confirmed",
+/// otherwise "rejected" (kept on the frame for statistics, never shown as an anomaly).
+pub fn agrees(browser: &Observation, server: &Observation, cfg: &RuleConfig) -> bool {
+    let count = |o: &Observation| o.faces.iter().filter(|s| **s >= cfg.face_threshold).count();
+    let objects = |o: &Observation| -> Vec<String> {
+        o.objects
+            .iter()
+            .filter(|(l, s)| *s >= cfg.object_threshold && cfg.forbidden_objects.contains(l))
+            .map(|(l, _)| l.clone())
+            .collect()
+    };
+    let (b, s) = (count(browser), count(server));
+    let faces = (b == 0 && s == 0) || (b > 1 && s > 1);
+    let server_objects = objects(server);
+    faces || objects(browser).iter().any(|l| server_objects.contains(l))
+}
+
+/// Whether a visual condition (face absent, several faces, an object) is being tracked: the
+/// server then asks for every frame's picture until the episode is over, so that it sees the
+/// condition end with its own models.
+pub fn watching_visual(state: &RuleState) -> bool {
+    state.tracks.keys().any(|k| k == "face_absent" || k == "multiple_faces" || k.starts_with("object:"))
 }
 
 /// Whether a client verdict flags the frame (so the server should look at it).

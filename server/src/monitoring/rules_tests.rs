@@ -234,17 +234,39 @@ fn stopping_closes_every_open_episode() {
 }
 
 #[test]
-fn server_analysis_confirms_or_rejects_client_flags() {
+fn the_server_agrees_or_disagrees_with_browser_flags() {
     let cfg = RuleConfig::default();
-    let two = Observation { faces: vec![0.95, 0.6], ..Observation::default() };
-    let none = Observation { faces: vec![0.2], ..Observation::default() };
+    let two = Observation { faces: vec![0.9, 0.95], ..Observation::default() };
+    let one = Observation { faces: vec![0.9], ..Observation::default() };
+    let none = Observation::default();
     let phone = Observation { faces: vec![0.9], objects: vec![("cell phone".into(), 0.8)], frame_id: None };
-    assert_eq!(confirms(Kind::MultipleFaces, &json!({}), &two, &cfg), Some(0.95));
-    assert_eq!(confirms(Kind::MultipleFaces, &json!({}), &none, &cfg), None);
-    assert_eq!(confirms(Kind::FaceAbsent, &json!({}), &none, &cfg), Some(1.0));
-    assert_eq!(confirms(Kind::FaceAbsent, &json!({}), &two, &cfg), None);
-    assert_eq!(confirms(Kind::ForbiddenObject, &json!({"label": "cell phone"}), &phone, &cfg), Some(0.8));
-    assert_eq!(confirms(Kind::ForbiddenObject, &json!({"label": "book"}), &phone, &cfg), None);
+    assert!(agrees(&two, &two, &cfg));
+    assert!(!agrees(&two, &one, &cfg), "a second face the server does not see is rejected");
+    assert!(agrees(&none, &none, &cfg));
+    assert!(!agrees(&none, &one, &cfg));
+    assert!(agrees(&phone, &phone, &cfg));
+    assert!(!agrees(&phone, &one, &cfg));
     assert!(flags(&two, &cfg) && flags(&none, &cfg) && flags(&phone, &cfg));
-    assert!(!flags(&Observation { faces: vec![0.9], ..Observation::default() }, &cfg));
+    assert!(!flags(&one, &cfg));
+}
+
+#[test]
+fn withheld_pictures_open_one_incomplete_episode() {
+    let mut s = Sim::new();
+    let first = s.at(1_000, &Input::Incomplete { reason: "withheld", count: 3 });
+    assert_eq!(opened(&first).len(), 1);
+    assert_eq!(opened(&first)[0].kind, Kind::MonitoringIncomplete);
+    assert!(opened(&s.at(5_000, &Input::Incomplete { reason: "withheld", count: 4 })).is_empty());
+    assert_eq!(opened(&s.at(6_000, &Input::Incomplete { reason: "inconsistent", count: 2 })).len(), 1);
+}
+
+#[test]
+fn a_tracked_visual_condition_keeps_the_server_watching() {
+    let mut s = Sim::new();
+    assert!(!watching_visual(&s.state));
+    s.frame(1_000, &[], &[]);
+    assert!(watching_visual(&s.state), "the first server-seen absence starts the watch");
+    s.frame(3_000, &[0.9], &[]);
+    s.frame(30_000, &[0.9], &[]);
+    assert!(!watching_visual(&s.state), "a short absence is forgotten at once");
 }

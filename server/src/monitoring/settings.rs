@@ -34,8 +34,19 @@ pub struct MonitorSettings {
     pub abandon_after: Duration,
     /// Capacity of the re-verification queue (`PROCTORWISE_VERIFY_QUEUE`).
     pub queue_size: usize,
-    /// Re-verification workers (`PROCTORWISE_VERIFY_WORKERS`).
+    /// Re-verification workers (`PROCTORWISE_VERIFY_WORKERS`): threads of their own, at a lower
+    /// OS priority than request handling, so that analysis never starves ingestion.
     pub workers: usize,
+    /// Share of the sampled clean pictures the server also analyses, 0–1
+    /// (`PROCTORWISE_VERIFY_SAMPLE_SHARE`, default 0.5): which ones is random, so no client can
+    /// predict which of its pictures are checked.
+    pub sample_share: f64,
+    /// CPU the analysis of sampled clean pictures may use, in percent of one core
+    /// (`PROCTORWISE_VERIFY_SAMPLE_CPU_PERCENT`, default 25); flagged frames are not limited.
+    pub sample_cpu_percent: u32,
+    /// This replica's name in verification claims (`PROCTORWISE_REPLICA_ID`, default host name
+    /// and port): frames it had queued go back to pending when it starts again.
+    pub replica_id: String,
     /// Rows of the proctor's active-sessions table (`PROCTORWISE_PANEL_ROWS`); the others are
     /// counted, riskiest sessions first.
     pub panel_rows: usize,
@@ -63,6 +74,9 @@ impl MonitorSettings {
             abandon_after: Duration::from_secs(120),
             queue_size: 256,
             workers: 2,
+            sample_share: 0.5,
+            sample_cpu_percent: 25,
+            replica_id: "local".into(),
             panel_rows: 200,
             hdfs_timeout: Duration::from_secs(10),
             rules: RuleConfig::default(),
@@ -86,6 +100,14 @@ impl MonitorSettings {
         s.abandon_after = Duration::from_secs(parse("PROCTORWISE_MONITOR_ABANDON_SECONDS", 120u64)?);
         s.queue_size = parse("PROCTORWISE_VERIFY_QUEUE", s.queue_size)?.max(1);
         s.workers = parse("PROCTORWISE_VERIFY_WORKERS", s.workers)?.max(1);
+        s.sample_share = parse("PROCTORWISE_VERIFY_SAMPLE_SHARE", s.sample_share)?;
+        if !(0.0..=1.0).contains(&s.sample_share) {
+            anyhow::bail!("PROCTORWISE_VERIFY_SAMPLE_SHARE must be a number from 0 to 1");
+        }
+        s.sample_cpu_percent = parse("PROCTORWISE_VERIFY_SAMPLE_CPU_PERCENT", s.sample_cpu_percent)?.min(800);
+        if let Some(id) = var("PROCTORWISE_REPLICA_ID") {
+            s.replica_id = id.trim().chars().take(100).collect();
+        }
         s.panel_rows = parse("PROCTORWISE_PANEL_ROWS", s.panel_rows)?.max(1);
         s.hdfs_timeout = Duration::from_secs(parse("PROCTORWISE_HDFS_TIMEOUT_SECONDS", 10u64)?.max(1));
         s.rules.frame_interval_ms = s.interval_ms;

@@ -54,22 +54,30 @@ pub fn permille(confidence: f32) -> i64 {
     (f64::from(confidence.clamp(0.0, 1.0)) * 1000.0).round() as i64
 }
 
-/// Stores the engine's actions. Anomalies a detector found get `detector` (method and
-/// verification); the others are `rule` anomalies. Returns whether anything was written.
+/// Stores the engine's actions. Anomalies a detector found were seen by the server's own models
+/// (only server observations reach the visual rules): they are `server_verified` and
+/// `confirmed`, and `evidence` (the server's and the browser's verdicts, the models and
+/// thresholds) is merged into their details. The others are `rule` anomalies. Returns whether
+/// anything was written.
 pub async fn apply(
     conn: &mut AnyConnection,
     session: &SessionRef,
     actions: &[Action],
-    detector: (Method, Verification),
+    evidence: Option<&serde_json::Value>,
     window_seconds: i64,
 ) -> sqlx::Result<bool> {
     for action in actions {
         match action {
-            Action::Open(o) => {
-                let (method, verification) =
-                    if o.from_detector { detector } else { (Method::Rule, Verification::NotNeeded) };
-                open(conn, session, o, method, verification, window_seconds).await?;
+            Action::Open(o) if o.from_detector => {
+                let mut o = o.clone();
+                if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(details)) =
+                    (evidence, &mut o.details)
+                {
+                    details.extend(extra.clone());
+                }
+                open(conn, session, &o, Method::ServerVerified, Verification::Confirmed, window_seconds).await?;
             }
+            Action::Open(o) => open(conn, session, o, Method::Rule, Verification::NotNeeded, window_seconds).await?,
             Action::Close { anomaly_id, ended_at } => close(conn, anomaly_id, *ended_at).await?,
         }
     }
@@ -85,6 +93,10 @@ async fn open(
     window_seconds: i64,
 ) -> sqlx::Result<()> {
     let confidence = permille(o.confidence);
+    // Stored when the server decided: an episode seen on pictures analysed late keeps its capture
+    // time in `started_at`, while live panels, which read what was detected since they last
+    // looked, still see it.
+    let detected_at = now_ms();
     sqlx::query(
         "INSERT INTO monitoring_anomalies (id, session_id, exam_id, student_id, kind, severity, method, \
          confidence_permille, details, frame_id, started_at, detected_at, verification, review, updated_at) \
@@ -101,7 +113,7 @@ async fn open(
     .bind(o.details.to_string())
     .bind(o.frame_id.as_deref())
     .bind(o.started_at)
-    .bind(o.detected_at)
+    .bind(detected_at)
     .bind(verification.as_str())
     .bind(now_ms())
     .execute(&mut *conn)
@@ -118,7 +130,7 @@ async fn open(
             critical_count: count,
             window_seconds,
             message: &message,
-            detected_at: o.detected_at,
+            detected_at,
         };
         record(conn, EventType::HighRiskAlert, &s.attempt_id, &payload).await?;
     } else {
@@ -132,7 +144,7 @@ async fn open(
             severity: o.severity.as_str(),
             method: method.as_str(),
             confidence_permille: confidence,
-            detected_at: o.detected_at,
+            detected_at,
         };
         record(conn, EventType::AnomalyDetected, &s.attempt_id, &payload).await?;
     }

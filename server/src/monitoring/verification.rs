@@ -1,17 +1,21 @@
-//! Storing the server's analysis of a frame: confirming or rejecting the browser's flags, and
-//! running the rules on frames the browser could not analyse.
+//! Storing the server's analysis of a frame and running the visual rules on the server's own
+//! observations, per session in capture order: a frame's observation is applied once every
+//! earlier picture of the session that waits for the server has been analysed, so a backlog
+//! delays anomalies but never reorders or drops them. The browser's flag on the frame is kept
+//! as confirmed or rejected (statistics); it never opens an anomaly by itself.
 
+use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
-use super::frame_queries::FrameForCheck;
-use super::model::{Kind, Method, Review, Verification};
-use super::pipeline::run_rules;
+use super::frame_queries::{FrameForCheck, OptText};
+use super::pipeline::{Step, run_rules};
 use super::rules::{self, Input, Observation};
-use super::store::{self, SessionRef};
+use super::sampling::INCONSISTENT_LIMIT;
+use super::store::SessionRef;
 use crate::app::AppState;
 use crate::db::{DbText, now_ms};
 
-fn observation(d: &wasm_detector::Detections, frame_id: &str) -> Observation {
+fn server_observation(d: &wasm_detector::Detections, frame_id: &str) -> Observation {
     Observation {
         faces: d.faces.iter().map(|f| f.score).collect(),
         objects: d.objects.iter().map(|o| (o.label.clone(), o.score)).collect(),
@@ -19,119 +23,169 @@ fn observation(d: &wasm_detector::Detections, frame_id: &str) -> Observation {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct ToCheck {
-    id: String,
-    kind: String,
-    #[sqlx(try_from = "DbText")]
-    details: String,
-    frame_id: Option<String>,
-    verification: String,
-    review: String,
-    reviewed_by: Option<String>,
+/// The browser's verdict on a frame, if it analysed it.
+fn browser_observation(client_result: Option<&str>) -> Option<Observation> {
+    let v: Value = serde_json::from_str(client_result?).ok()?;
+    if v.get("analyzed").and_then(Value::as_bool) == Some(false) {
+        return None;
+    }
+    let score = |x: &Value| x.get("score").and_then(Value::as_f64).map(|s| s as f32);
+    let faces = v.get("faces").and_then(Value::as_array).map(|a| a.iter().filter_map(score).collect());
+    let objects = v
+        .get("objects")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|o| Some((o.get("label")?.as_str()?.to_owned(), score(o)?))).collect());
+    Some(Observation { faces: faces.unwrap_or_default(), objects: objects.unwrap_or_default(), frame_id: None })
 }
 
-/// Stores the server's analysis of a frame: confirms or rejects the client anomalies it is
-/// evidence for (and reconsiders open episodes it shows), and runs the rules on it when the
-/// browser sent no verdict. Returns false when another worker had already done it.
+fn summary(o: &Observation) -> Value {
+    let round = |s: f32| (f64::from(s) * 1000.0).round() / 1000.0;
+    json!({
+        "faces": o.faces.iter().map(|s| round(*s)).collect::<Vec<_>>(),
+        "objects": o.objects.iter().map(|(l, s)| json!([l, round(*s)])).collect::<Vec<_>>(),
+    })
+}
+
+/// What is stored with an anomaly the server's observation opens: both verdicts, the models
+/// and the thresholds.
+fn evidence(server: &Observation, browser: Option<&Observation>, models: &Value, state: &AppState) -> Value {
+    let r = &state.config.monitoring.rules;
+    let mut server_part = summary(server);
+    server_part["models"] = models.clone();
+    let round = |t: f32| (f64::from(t) * 1000.0).round() / 1000.0;
+    server_part["thresholds"] = json!({"face": round(r.face_threshold), "object": round(r.object_threshold)});
+    json!({"server": server_part, "browser": browser.map(summary)})
+}
+
+/// Stores the server's analysis of a frame and applies every analysed frame of its session
+/// that is now in order. Returns false when another worker had already done it.
 pub async fn apply_verification(
     state: &AppState,
     frame: &FrameForCheck,
     detections: &wasm_detector::Detections,
+    models: &Value,
     analysis_ms: u64,
 ) -> anyhow::Result<bool> {
-    let cfg = &state.config.monitoring;
-    let now = now_ms();
-    let seen = observation(detections, &frame.id);
+    let cfg = &state.config.monitoring.rules;
+    let server = server_observation(detections, &frame.id);
+    let browser = browser_observation(frame.client_result.as_deref());
+    let outcome = match (&browser, frame.flagged != 0) {
+        (Some(b), true) => Some(if rules::agrees(b, &server, cfg) { "confirmed" } else { "rejected" }),
+        _ => None,
+    };
     let mut tx = state.db.pool().begin().await?;
+    // The session row first: serialises with its frames and with other workers.
+    sqlx::query("UPDATE monitoring_sessions SET rate_count = rate_count WHERE id = ?")
+        .bind(&frame.session_id)
+        .execute(&mut *tx)
+        .await?;
     let done = sqlx::query(
-        "UPDATE monitoring_frames SET verification = 'done', claimed_until = NULL, server_result = ?, verified_at = ?, \
-         verify_ms = ? WHERE id = ? AND verification IN ('queued', 'pending')",
+        "UPDATE monitoring_frames SET verification = 'done', claimed_until = NULL, claimed_by = NULL, \
+         server_result = ?, verified_at = ?, verify_ms = ?, flag_outcome = ? WHERE id = ? \
+         AND verification IN ('queued', 'pending')",
     )
     .bind(serde_json::to_string(detections)?)
-    .bind(now)
+    .bind(now_ms())
     .bind(i64::try_from(analysis_ms).unwrap_or(i64::MAX))
+    .bind(outcome)
     .bind(&frame.id)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Ok(false);
     }
-    let checks: Vec<ToCheck> = sqlx::query_as(
-        "SELECT id, kind, details, frame_id, verification, review, reviewed_by FROM monitoring_anomalies \
-         WHERE session_id = ? AND method <> 'rule' AND (frame_id = ? OR (ended_at IS NULL AND verification <> 'confirmed'))",
-    )
-    .bind(&frame.session_id)
-    .bind(&frame.id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut changed = false;
-    for a in checks {
-        let Some(kind) = Kind::parse(&a.kind) else { continue };
-        let details: serde_json::Value = serde_json::from_str(&a.details).unwrap_or_default();
-        let own_evidence = a.frame_id.as_deref() == Some(frame.id.as_str());
-        match rules::confirms(kind, &details, &seen, &cfg.rules) {
-            Some(confidence) if a.verification != "confirmed" => {
-                // A flag rejected on other evidence is restored, unless a proctor decided.
-                let review = if a.reviewed_by.is_none() { Review::Pending.as_str() } else { a.review.as_str() };
-                sqlx::query(
-                    "UPDATE monitoring_anomalies SET method = 'server_verified', verification = 'confirmed', \
-                     confidence_permille = ?, frame_id = ?, review = ?, updated_at = ? WHERE id = ?",
-                )
-                .bind(store::permille(confidence))
-                .bind(&frame.id)
-                .bind(review)
-                .bind(now)
-                .bind(&a.id)
-                .execute(&mut *tx)
-                .await?;
-                changed = true;
-            }
-            None if own_evidence && a.verification == "pending" => {
-                sqlx::query(
-                    "UPDATE monitoring_anomalies SET verification = 'rejected', review = 'dismissed', updated_at = ? \
-                     WHERE id = ? AND reviewed_by IS NULL",
-                )
-                .bind(now)
-                .bind(&a.id)
-                .execute(&mut *tx)
-                .await?;
-                changed = true;
-            }
-            _ => {}
-        }
+    let contradicted = frame.purpose == "sample" && browser.is_some() && rules::flags(&server, cfg);
+    if contradicted {
+        sqlx::query("UPDATE monitoring_sessions SET inconsistent_frames = inconsistent_frames + 1 WHERE id = ?")
+            .bind(&frame.session_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    if frame.client_result.is_none() {
-        changed |= server_rules(&mut tx, state, frame, &seen).await?;
-    }
-    if changed {
-        store::refresh_risk(&mut tx, &frame.session_id, &cfg.weights).await?;
-    }
+    apply_in_order(&mut tx, state, &frame.session_id, models).await?;
     tx.commit().await?;
     Ok(true)
 }
 
-/// Frames the browser could not analyse: the server's detections drive the rules.
-async fn server_rules(
+#[derive(sqlx::FromRow)]
+struct Ready {
+    id: String,
+    observed_at: i64,
+    #[sqlx(try_from = "OptText")]
+    server_result: Option<String>,
+    #[sqlx(try_from = "OptText")]
+    client_result: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    attempt_id: String,
+    exam_id: String,
+    student_id: String,
+    #[sqlx(try_from = "DbText")]
+    rule_state: String,
+    status: String,
+    stopped_at: Option<i64>,
+    inconsistent_frames: i64,
+}
+
+/// Runs the rules on the session's analysed frames that no earlier waiting picture precedes.
+async fn apply_in_order(
     conn: &mut AnyConnection,
     state: &AppState,
-    frame: &FrameForCheck,
-    seen: &Observation,
+    session_id: &str,
+    models: &Value,
 ) -> sqlx::Result<bool> {
-    let took = sqlx::query("UPDATE monitoring_sessions SET rate_count = rate_count WHERE id = ? AND status = 'active'")
-        .bind(&frame.session_id)
-        .execute(&mut *conn)
-        .await?;
-    if took.rows_affected() == 0 {
-        return Ok(false);
+    let first_waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(observed_at) FROM monitoring_frames WHERE session_id = ? AND verification IN ('queued', 'pending')",
+    )
+    .bind(session_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let ready: Vec<Ready> = sqlx::query_as(
+        "SELECT id, observed_at, server_result, client_result FROM monitoring_frames WHERE session_id = ? AND verification = 'done' \
+         AND rules_applied = 0 AND observed_at < ? ORDER BY observed_at, n",
+    )
+    .bind(session_id)
+    .bind(first_waiting.unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?;
+    let s: SessionRow = sqlx::query_as(
+        "SELECT attempt_id, exam_id, student_id, rule_state, status, stopped_at, inconsistent_frames \
+         FROM monitoring_sessions WHERE id = ?",
+    )
+    .bind(session_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let parsed: Vec<(Observation, Value, i64)> = ready
+        .iter()
+        .filter_map(|r| {
+            let d: wasm_detector::Detections = serde_json::from_str(r.server_result.as_deref()?).ok()?;
+            let server = server_observation(&d, &r.id);
+            let browser = browser_observation(r.client_result.as_deref());
+            let evidence = evidence(&server, browser.as_ref(), models, state);
+            Some((server, evidence, r.observed_at))
+        })
+        .collect();
+    let mut steps: Vec<Step<'_>> = parsed
+        .iter()
+        .map(|(obs, evidence, at)| Step { input: Input::Seen(obs), at: *at, evidence: Some(evidence) })
+        .collect();
+    let now = now_ms();
+    if s.inconsistent_frames >= INCONSISTENT_LIMIT {
+        steps.push(Step::plain(Input::Incomplete { reason: "inconsistent", count: s.inconsistent_frames }, now));
     }
-    let row: (String, String, String, DbText) =
-        sqlx::query_as("SELECT attempt_id, exam_id, student_id, rule_state FROM monitoring_sessions WHERE id = ?")
-            .bind(&frame.session_id)
-            .fetch_one(&mut *conn)
+    for r in &ready {
+        sqlx::query("UPDATE monitoring_frames SET rules_applied = 1 WHERE id = ?")
+            .bind(&r.id)
+            .execute(&mut *conn)
             .await?;
-    let session = SessionRef { id: frame.session_id.clone(), attempt_id: row.0, exam_id: row.1, student_id: row.2 };
-    let inputs = [Input::Seen(seen)];
-    let detector = (Method::ServerVerified, Verification::Confirmed);
-    run_rules(conn, state, &session, &row.3.0, &inputs, frame.received_at, detector).await
+    }
+    let session = SessionRef {
+        id: session_id.to_owned(),
+        attempt_id: s.attempt_id,
+        exam_id: s.exam_id,
+        student_id: s.student_id,
+    };
+    let close_at = (s.status != "active").then(|| s.stopped_at.unwrap_or(now));
+    run_rules(conn, state, &session, &s.rule_state, &steps, close_at).await
 }

@@ -1,26 +1,65 @@
-//! Server re-verification: frames the browser flagged (and frames sent without a verdict) go to a
-//! bounded queue; a pool of workers runs the full models ([`FrameAnalyzer`]) and confirms or
-//! rejects the browser's flags. When the queue is full (or no analyzer is configured) a frame
-//! stays `pending` in the database and a sweeper feeds it to the queue later: nothing is dropped.
-//! A claim with an expiry (`claimed_until`) lets several replicas share the work.
+//! Server verification: pictures the browser flagged, could not analyse, or that the server
+//! watches or sampled go to a bounded queue; workers run the full models ([`FrameAnalyzer`]) on
+//! a pool of lower-priority threads, and only their observations reach the visual rules. When
+//! the queue is full (or no analyzer is configured) a frame stays `pending` in the database and
+//! a sweeper feeds it to the queue later, oldest first: nothing is dropped. A claim (replica,
+//! expiry) lets several replicas share the work; a replica renews the claims of the frames in
+//! its queue, so no other sweeper queues them again, and releases them when it starts again.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
+use super::analysis_pool::AnalysisPool;
 use crate::app::AppState;
 use crate::db::now_ms;
 
-/// Full-model analysis of a frame (the lead's native detector implements it).
+/// Full-model analysis of a frame (the native detector implements it).
 pub trait FrameAnalyzer: Send + Sync + 'static {
-    /// Full-model analysis of one JPEG (CPU-heavy: call it from spawn_blocking).
+    /// Full-model analysis of one JPEG (CPU-heavy: runs on an analysis thread).
     fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections>;
+
+    /// The models and thresholds behind the analysis, as stored with each anomaly
+    /// (`{"faces": name, "objects": name}`).
+    fn models(&self) -> serde_json::Value {
+        serde_json::json!({})
+    }
 }
 
-/// How long a queued frame stays claimed before another sweeper may queue it again.
-pub const CLAIM_MS: i64 = 60_000;
+/// How long a queued frame stays claimed without renewal before another sweeper may queue it.
+pub const CLAIM_MS: i64 = 30_000;
+
+/// The analysis budget of sampled clean pictures: a token bucket of analysis milliseconds.
+struct SampleBudget {
+    /// Milliseconds of analysis allowed per second.
+    rate: f64,
+    /// Tokens and when they were last topped up.
+    state: Mutex<(f64, Instant)>,
+}
+
+impl SampleBudget {
+    fn new(cpu_percent: u32) -> Self {
+        let rate = f64::from(cpu_percent) * 10.0;
+        Self { rate, state: Mutex::new((rate * 10.0, Instant::now())) }
+    }
+
+    /// Takes `cost` ms of analysis if the budget has them (at most 10 s of budget saved up).
+    fn try_take(&self, cost: f64) -> bool {
+        let Ok(mut s) = self.state.lock() else { return false };
+        let now = Instant::now();
+        s.0 = (s.0 + now.duration_since(s.1).as_secs_f64() * self.rate).min(self.rate * 10.0);
+        s.1 = now;
+        if s.0 >= cost {
+            s.0 -= cost;
+            true
+        } else {
+            false
+        }
+    }
+}
 
 const LATENCY_BUCKETS_MS: [u64; 10] = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000];
 
@@ -28,6 +67,12 @@ const LATENCY_BUCKETS_MS: [u64; 10] = [50, 100, 250, 500, 1_000, 2_500, 5_000, 1
 pub struct VerifyQueue {
     sender: mpsc::Sender<String>,
     receiver: Mutex<Option<mpsc::Receiver<String>>>,
+    /// Frames in this replica's queue now (the sweeper neither queues them again nor lets
+    /// their claims expire).
+    held: Mutex<HashSet<String>>,
+    replica: String,
+    budget: SampleBudget,
+    sampled: AtomicU64,
     latency: Mutex<([u64; LATENCY_BUCKETS_MS.len()], u64, u64)>,
     analysis_ms_total: AtomicU64,
     verified: AtomicU64,
@@ -36,12 +81,17 @@ pub struct VerifyQueue {
 }
 
 impl VerifyQueue {
-    /// A queue holding at most `capacity` frame ids.
-    pub fn new(capacity: usize) -> Self {
+    /// A queue holding at most `capacity` frame ids, for the replica `replica`, analysing
+    /// sampled clean pictures within `sample_cpu_percent` of one core.
+    pub fn new(capacity: usize, replica: &str, sample_cpu_percent: u32) -> Self {
         let (sender, receiver) = mpsc::channel(capacity.max(1));
         Self {
             sender,
             receiver: Mutex::new(Some(receiver)),
+            held: Mutex::default(),
+            replica: replica.to_owned(),
+            budget: SampleBudget::new(sample_cpu_percent),
+            sampled: AtomicU64::new(0),
             latency: Mutex::new(([0; LATENCY_BUCKETS_MS.len()], 0, 0)),
             analysis_ms_total: AtomicU64::new(0),
             verified: AtomicU64::new(0),
@@ -60,11 +110,49 @@ impl VerifyQueue {
         self.sender.capacity() > 0
     }
 
+    /// This replica's name in claims.
+    pub fn replica(&self) -> &str {
+        &self.replica
+    }
+
     /// Queues a frame id; false when full (the frame stays pending).
     pub fn offer(&self, frame_id: String) -> bool {
-        let ok = self.sender.try_send(frame_id).is_ok();
+        if let Ok(mut held) = self.held.lock() {
+            held.insert(frame_id.clone());
+        }
+        let ok = self.sender.try_send(frame_id.clone()).is_ok();
         if !ok {
+            self.release(&frame_id);
             self.deferred.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    fn release(&self, frame_id: &str) {
+        if let Ok(mut held) = self.held.lock() {
+            held.remove(frame_id);
+        }
+    }
+
+    fn holds(&self, frame_id: &str) -> bool {
+        self.held.lock().is_ok_and(|h| h.contains(frame_id))
+    }
+
+    fn held_ids(&self) -> Vec<String> {
+        self.held.lock().map(|h| h.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Whether a sampled clean picture is analysed too: a random `share` of them, within the
+    /// CPU budget (at the mean analysis time measured so far).
+    pub fn sample_allowed(&self, share: f64, rng: &mut impl rand::Rng) -> bool {
+        if rng.random::<f64>() >= share {
+            return false;
+        }
+        let n = self.verified.load(Ordering::Relaxed);
+        let cost = if n == 0 { 300.0 } else { self.analysis_ms_total.load(Ordering::Relaxed) as f64 / n as f64 };
+        let ok = self.budget.try_take(cost.max(1.0));
+        if ok {
+            self.sampled.fetch_add(1, Ordering::Relaxed);
         }
         ok
     }
@@ -104,6 +192,7 @@ impl VerifyQueue {
             ("verify_frames_total", "Frames verified by this replica.", &self.verified),
             ("verify_failures_total", "Frames whose analysis failed.", &self.failed),
             ("verify_deferred_total", "Frames left pending because the queue was full.", &self.deferred),
+            ("verify_sampled_total", "Sampled clean pictures chosen for analysis.", &self.sampled),
             ("verify_analysis_ms_total", "Time spent in the analyzer, ms.", &self.analysis_ms_total),
         ] {
             let _ = writeln!(
@@ -136,24 +225,48 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         return Vec::new();
     };
     let Some(receiver) = state.verifier.take_receiver() else { return Vec::new() };
+    let workers = state.config.monitoring.workers;
+    let pool = match AnalysisPool::start(analyzer, workers) {
+        Ok(pool) => Arc::new(pool),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "cannot start the analysis threads: frames stay pending");
+            return Vec::new();
+        }
+    };
     let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
     let mut tasks = Vec::new();
-    for _ in 0..state.config.monitoring.workers {
-        let (state, analyzer, receiver) = (state.clone(), analyzer.clone(), receiver.clone());
+    for _ in 0..workers {
+        let (state, pool, receiver) = (state.clone(), pool.clone(), receiver.clone());
         tasks.push(tokio::spawn(async move {
             loop {
                 let next = receiver.lock().await.recv().await;
                 let Some(frame_id) = next else { return };
-                if let Err(e) = process(&state, analyzer.clone(), &frame_id).await {
+                if let Err(e) = process(&state, &pool, &frame_id).await {
                     state.verifier.failed.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(frame_id, error = format!("{e:#}"), "frame verification failed");
                 }
+                state.verifier.release(&frame_id);
             }
         }));
     }
     let sweeper = state.clone();
     tasks.push(tokio::spawn(async move {
+        match super::frame_queries::release_replica(&sweeper.db, sweeper.verifier.replica()).await {
+            Ok(n) if n > 0 => tracing::info!(frames = n, "frames queued before a restart are pending again"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot release the frames of a previous run"),
+        }
+        let mut renewed = Instant::now();
         loop {
+            if renewed.elapsed() >= Duration::from_millis(u64::try_from(CLAIM_MS / 3).unwrap_or(10_000)) {
+                renewed = Instant::now();
+                let ids = sweeper.verifier.held_ids();
+                let until = now_ms() + CLAIM_MS;
+                if let Err(e) = super::frame_queries::renew(&sweeper.db, sweeper.verifier.replica(), &ids, until).await
+                {
+                    tracing::warn!(error = %e, "cannot renew verification claims");
+                }
+            }
             match sweep(&sweeper).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
@@ -166,6 +279,7 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
 }
 
 /// Claims pending frames (oldest first) while the queue has room; returns how many were queued.
+/// Frames already in this replica's queue are left alone.
 pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
     let room = state.verifier.sender.capacity();
     if room == 0 {
@@ -173,9 +287,12 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
     }
     let now = now_ms();
     let candidates = super::frame_queries::claimable(&state.db, now, room).await?;
+    let replica = state.verifier.replica();
     let mut queued = 0;
     for id in candidates {
-        if !super::frame_queries::claim(&state.db, &id, now, now + CLAIM_MS).await? {
+        if state.verifier.holds(&id)
+            || !super::frame_queries::claim(&state.db, &id, replica, now, now + CLAIM_MS).await?
+        {
             continue;
         }
         if state.verifier.offer(id.clone()) {
@@ -188,7 +305,11 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
     Ok(queued)
 }
 
-async fn process(state: &AppState, analyzer: Arc<dyn FrameAnalyzer>, frame_id: &str) -> anyhow::Result<()> {
+async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyhow::Result<()> {
+    let now = now_ms();
+    if !super::frame_queries::take(&state.db, frame_id, state.verifier.replica(), now, now + CLAIM_MS).await? {
+        return Ok(()); // another replica queued it after our claim expired, or it is done
+    }
     let Some(frame) = super::frame_queries::for_verification(&state.db, frame_id).await? else { return Ok(()) };
     let Some(key) = frame.storage_key.clone() else {
         super::frame_queries::mark_failed(&state.db, frame_id).await?;
@@ -199,7 +320,7 @@ async fn process(state: &AppState, analyzer: Arc<dyn FrameAnalyzer>, frame_id: &
         return Ok(());
     };
     let started = Instant::now();
-    let result = tokio::task::spawn_blocking(move || analyzer.analyze(&jpeg)).await?;
+    let result = pool.analyze(jpeg).await;
     let analysis_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let detections = match result {
         Ok(d) => d,
@@ -208,7 +329,8 @@ async fn process(state: &AppState, analyzer: Arc<dyn FrameAnalyzer>, frame_id: &
             return Err(e.context("analyzer"));
         }
     };
-    if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
+    let models = state.analyzer.as_ref().map(|a| a.models()).unwrap_or_default();
+    if super::verification::apply_verification(state, &frame, &detections, &models, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
         state.verifier.observe(latency, analysis_ms);
         super::live::changed();

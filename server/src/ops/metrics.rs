@@ -120,7 +120,7 @@ pub async fn render(State(state): State<AppState>) -> Response {
             lag.oldest_pending_ms
         );
     }
-    let pending = crate::monitoring::frame_queries::pending_count(&state.db).await.unwrap_or(-1);
+    let pending = crate::monitoring::frame_queries::pending_count(&state.db, crate::db::now_ms()).await.unwrap_or(-1);
     body.push_str(&state.verifier.render(pending));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }

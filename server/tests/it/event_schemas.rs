@@ -16,6 +16,7 @@ dual!(every_written_payload_matches_its_schema);
 async fn every_written_payload_matches_its_schema(app: TestApp) {
     // Fast monitoring rules, so that anomalies and a high-risk alert happen within the test.
     let app = TestApp::with_config(app.backend, crate::monitoring::fast_rules).await;
+    let _workers = crate::monitoring::start_workers(&app, crate::monitoring::SceneAnalyzer);
     // Booked (exam_scheduled), taken (monitoring_started), submitted with an essay (exam_submitted,
     // manual_review_required, monitoring_stopped).
     let s = Scenario::new(&app, ReleaseMode::Manual).await;
@@ -34,10 +35,23 @@ async fn every_written_payload_matches_its_schema(app: TestApp) {
     c.post_json_csrf(&events, serde_json::json!({"kind": "webcam_disabled", "at": 1}))
         .await
         .assert_status(StatusCode::ACCEPTED);
-    crate::monitoring::post_frame(c, &frames, 2, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    // The server watches the episode: the next pictures show it end, then a second one begin.
+    crate::monitoring::post_frame(c, &frames, 2, &[0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
     tokio::time::sleep(std::time::Duration::from_millis(350)).await;
-    crate::monitoring::post_frame(c, &frames, 3, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
-    crate::monitoring::post_frame(c, &frames, 4, &[0.9, 0.8], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    crate::monitoring::post_frame(c, &frames, 3, &[0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    crate::monitoring::post_frame(c, &frames, 4, &[0.9, 0.8], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    let db = app.state.db.clone();
+    crate::monitoring::eventually("the high-risk alert is stored", || {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM monitoring_anomalies WHERE kind = 'high_risk_alert'")
+                .fetch_one(db.pool())
+                .await
+                .unwrap_or(0)
+                == 1
+        }
+    })
+    .await;
     s.student_client.post_form(&format!("/attempts/{attempt_id}/submit"), &[("confirm", "yes")]).await;
     // Graded (grading_completed) and released (results_released).
     let teacher = app.client();

@@ -103,7 +103,12 @@ impl TestApp {
 
     /// A new router on the same database, as after a server restart.
     pub fn restart(&self) -> Router {
-        build_router(AppState::with_db((*self.state.config).clone(), self.state.db.clone()))
+        build_router(self.restarted_state())
+    }
+
+    /// The state a new server process on the same database starts with.
+    pub fn restarted_state(&self) -> AppState {
+        AppState::with_db((*self.state.config).clone(), self.state.db.clone())
     }
 
     pub fn client(&self) -> Client {

@@ -7,6 +7,7 @@ mod panels;
 mod pipeline;
 mod real_models;
 mod storage;
+mod verdicts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,25 +23,78 @@ use crate::exam_scenario::Scenario;
 use crate::fixtures::jpeg;
 use crate::helpers::{Backend, Client, TestApp, TestResponse};
 
-/// TEST ONLY: a deterministic stand-in for the real detector, to exercise the queue and the
-/// back-pressure mechanics (the lead's real-model tests cover detection itself). It "sees"
-/// the faces it was built with, after a delay.
-pub struct FixedTestAnalyzer {
-    pub faces: Vec<f32>,
-    pub delay: Duration,
+/// A test picture that shows `faces` (scores) and `objects`: what it shows is written in a JPEG
+/// comment, which [`SceneAnalyzer`] reads (the real models are covered by `real_models`).
+pub fn picture(faces: &[f32], objects: &[(&str, f32)]) -> Vec<u8> {
+    let scene = json!({"faces": faces, "objects": objects}).to_string().into_bytes();
+    let len = u16::try_from(scene.len() + 2).expect("short scene");
+    let plain = jpeg(64, 48);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&scene);
+    out.extend_from_slice(&plain[2..]);
+    out
 }
 
-impl FrameAnalyzer for FixedTestAnalyzer {
-    fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections> {
-        anyhow::ensure!(jpeg.starts_with(&[0xFF, 0xD8]), "not a JPEG");
-        std::thread::sleep(self.delay);
+/// What the camera shows, for the tests that speak of scenes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scene {
+    /// One face.
+    OneFace,
+    /// Two faces.
+    TwoFaces,
+    /// Nobody.
+    Empty,
+    /// One face and a cell phone.
+    Phone,
+}
+
+impl Scene {
+    pub fn jpeg(self) -> Vec<u8> {
+        match self {
+            Scene::OneFace => picture(&[0.9], &[]),
+            Scene::TwoFaces => picture(&[0.93, 0.88], &[]),
+            Scene::Empty => picture(&[], &[]),
+            Scene::Phone => picture(&[0.9], &[("cell phone", 0.71)]),
+        }
+    }
+}
+
+/// TEST ONLY: the server's analysis of a [`picture`]: it "sees" what the picture's comment says
+/// (a plain picture shows one face).
+pub struct SceneAnalyzer;
+
+impl FrameAnalyzer for SceneAnalyzer {
+    fn analyze(&self, bytes: &[u8]) -> anyhow::Result<wasm_detector::Detections> {
+        let img = image::load_from_memory(bytes)?;
+        let scene: Value = match bytes.get(2..4) {
+            Some([0xFF, 0xFE]) => {
+                let len = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+                serde_json::from_slice(&bytes[6..4 + len])?
+            }
+            _ => json!({"faces": [0.9], "objects": []}),
+        };
+        let num = |v: &Value| v.as_f64().unwrap_or(0.0) as f32;
+        let faces = scene["faces"].as_array().into_iter().flatten();
+        let objects = scene["objects"].as_array().into_iter().flatten();
         Ok(wasm_detector::Detections {
-            faces: self.faces.iter().map(|s| wasm_detector::Face { score: *s, bbox: [0.0, 0.0, 10.0, 10.0] }).collect(),
-            objects: Vec::new(),
-            width: 64,
-            height: 48,
+            faces: faces.map(|s| wasm_detector::Face { score: num(s), bbox: [0.0, 0.0, 10.0, 10.0] }).collect(),
+            objects: objects
+                .map(|o| wasm_detector::Object {
+                    label: o[0].as_str().unwrap_or_default().to_owned(),
+                    score: num(&o[1]),
+                    bbox: [0.0, 0.0, 5.0, 5.0],
+                })
+                .collect(),
+            width: img.width(),
+            height: img.height(),
             ms: 1,
         })
+    }
+
+    fn models(&self) -> Value {
+        json!({"faces": "scene faces", "objects": "scene objects"})
     }
 }
 
@@ -48,10 +102,6 @@ impl FrameAnalyzer for FixedTestAnalyzer {
 pub fn fast_rules(config: &mut Config) {
     config.monitoring.rules.face_absent_after_ms = 300;
     config.monitoring.rules.cooldown_ms = 300;
-}
-
-pub async fn fast_app(backend: Backend) -> TestApp {
-    TestApp::with_config(backend, fast_rules).await
 }
 
 /// A student in a started attempt, with the session the take page points at.
@@ -72,7 +122,7 @@ impl Taking {
         let session_id = page.body[at..at + 36].to_owned();
         page.assert_contains(&format!("data-monitor-events=\"/monitoring/sessions/{session_id}/events\""))
             .assert_contains("data-monitor-interval-ms=\"2000\"")
-            .assert_contains("data-monitor-baseline=\"15\"")
+            .assert_contains(&format!("data-monitor-baseline=\"{}\"", app.state.config.monitoring.baseline_every))
             .assert_contains("data-monitor-face-threshold=\"0.5\"")
             .assert_contains("data-monitor-object-threshold=\"0.65\"")
             .assert_contains("data-detector-base=\"/static/detector/\"");
@@ -85,6 +135,42 @@ impl Taking {
 
     pub fn frames_url(&self) -> String {
         format!("/monitoring/sessions/{}/frames", self.session_id)
+    }
+
+    /// Posts the browser's verdict (faces, objects) with the picture of `scene`, captured
+    /// `ago` ms before now.
+    pub async fn shows(
+        &self,
+        seq: i64,
+        faces: &[f32],
+        objects: &[(&str, f32)],
+        scene: Scene,
+        ago: i64,
+    ) -> TestResponse {
+        let mut v: Value = serde_json::from_slice(&verdict(seq, faces, objects, true)).expect("json");
+        v["captured_at"] = json!(proctorwise::db::now_ms() - ago);
+        let parts =
+            [("verdict", "application/json", v.to_string().into_bytes()), ("frame", "image/jpeg", scene.jpeg())];
+        self.client().post_multipart(&self.frames_url(), &parts).await
+    }
+
+    /// Waits until no picture of the session waits for the server.
+    pub async fn settled(&self, app: &TestApp) {
+        let (db, session) = (app.state.db.clone(), self.session_id.clone());
+        eventually("every picture is analysed", || {
+            let (db, session) = (db.clone(), session.clone());
+            async move {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification IN ('queued', 'pending')",
+                )
+                .bind(&session)
+                .fetch_one(db.pool())
+                .await
+                .unwrap_or(1);
+                waiting == 0
+            }
+        })
+        .await;
     }
 
     /// Posts a verdict (faces scores, objects) with an optional JPEG.
@@ -100,7 +186,7 @@ impl Taking {
 
 pub fn verdict(seq: i64, faces: &[f32], objects: &[(&str, f32)], analyzed: bool) -> Vec<u8> {
     json!({
-        "seq": seq, "captured_at": 1_763_800_000_000_i64, "analyzed": analyzed,
+        "seq": seq, "captured_at": proctorwise::db::now_ms(), "analyzed": analyzed,
         "faces": faces.iter().map(|s| json!({"score": s, "box": [1, 2, 3, 4]})).collect::<Vec<_>>(),
         "objects": objects.iter().map(|(l, s)| json!({"label": l, "score": s, "box": [1, 2, 3, 4]})).collect::<Vec<_>>(),
         "timings": {"faces_ms": 20, "objects_ms": 0}, "width": 640, "height": 480
@@ -119,7 +205,8 @@ pub async fn post_frame(
 ) -> TestResponse {
     let mut parts = vec![("verdict", "application/json", verdict(seq, faces, objects, true))];
     if with_jpeg {
-        parts.push(("frame", "image/jpeg", jpeg(64, 48)));
+        // An honest browser: the picture shows what its verdict says.
+        parts.push(("frame", "image/jpeg", picture(faces, objects)));
     }
     client.post_multipart(url, &parts).await
 }
@@ -152,7 +239,7 @@ pub async fn outbox(app: &TestApp, event_type: &str) -> Vec<Value> {
 }
 
 /// Starts the verification workers with a test analyzer on a copy of the app's state.
-pub fn start_workers(app: &TestApp, analyzer: FixedTestAnalyzer) -> Vec<tokio::task::JoinHandle<()>> {
+pub fn start_workers(app: &TestApp, analyzer: impl FrameAnalyzer) -> Vec<tokio::task::JoinHandle<()>> {
     let mut state = app.state.clone();
     state.analyzer = Some(Arc::new(analyzer));
     proctorwise::monitoring::verify::start_workers(&state)

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use super::{Taking, anomalies, fast_rules};
+use super::{SceneAnalyzer, Taking, anomalies, fast_rules, start_workers};
 use crate::dual;
 use crate::helpers::TestApp;
 
@@ -29,6 +29,7 @@ async fn the_forbidden_list_reaches_the_page_the_rules_and_re_verification(app: 
         fast_rules(c);
         c.monitoring.rules.forbidden_objects = vec!["remote".into(), "cell phone".into()];
         c.monitoring.detector_timeout_ms = 5_000;
+        c.monitoring.sample_share = 0.0;
     })
     .await;
     let t = Taking::new(&app).await;
@@ -38,9 +39,18 @@ async fn the_forbidden_list_reaches_the_page_the_rules_and_re_verification(app: 
     let ok = StatusCode::ACCEPTED;
     t.frame(1, &[0.9], &[("book", 0.9), ("laptop", 0.95)], true).await.assert_status(ok);
     t.frame(2, &[0.9], &[("remote", 0.7)], true).await.assert_status(ok);
+    let frames = flags_of(&app, &t.session_id).await;
+    assert_eq!(
+        frames,
+        [(1, 0, String::from("not_needed")), (2, 1, String::from("pending"))],
+        "only the frame with a forbidden object waits for the server (no analyzer yet)"
+    );
+    assert!(anomalies(&app, &t.session_id).await.is_empty(), "nothing before the server looked");
+    let _workers = start_workers(&app, SceneAnalyzer);
+    t.settled(&app).await;
     let got = anomalies(&app, &t.session_id).await;
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!((got[0].0.as_str(), got[0].2.as_str()), ("forbidden_object", "client"));
+    assert_eq!((got[0].0.as_str(), got[0].2.as_str()), ("forbidden_object", "server_verified"));
     let label: String = sqlx::query_scalar("SELECT details FROM monitoring_anomalies WHERE session_id = ?")
         .bind(&t.session_id)
         .fetch_one(app.state.db.pool())
@@ -48,10 +58,4 @@ async fn the_forbidden_list_reaches_the_page_the_rules_and_re_verification(app: 
         .map(|d: proctorwise::db::DbText| d.0)
         .expect("details");
     assert!(label.contains("\"remote\""), "{label}");
-    let frames = flags_of(&app, &t.session_id).await;
-    assert_eq!(
-        frames,
-        [(1, 0, String::from("not_needed")), (2, 1, String::from("pending"))],
-        "only the frame with a forbidden object waits for the server (no analyzer in this test)"
-    );
 }

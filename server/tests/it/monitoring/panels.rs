@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use proctorwise::accounts::model::Role;
 use tower::ServiceExt;
 
-use super::{Taking, anomalies, count, outbox};
+use super::{SceneAnalyzer, Taking, anomalies, count, outbox, start_workers};
 use crate::dual;
 use crate::helpers::{Client, TestApp};
 
@@ -50,8 +50,10 @@ async fn frames_are_served_by_id_to_those_who_may_see_them(app: TestApp) {
 }
 
 async fn proctors_confirm_dismiss_and_stop_with_a_reason_the_student_reads(app: TestApp) {
+    let _workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     t.frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
     t.event("tab_hidden").await.assert_status(StatusCode::ACCEPTED);
     let (proctor, _) = app.login_as(Role::Proctor).await;
     let panel = proctor.get("/proctor").await;
@@ -59,7 +61,7 @@ async fn proctors_confirm_dismiss_and_stop_with_a_reason_the_student_reads(app: 
     panel.assert_contains("sse-connect=\"/proctor/stream?after=").assert_contains(&t.s.student.name);
     let detail = proctor.get(&format!("/proctor/sessions/{}", t.session_id)).await;
     detail.assert_status(StatusCode::OK).assert_contains("Several faces").assert_contains("Tab change");
-    detail.assert_contains("/monitoring/frames/").assert_contains("pending verification");
+    detail.assert_contains("/monitoring/frames/").assert_contains("confirmed by the server");
     let ids: Vec<(String, String)> =
         sqlx::query_as("SELECT id, kind FROM monitoring_anomalies WHERE session_id = ? ORDER BY kind")
             .bind(&t.session_id)
@@ -127,8 +129,10 @@ async fn proctors_confirm_dismiss_and_stop_with_a_reason_the_student_reads(app: 
 }
 
 async fn assignments_scope_what_a_proctor_sees(app: TestApp) {
+    let _workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     t.frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
     let (watcher, watcher_user) = app.login_as(Role::Proctor).await;
     let (outsider, _) = app.login_as(Role::Proctor).await;
     let (admin, _) = app.login_as(Role::Admin).await;
@@ -178,6 +182,7 @@ async fn read_stream(app: &TestApp, client: &Client, path: &str, until: &str) ->
 }
 
 async fn the_panel_stream_pushes_fragments_and_toasts(app: TestApp) {
+    let _workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     let (proctor, _) = app.login_as(Role::Proctor).await;
     let after = proctorwise::db::now_ms() - 1;
@@ -221,7 +226,9 @@ async fn the_panel_lists_the_riskiest_sessions_up_to_its_row_cap(app: TestApp) {
         takings.push(Taking::new(&app).await);
     }
     // The last one started is the riskiest: it comes first; one of the two others is hidden.
+    let _workers = start_workers(&app, SceneAnalyzer);
     takings[2].frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    takings[2].settled(&app).await;
     let (proctor, _) = app.login_as(Role::Proctor).await;
     let rows = |body: &str| body.matches(" id=\"session-").count();
     let at = |body: &str, t: &Taking| body.find(&format!(" id=\"session-{}\"", t.session_id));

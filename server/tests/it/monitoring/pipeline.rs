@@ -9,12 +9,11 @@ use proctorwise::monitoring::worker;
 use serde_json::json;
 
 use super::{
-    FixedTestAnalyzer, Taking, anomalies, count, eventually, fast_app, fast_rules, outbox, post_frame, start_workers,
-    verdict,
+    Scene, SceneAnalyzer, Taking, anomalies, count, eventually, fast_rules, outbox, post_frame, start_workers, verdict,
 };
 use crate::dual;
 use crate::fixtures::jpeg;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::TestApp;
 
 dual!(
     ingestion_checks_every_input_and_stores_nothing_refused,
@@ -44,7 +43,10 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
 
     let res = t.frame(1, &[0.9], &[], false).await;
     res.assert_status(StatusCode::ACCEPTED);
-    assert_eq!(res.json(), json!({"accepted": true, "stored_frame": false}));
+    let answer = res.json();
+    assert_eq!((answer["accepted"].clone(), answer["stored_frame"].clone()), (json!(true), json!(false)));
+    assert!(answer["picture_next"].is_boolean(), "the server says whether it wants the next picture: {answer}");
+    assert_eq!(answer["notices"], json!([]));
     let res = t.frame(2, &[0.9, 0.8], &[], true).await;
     res.assert_status(StatusCode::ACCEPTED);
     assert_eq!(res.json()["stored_frame"], true);
@@ -156,34 +158,44 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
 }
 
 async fn a_simulated_session_produces_exactly_the_expected_anomalies(app: TestApp) {
-    let app =
-        if app.backend == Backend::Sqlite { fast_app(Backend::Sqlite).await } else { fast_app(Backend::MariaDb).await };
+    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
+    let workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     let ok = StatusCode::ACCEPTED;
+    // A timely clean frame sets the browser's clock; the pictures below were captured earlier
+    // (their capture times, not their arrival, drive the episodes).
     t.frame(1, &[0.9], &[], false).await.assert_status(ok);
-    t.frame(2, &[0.9, 0.8], &[], true).await.assert_status(ok); // multiple faces (critical)
-    t.frame(3, &[0.95, 0.7], &[], true).await.assert_status(ok); // same episode
-    t.frame(4, &[], &[], true).await.assert_status(ok); // absence starts
-    tokio::time::sleep(Duration::from_millis(350)).await;
-    t.frame(5, &[], &[], true).await.assert_status(ok); // face absent (high); multiple faces ends
-    t.frame(6, &[0.9], &[("cell phone", 0.8), ("cup", 0.99)], true).await.assert_status(ok); // phone (high)
-    t.frame(7, &[0.9], &[("cell phone", 0.6)], false).await.assert_status(ok); // below the threshold
+    let base = 28_000;
+    t.shows(2, &[0.9, 0.8], &[], Scene::TwoFaces, base).await.assert_status(ok); // multiple faces (critical)
+    t.shows(3, &[0.95, 0.7], &[], Scene::TwoFaces, base - 2_000).await.assert_status(ok); // same episode
+    t.shows(4, &[], &[], Scene::Empty, base - 4_000).await.assert_status(ok); // absence starts
+    t.shows(5, &[], &[], Scene::Empty, base - 10_000).await.assert_status(ok); // face absent (high)
+    t.shows(6, &[0.9], &[("cell phone", 0.8), ("cup", 0.99)], Scene::Phone, base - 12_000).await.assert_status(ok);
+    t.frame(7, &[0.9], &[("cell phone", 0.6)], false).await.assert_status(ok); // below the threshold: not flagged
+    t.settled(&app).await;
     t.event("tab_hidden").await.assert_status(ok); // medium
     t.event("tab_hidden").await.assert_status(ok);
     t.event("tab_visible").await.assert_status(ok);
     t.event("webcam_disabled").await.assert_status(ok); // critical 2
     t.event("detector_unavailable").await.assert_status(ok);
-    t.frame(8, &[0.9, 0.9, 0.9], &[], true).await.assert_status(ok); // critical 3 → high-risk alert
+    t.shows(8, &[0.9, 0.9, 0.9], &[], Scene::TwoFaces, base - 16_000).await.assert_status(ok); // critical 3 → alert
+    t.settled(&app).await;
+    eventually("the last picture's anomalies are stored", || {
+        let app = &app;
+        let session = t.session_id.clone();
+        async move { anomalies(app, &session).await.len() == 7 }
+    })
+    .await;
     let got: Vec<(String, String, String)> =
         anomalies(&app, &t.session_id).await.into_iter().map(|(k, s, m, _, _)| (k, s, m)).collect();
     let want = [
-        ("multiple_faces", "critical", "client"),
-        ("face_absent", "high", "client"),
-        ("forbidden_object", "high", "client"),
+        ("multiple_faces", "critical", "server_verified"),
+        ("face_absent", "high", "server_verified"),
+        ("forbidden_object", "high", "server_verified"),
         ("tab_change", "medium", "rule"),
         ("webcam_disabled", "critical", "rule"),
         ("high_risk_alert", "critical", "rule"),
-        ("multiple_faces", "critical", "client"),
+        ("multiple_faces", "critical", "server_verified"),
     ];
     let mut want: Vec<(String, String, String)> =
         want.iter().map(|(a, b, c)| ((*a).into(), (*b).into(), (*c).into())).collect();
@@ -206,13 +218,20 @@ async fn a_simulated_session_produces_exactly_the_expected_anomalies(app: TestAp
         .await
         .map(|d: proctorwise::db::DbText| d.0)
         .expect("details");
-    assert!(phone.contains("cell phone"));
-    let evidence: Option<String> =
-        sqlx::query_scalar("SELECT frame_id FROM monitoring_anomalies WHERE kind = 'face_absent'")
+    let phone: serde_json::Value = serde_json::from_str(&phone).expect("json");
+    assert_eq!(phone["label"], "cell phone");
+    assert_eq!(phone["score"], 0.71, "the server's score, not the browser's");
+    assert_eq!(phone["server"]["models"]["objects"], "scene objects");
+    assert_eq!(phone["server"]["thresholds"]["object"], 0.65);
+    assert_eq!(phone["browser"]["objects"][0][0], "cell phone", "the browser's verdict beside the server's");
+    let (started, detected_at, evidence): (i64, i64, Option<String>) =
+        sqlx::query_as("SELECT started_at, detected_at, frame_id FROM monitoring_anomalies WHERE kind = 'face_absent'")
             .fetch_one(app.state.db.pool())
             .await
-            .expect("evidence");
+            .expect("absence");
     assert!(evidence.is_some(), "the frame that showed it is the evidence");
+    // The episode began when the first empty picture was captured (24 s before it was stored).
+    assert!(detected_at - started >= 20_000, "capture times: {}", detected_at - started);
     let ended: Option<i64> = sqlx::query_scalar(
         "SELECT ended_at FROM monitoring_anomalies WHERE kind = 'multiple_faces' ORDER BY detected_at LIMIT 1",
     )
@@ -224,30 +243,29 @@ async fn a_simulated_session_produces_exactly_the_expected_anomalies(app: TestAp
     assert_eq!(risk, 100, "3 critical + 2 high + 1 medium, capped");
     let detector = count(&app, "SELECT client_detector FROM monitoring_sessions WHERE id = ?", &t.session_id).await;
     assert_eq!(detector, 0);
+    for w in workers {
+        w.abort();
+    }
 }
 
 async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(app: TestApp) {
     let backend = app.backend;
-    let analyzer = || FixedTestAnalyzer { faces: vec![0.9, 0.85], delay: Duration::from_millis(30) };
     let app = TestApp::with_state(
         backend,
         |c| c.monitoring.queue_size = 1,
-        |s| s.analyzer = Some(std::sync::Arc::new(analyzer())),
+        |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer)),
     )
     .await;
     let t = Taking::new(&app).await;
-    t.frame(1, &[0.9, 0.9], &[], true).await.assert_status(StatusCode::ACCEPTED); // multiple faces
-    for seq in 2..7 {
-        t.frame(seq, &[0.9, 0.8], &[], true).await.assert_status(StatusCode::ACCEPTED);
+    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    for seq in 2..8 {
+        t.shows(seq, &[0.9, 0.8], &[], Scene::TwoFaces, 0).await.assert_status(StatusCode::ACCEPTED);
     }
     // A frame sent without a verdict (the browser cannot analyse): always checked by the server.
-    let parts = [
-        ("verdict", "application/json", verdict(7, &[], &[], false)),
-        ("frame", "image/jpeg", crate::fixtures::jpeg(64, 48)),
-    ];
+    let parts =
+        [("verdict", "application/json", verdict(8, &[], &[], false)), ("frame", "image/jpeg", Scene::TwoFaces.jpeg())];
     t.client().post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
-    let all = count(&app, FRAMES, &t.session_id).await;
-    assert_eq!(all, 7, "every flagged frame is stored");
+    assert_eq!(count(&app, FRAMES, &t.session_id).await, 7, "every flagged frame is stored");
     let pending = count(
         &app,
         "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'pending'",
@@ -258,26 +276,13 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
     let metrics = app.client().get("/metrics").await;
     metrics.assert_contains("proctorwise_verify_queue_depth 1");
     metrics.assert_contains(&format!("proctorwise_verify_pending_frames {pending}"));
-    let (flag, verification) = (&anomalies(&app, &t.session_id).await[0].2, &anomalies(&app, &t.session_id).await[0].3);
-    assert_eq!((flag.as_str(), verification.as_str()), ("client", "pending"));
+    // Nothing is accused before the server looked.
+    assert!(anomalies(&app, &t.session_id).await.is_empty(), "a browser flag alone stores no anomaly");
+    assert!(outbox(&app, "anomaly_detected").await.is_empty());
+    assert_eq!(count(&app, "SELECT risk_score FROM monitoring_sessions WHERE id = ?", &t.session_id).await, 0);
 
-    let workers = start_workers(&app, analyzer());
-    let db = app.state.db.clone();
-    let session = t.session_id.clone();
-    eventually("every frame is verified", || {
-        let (db, session) = (db.clone(), session.clone());
-        async move {
-            let done: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'done'",
-            )
-            .bind(&session)
-            .fetch_one(db.pool())
-            .await
-            .unwrap_or(0);
-            done == 7
-        }
-    })
-    .await;
+    let workers = start_workers(&app, SceneAnalyzer);
+    t.settled(&app).await;
     // The worker counts a verification just after committing it: wait for the count too.
     eventually("the replica counted every verification", || {
         let client = app.client();
@@ -287,55 +292,45 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
     let got = anomalies(&app, &t.session_id).await;
     assert_eq!(got.len(), 1, "one episode, one anomaly: {got:?}");
     assert_eq!((got[0].2.as_str(), got[0].3.as_str()), ("server_verified", "confirmed"));
-    let metrics = app.client().get("/metrics").await;
-    metrics
-        .assert_contains("proctorwise_verify_frames_total 7")
-        .assert_contains("proctorwise_verify_latency_seconds_count 7");
-    for w in workers {
-        w.abort();
-    }
-
-    // The server's models disagree with a flag: dismissed by verification, kept for audit.
-    let app2 = TestApp::with_config(backend, |_| {}).await;
-    let t2 = Taking::new(&app2).await;
-    t2.frame(1, &[], &[("book", 0.9)], true).await.assert_status(StatusCode::ACCEPTED);
-    let workers = start_workers(&app2, FixedTestAnalyzer { faces: vec![0.9], delay: Duration::ZERO });
-    let db = app2.state.db.clone();
-    let session = t2.session_id.clone();
-    eventually("the flag is rejected", || {
-        let (db, session) = (db.clone(), session.clone());
-        async move {
-            let rejected: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM monitoring_anomalies WHERE session_id = ? AND verification = 'rejected' AND review = 'dismissed'",
-            )
-            .bind(&session)
-            .fetch_one(db.pool())
-            .await
-            .unwrap_or(0);
-            rejected == 1
-        }
-    })
+    assert_eq!(outbox(&app, "anomaly_detected").await.len(), 1, "exactly one event");
+    let confirmed = count(
+        &app,
+        "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND flag_outcome = 'confirmed'",
+        &t.session_id,
+    )
     .await;
-    assert_eq!(count(&app2, "SELECT risk_score FROM monitoring_sessions WHERE id = ?", &t2.session_id).await, 0);
-    assert_eq!(outbox(&app2, "anomaly_detected").await.len(), 1, "the row and its event stay for audit");
+    assert_eq!(confirmed, 6, "every browser flag the server agreed with");
+    app.client().get("/metrics").await.assert_contains("proctorwise_verify_latency_seconds_count 7");
     for w in workers {
         w.abort();
     }
 }
 
 async fn rule_state_survives_a_restart(app: TestApp) {
-    let app =
-        if app.backend == Backend::Sqlite { fast_app(Backend::Sqlite).await } else { fast_app(Backend::MariaDb).await };
+    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
+    let workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
-    t.frame(1, &[], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    t.shows(2, &[], &[], Scene::Empty, 6_000).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    for w in workers {
+        w.abort();
+    }
     // A new server process on the same database: no memory of the absence but the database's.
-    let restarted = t.client().on(app.restart());
-    tokio::time::sleep(Duration::from_millis(350)).await;
-    post_frame(&restarted, &t.frames_url(), 2, &[], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    let mut restarted_state = app.restarted_state();
+    restarted_state.analyzer = Some(std::sync::Arc::new(SceneAnalyzer));
+    let workers = proctorwise::monitoring::verify::start_workers(&restarted_state);
+    let restarted = t.client().on(proctorwise::build_router(restarted_state));
+    let parts =
+        [("verdict", "application/json", verdict(3, &[], &[], true)), ("frame", "image/jpeg", Scene::Empty.jpeg())];
+    restarted.post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
     let got = anomalies(&app, &t.session_id).await;
     assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!(got[0].0, "face_absent");
-    assert_eq!(got[0].3, "unavailable", "no frame was attached to verify");
+    assert_eq!((got[0].0.as_str(), got[0].3.as_str()), ("face_absent", "confirmed"));
+    for w in workers {
+        w.abort();
+    }
 }
 
 async fn silent_and_vanished_browsers(app: TestApp) {
@@ -388,7 +383,7 @@ async fn silent_and_vanished_browsers(app: TestApp) {
 
 async fn the_deadline_stops_monitoring_with_the_attempt(app: TestApp) {
     let t = Taking::new(&app).await;
-    t.frame(1, &[0.9, 0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    t.event("tab_hidden").await.assert_status(StatusCode::ACCEPTED);
     sqlx::query("UPDATE attempts SET deadline_at = ? WHERE id = ?")
         .bind(proctorwise::db::now_ms() - 1)
         .bind(&t.attempt_id)

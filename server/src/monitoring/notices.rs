@@ -1,0 +1,70 @@
+//! What the student is told: each problem the server confirmed (a visual anomaly, or pictures
+//! that did not come), once, in the answer to their next frame. Plain words, no thresholds; the
+//! exam goes on.
+
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use super::model::Kind;
+use crate::db::DbText;
+use crate::i18n::Lang;
+
+/// A confirmed problem not yet told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// Its kind.
+    pub kind: Kind,
+    /// The object seen, for `forbidden_object`.
+    pub label: Option<String>,
+}
+
+/// A notice as the browser shows it.
+#[derive(Serialize)]
+pub struct Told {
+    /// Kind (stored form).
+    pub kind: &'static str,
+    /// The message in the student's language.
+    pub message: String,
+}
+
+impl Notice {
+    /// The message in `lang`.
+    pub fn told(&self, lang: Lang) -> Told {
+        let message = match self.kind {
+            Kind::FaceAbsent => lang.t("monitor.notice.face_absent").to_owned(),
+            Kind::MultipleFaces => lang.t("monitor.notice.multiple_faces").to_owned(),
+            Kind::ForbiddenObject => {
+                lang.tf("monitor.notice.forbidden_object", &[("label", self.label.as_deref().unwrap_or("?"))])
+            }
+            _ => lang.t("monitor.notice.monitoring_incomplete").to_owned(),
+        };
+        Told { kind: self.kind.as_str(), message }
+    }
+}
+
+/// Takes the session's confirmed problems not yet told (marking them told).
+pub async fn take(conn: &mut AnyConnection, session_id: &str, now: i64) -> sqlx::Result<Vec<Notice>> {
+    let rows: Vec<(String, String, DbText)> = sqlx::query_as(
+        "SELECT id, kind, details FROM monitoring_anomalies WHERE session_id = ? AND student_told_at IS NULL \
+         AND kind IN ('face_absent', 'multiple_faces', 'forbidden_object', 'monitoring_incomplete') \
+         AND verification IN ('confirmed', 'not_needed') AND review <> 'dismissed' ORDER BY detected_at",
+    )
+    .bind(session_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for (id, kind, details) in rows {
+        sqlx::query("UPDATE monitoring_anomalies SET student_told_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+        let Some(kind) = Kind::parse(&kind) else { continue };
+        let details: serde_json::Value = serde_json::from_str(&details.0).unwrap_or_default();
+        let label = details.get("label").and_then(serde_json::Value::as_str).map(str::to_owned);
+        if !out.iter().any(|n: &Notice| n.kind == kind && n.label == label) {
+            out.push(Notice { kind, label });
+        }
+    }
+    Ok(out)
+}

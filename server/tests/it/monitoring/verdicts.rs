@@ -1,0 +1,158 @@
+//! Trustworthy verdicts: only the server's own analysis of a picture accuses; the server picks
+//! which clean frames must carry their picture and flags sessions that withhold them; broken
+//! pictures are refused; the verification queue neither duplicates nor forgets frames.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use super::{Scene, SceneAnalyzer, Taking, anomalies, count, outbox, start_workers, verdict};
+use crate::dual;
+use crate::helpers::TestApp;
+
+dual!(
+    a_flag_the_server_rejects_leaves_no_trace,
+    a_client_that_withholds_requested_pictures_is_flagged,
+    a_sampled_clean_picture_showing_two_faces_is_confirmed,
+    a_truncated_jpeg_is_refused_and_nothing_is_stored,
+    queued_frames_are_neither_queued_twice_nor_lost_on_restart,
+);
+
+const RISK: &str = "SELECT risk_score FROM monitoring_sessions WHERE id = ?";
+
+async fn with_scenes(app: TestApp, adjust: impl FnOnce(&mut proctorwise::Config)) -> TestApp {
+    TestApp::with_state(app.backend, adjust, |s| s.analyzer = Some(Arc::new(SceneAnalyzer))).await
+}
+
+async fn a_flag_the_server_rejects_leaves_no_trace(app: TestApp) {
+    let app = with_scenes(app, |_| {}).await;
+    let workers = start_workers(&app, SceneAnalyzer);
+    let t = Taking::new(&app).await;
+    // A forged verdict (two faces, a book) on a picture of one student alone.
+    t.shows(1, &[0.9, 0.9], &[("book", 0.9)], Scene::OneFace, 0).await.assert_status(StatusCode::ACCEPTED);
+    t.shows(2, &[], &[], Scene::OneFace, 0).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    assert!(anomalies(&app, &t.session_id).await.is_empty(), "no anomaly row");
+    assert!(outbox(&app, "anomaly_detected").await.is_empty(), "no event");
+    assert!(outbox(&app, "high_risk_alert").await.is_empty());
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications WHERE user_id <> ?", "").await, 0, "no notification");
+    assert_eq!(count(&app, RISK, &t.session_id).await, 0);
+    let rejected = count(
+        &app,
+        "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND flag_outcome = 'rejected'",
+        &t.session_id,
+    )
+    .await;
+    assert_eq!(rejected, 2, "kept on the frames for statistics");
+    let answer = t.frame(3, &[0.9], &[], false).await;
+    let body: Value = serde_json::from_str(&answer.body).expect("json");
+    assert_eq!(body["notices"], serde_json::json!([]), "the student is told nothing");
+    for w in workers {
+        w.abort();
+    }
+}
+
+async fn a_client_that_withholds_requested_pictures_is_flagged(app: TestApp) {
+    let app = with_scenes(app, |c| {
+        c.monitoring.baseline_every = 2;
+        c.monitoring.rate_per_10s = 1_000;
+    })
+    .await;
+    let t = Taking::new(&app).await;
+    let mut requested = 0;
+    let mut told = Vec::new();
+    for seq in 1..=60 {
+        let answer = t.frame(seq, &[0.99], &[], false).await;
+        answer.assert_status(StatusCode::ACCEPTED);
+        let body: Value = serde_json::from_str(&answer.body).expect("json");
+        requested += i64::from(body["picture_next"] == true);
+        told.extend(body["notices"].as_array().cloned().unwrap_or_default());
+    }
+    assert!(requested >= 10, "the server asked for pictures ({requested} times)");
+    let got = anomalies(&app, &t.session_id).await;
+    let incomplete: Vec<_> = got.iter().filter(|a| a.0 == "monitoring_incomplete").collect();
+    assert_eq!(incomplete.len(), 1, "{got:?}");
+    assert_eq!((incomplete[0].1.as_str(), incomplete[0].2.as_str()), ("high", "rule"));
+    assert_eq!(outbox(&app, "anomaly_detected").await.len(), 1, "proctors are told");
+    assert_eq!(told.len(), 1, "the student is told once: {told:?}");
+    assert_eq!(told[0]["kind"], "monitoring_incomplete");
+    assert!(count(&app, RISK, &t.session_id).await > 0);
+}
+
+async fn a_sampled_clean_picture_showing_two_faces_is_confirmed(app: TestApp) {
+    let app = with_scenes(app, |c| c.monitoring.sample_share = 1.0).await;
+    let workers = start_workers(&app, SceneAnalyzer);
+    let t = Taking::new(&app).await;
+    // The browser says "one face" and sends the picture it was asked for: it shows two.
+    t.shows(1, &[0.95], &[], Scene::TwoFaces, 0).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].2.as_str(), got[0].3.as_str()),
+        ("multiple_faces", "server_verified", "confirmed")
+    );
+    assert_eq!(count(&app, "SELECT inconsistent_frames FROM monitoring_sessions WHERE id = ?", &t.session_id).await, 1);
+    let answer = t.frame(2, &[0.95], &[], false).await;
+    let body: Value = serde_json::from_str(&answer.body).expect("json");
+    assert_eq!(body["notices"][0]["kind"], "multiple_faces");
+    let message = body["notices"][0]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(!message.contains('0') && !message.is_empty(), "plain words, no threshold: {message}");
+    for w in workers {
+        w.abort();
+    }
+}
+
+async fn a_truncated_jpeg_is_refused_and_nothing_is_stored(app: TestApp) {
+    let t = Taking::new(&app).await;
+    let whole = Scene::OneFace.jpeg();
+    for cut in [whole.len() - 2, whole.len() / 2] {
+        let parts = [
+            ("verdict", "application/json", verdict(1, &[0.9, 0.9], &[], true)),
+            ("frame", "image/jpeg", whole[..cut].to_vec()),
+        ];
+        let res = t.client().post_multipart(&t.frames_url(), &parts).await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("\"error\""), "a message the page can show: {}", res.body);
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ?", &t.session_id).await, 0);
+    assert_eq!(count(&app, "SELECT frames FROM monitoring_sessions WHERE id = ?", &t.session_id).await, 0);
+}
+
+async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp) {
+    let app = with_scenes(app, |_| {}).await;
+    let t = Taking::new(&app).await;
+    for seq in 1..=3 {
+        t.shows(seq, &[0.9, 0.9], &[], Scene::TwoFaces, 0).await.assert_status(StatusCode::ACCEPTED);
+    }
+    let queued = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'queued'";
+    assert_eq!(count(&app, queued, &t.session_id).await, 3, "in this replica's queue");
+    // Their claims run out while they wait (a long backlog): the sweeper leaves them alone.
+    sqlx::query("UPDATE monitoring_frames SET claimed_until = 1 WHERE session_id = ?")
+        .bind(&t.session_id)
+        .execute(app.state.db.pool())
+        .await
+        .expect("expire");
+    assert_eq!(proctorwise::monitoring::verify::sweep(&app.state).await.expect("sweep"), 0, "not queued again");
+    assert_eq!(app.state.verifier.depth(), 3);
+    // This replica restarts: what it had queued is pending again at once.
+    let restarted = app.restarted_state();
+    let replica = restarted.verifier.replica().to_owned();
+    let released =
+        proctorwise::monitoring::frame_queries::release_replica(&restarted.db, &replica).await.expect("release");
+    assert_eq!(released, 3);
+    let pending = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'pending'";
+    assert_eq!(count(&app, pending, &t.session_id).await, 3);
+    // The new process verifies them, each once.
+    let mut state = restarted;
+    state.analyzer = Some(Arc::new(SceneAnalyzer));
+    let workers = proctorwise::monitoring::verify::start_workers(&state);
+    t.settled(&app).await;
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(outbox(&app, "anomaly_detected").await.len(), 1);
+    for w in workers {
+        w.abort();
+    }
+}
