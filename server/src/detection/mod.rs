@@ -11,9 +11,9 @@ pub mod views;
 use std::sync::Arc;
 
 use anyhow::Context;
-use wasm_detector::{Detections, Detector, DetectorConfig, Flag, Rgba, Thresholds};
+use wasm_detector::{Detections, Detector, DetectorConfig, FaceModelKind, Flag, Fusion, Rgba, Thresholds};
 
-pub use config::{DetectionConfig, default_object_threshold, forbidden_objects};
+pub use config::{DEFAULT_FUSION, DetectionConfig, SecondObjectModel, default_object_threshold, forbidden_objects};
 
 use crate::routing::Routes;
 
@@ -28,6 +28,7 @@ pub fn routes() -> Routes {
 pub struct ServerDetector {
     detector: Arc<Detector>,
     thresholds: Thresholds,
+    names: (String, String),
 }
 
 impl ServerDetector {
@@ -38,7 +39,7 @@ impl ServerDetector {
         };
         let face = read(&config.face_model)?;
         let objects = config.object_model.as_deref().map(read).transpose()?;
-        let detector = Detector::load(
+        let mut detector = Detector::load(
             (config.face_kind, &face),
             objects.as_deref().map(|b| (config.object_kind, b)),
             DetectorConfig {
@@ -49,7 +50,33 @@ impl ServerDetector {
             },
         )
         .map_err(|e| anyhow::anyhow!(e))?;
-        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone() })
+        if let (Some(second), Some(_)) = (&config.second_objects, &objects) {
+            detector = detector
+                .with_second_objects(second.kind, &read(&second.path)?, second.fusion)
+                .map_err(|e| anyhow::anyhow!(e))?;
+        }
+        let names = model_names(&detector);
+        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone(), names })
+    }
+
+    /// Short human-readable names of the models in use, `(faces, objects)`: e.g.
+    /// `("CenterFace 640", "SSD-MobileNet-v2 + CenterNet (max score)")`. Stored with each
+    /// anomaly beside the thresholds so that a verdict says what decided it.
+    pub fn model_names(&self) -> (String, String) {
+        self.names.clone()
+    }
+
+    /// One line for logs and `proctorwise detect`: the models and the verdict thresholds.
+    pub fn description(&self) -> String {
+        let t = &self.thresholds;
+        format!(
+            "faces: {} (≥ {:.2}); objects: {} (≥ {:.2}; forbidden: {})",
+            self.names.0,
+            t.face,
+            self.names.1,
+            t.object,
+            t.forbidden.join(", ")
+        )
     }
 
     /// The verdict thresholds.
@@ -67,6 +94,29 @@ impl ServerDetector {
     /// The single-frame flags of a detection result under the configured thresholds.
     pub fn flags(&self, detections: &Detections) -> Vec<Flag> {
         self.thresholds.flags(detections)
+    }
+}
+
+fn model_names(detector: &Detector) -> (String, String) {
+    let (face, side, objects, fusion) = detector.models();
+    let faces = match face {
+        FaceModelKind::CenterFace => format!("{} {side}", face.name()),
+        _ => face.name().to_owned(),
+    };
+    let names: Vec<&str> = objects.iter().map(|k| k.name()).collect();
+    let objects = match (names.as_slice(), fusion) {
+        ([], _) => "none".to_owned(),
+        (_, Some(f)) => format!("{} ({})", names.join(" + "), fusion_words(f)),
+        _ => names.join(" + "),
+    };
+    (faces, objects)
+}
+
+fn fusion_words(f: Fusion) -> &'static str {
+    match f {
+        Fusion::Max => "max score",
+        Fusion::Both => "both must agree",
+        Fusion::Mean => "mean score",
     }
 }
 
