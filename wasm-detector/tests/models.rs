@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wasm_detector::{Detector, DetectorConfig, FaceModelKind, ObjectModelKind, Rgba, Thresholds};
+use wasm_detector::{Detector, DetectorConfig, FaceModelKind, Fusion, ObjectModelKind, Rgba, Thresholds};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
@@ -93,4 +93,30 @@ fn object_model_finds_people_and_the_phone_on_the_couch() {
     let coffee = photo("coffee.png");
     let found = d.detect(Rgba::new(coffee.width(), coffee.height(), coffee.as_raw()).expect("rgba")).expect("detect");
     assert!(found.objects.iter().all(|o| o.label != "cell phone" && o.label != "person"), "{:?}", found.objects);
+}
+
+#[test]
+fn the_server_fusion_keeps_the_couch_phone_and_sees_no_phone_in_an_empty_scene() {
+    let face = read(&root().join("blazeface.onnx"));
+    let config = DetectorConfig { object_score: 0.25, tiles: true, ..DetectorConfig::default() };
+    let d = Detector::load(
+        (FaceModelKind::BlazeFace, &face),
+        Some((ObjectModelKind::Ssd, &read(&root().join("ssd.onnx")))),
+        config,
+    )
+    .and_then(|d| {
+        d.with_second_objects(ObjectModelKind::CenterNet, &read(&root().join("centernet.onnx")), Fusion::Mean)
+    })
+    .expect("SSD + CenterNet load");
+    assert_eq!(d.models().2, [ObjectModelKind::Ssd, ObjectModelKind::CenterNet]);
+    // The frame the server receives: sample2.jpg at 640 px wide.
+    let img = image::imageops::resize(&photo("sample2.jpg"), 640, 456, image::imageops::FilterType::Triangle);
+    let found = d.detect(Rgba::new(img.width(), img.height(), img.as_raw()).expect("rgba")).expect("detect");
+    let phone = found.objects.iter().find(|o| o.label == "cell phone").expect("both models see the phone");
+    assert!(phone.score >= 0.25 && phone.bbox[1] > 350.0, "{phone:?}");
+    assert!(found.objects.iter().all(|o| o.score >= 0.25), "the fused list keeps the reporting threshold");
+    let coffee = photo("coffee.png");
+    let found = d.detect(Rgba::new(coffee.width(), coffee.height(), coffee.as_raw()).expect("rgba")).expect("detect");
+    let forbidden = ["cell phone", "book", "laptop", "person"];
+    assert!(found.objects.iter().all(|o| !forbidden.contains(&o.label.as_str())), "{:?}", found.objects);
 }
