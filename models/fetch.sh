@@ -38,8 +38,9 @@ if ! sum_ok "$here/centerface.onnx" "$centerface_sha"; then
   mv "$here/centerface.onnx.tmp" "$here/centerface.onnx"
   check "$here/centerface.onnx" "$centerface_sha"
 fi
-# BlazeFace and CenterNet are committed ONNX conversions (models/convert/convert.sh reproduces
-# them from their npm packages; see README.md for why they are committed).
+# BlazeFace (128 and back 256), SSD-MobileNet-v2 and CenterNet are committed ONNX conversions
+# (models/convert/convert.sh reproduces them from their npm packages; see README.md for why
+# they are committed).
 (cd "$here" && sha256sum --quiet -c SHA256SUMS) || fail "a committed model does not match models/SHA256SUMS"
 
 [ "${1:-}" = "images" ] || exit 0
@@ -48,7 +49,7 @@ fi
 out="$here/eval/images"
 mkdir -p "$out"
 if (cd "$out" && sha256sum --quiet -c ../IMAGES.sha256 >/dev/null 2>&1); then exit 0; fi
-say "fetching the evaluation photos (scikit-image, matplotlib, ultralytics, insightface, face-api)"
+say "fetching the evaluation photos (scikit-image, matplotlib, ultralytics, insightface, face-api, face_recognition)"
 wheel_opts=(--only-binary :all: --platform manylinux_2_28_x86_64 --platform manylinux2014_x86_64 --python-version 311 --implementation cp --abi cp311)
 extract_zip() { # zip, member, destination name
   python3 -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$1" "$2" "$out/$3"
@@ -70,5 +71,12 @@ extract_tar "$insight" insightface-2.1/insightface/data/images/t1.jpg t1.jpg
 extract_tar "$insight" insightface-2.1/insightface/data/images/Tom_Hanks_54745.png Tom_Hanks_54745.png
 faceapi="$(npm_tgz @vladmandic/face-api@1.7.15 vladmandic-face-api-1.7.15.tgz)"
 for i in 1 2 3 4 5 6; do extract_tar "$faceapi" "package/demo/sample$i.jpg" "sample$i.jpg"; done
+# A real webcam frame (one person at a desk, the demo's overlay drawn on it).
+extract_tar "$faceapi" package/demo/screenshot-webcam.png webcam_screenshot.png
+# Darker-skinned faces, close and distant (face_recognition's test photos, MIT package).
+facerec="$(pypi face_recognition==1.3.0 'face_recognition-1.3.0.tar.gz' --no-binary :all:)"
+for f in obama.jpg obama2.jpg obama3.jpg biden.jpg; do
+  extract_tar "$facerec" "face_recognition-1.3.0/tests/test_images/$f" "$f"
+done
 (cd "$out" && sha256sum --quiet -c ../IMAGES.sha256) || fail "an evaluation photo does not match models/eval/IMAGES.sha256"
 say "evaluation photos in $out"

@@ -80,8 +80,10 @@
       worker.postMessage({
         type: "init",
         base: options.base,
-        faceKind: "blazeface",
-        faceModel: "blazeface.onnx",
+        // BlazeFace full-range ("back", 256 px): finds faces down to about 24 px wide, where the
+        // short-range 128 model stopped at about 96 px (models/README.md).
+        faceKind: "blazeface-back",
+        faceModel: "blazeface-back.onnx",
         // CenterFace at 416 px finds the small faces BlazeFace misses; run on some frames only.
         wideModel: options.wide === false ? "" : "centerface.onnx",
         wideSide: 416,

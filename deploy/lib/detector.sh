@@ -24,7 +24,7 @@ build() { # flags, output dir
   RUSTFLAGS="$1" cargo build -p wasm-detector --target wasm32-unknown-unknown --profile wasm --locked --quiet
   rm -rf "$2.tmp" && mkdir -p "$2.tmp"
   "$bindgen" --target no-modules --no-typescript --out-dir "$2.tmp" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/wasm_detector.wasm"
-  cp models/blazeface.onnx models/centerface.onnx models/centernet.onnx "$2.tmp/"
+  cp models/blazeface-back.onnx models/centerface.onnx models/centernet.onnx "$2.tmp/"
   rm -rf "$2" && mv "$2.tmp" "$2"
 }
 if [ "${1:-}" = "--no-simd" ]; then

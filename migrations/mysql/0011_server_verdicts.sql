@@ -6,7 +6,9 @@ ALTER TABLE monitoring_frames
     ADD COLUMN purpose VARCHAR(16) NOT NULL DEFAULT 'flagged',
     ADD COLUMN flag_outcome VARCHAR(16) NULL,
     ADD COLUMN rules_applied BIGINT NOT NULL DEFAULT 0,
-    ADD COLUMN claimed_by VARCHAR(100) NULL;
+    ADD COLUMN claimed_by VARCHAR(100) NULL,
+    -- 0 when the server checks only faces (the browser flagged only faces): objects not looked at.
+    ADD COLUMN checked_objects BIGINT NOT NULL DEFAULT 1;
 UPDATE monitoring_frames SET observed_at = received_at, rules_applied = 1;
 CREATE INDEX monitoring_frames_session_observed ON monitoring_frames (session_id, observed_at);
 

@@ -6,6 +6,8 @@ ALTER TABLE monitoring_frames ADD COLUMN purpose TEXT NOT NULL DEFAULT 'flagged'
 ALTER TABLE monitoring_frames ADD COLUMN flag_outcome TEXT;
 ALTER TABLE monitoring_frames ADD COLUMN rules_applied INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE monitoring_frames ADD COLUMN claimed_by TEXT;
+-- 0 when the server checks only faces (the browser flagged only faces): objects not looked at.
+ALTER TABLE monitoring_frames ADD COLUMN checked_objects INTEGER NOT NULL DEFAULT 1;
 UPDATE monitoring_frames SET observed_at = received_at, rules_applied = 1;
 CREATE INDEX monitoring_frames_session_observed ON monitoring_frames (session_id, observed_at);
 

@@ -2,6 +2,9 @@
 //! JPEG checks, the session row, the rules, storage): frames/s and latency p50/p95/p99, with a
 //! verdict only and with a ~40 KB JPEG, on SQLite (default) or MariaDB. The frames are clean
 //! (one face) so that the figure is the ingestion path, not re-verification (`verify_bench`).
+//! A third run sends one frame in 10 flagged (two faces, with the picture of two people) while
+//! the server's real models verify them on their lower-priority threads: the verdict-only frames'
+//! throughput and latency show whether verification starves ingestion.
 //!
 //! `cargo run -p proctorwise --release --example ingest_bench -- [mysql://root@127.0.0.1:3306] [students] [frames] [concurrency]`
 //! (defaults: SQLite in a temporary directory, 200 students, 20000 frames, 32 in flight).
@@ -12,9 +15,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use axum::Router;
 use axum::http::StatusCode;
-use bench_support::{BenchDb, Student, frame_body, jpeg_of_about, machine, percentiles, post_frame, verdict};
+use bench_support::{
+    BenchDb, Student, frame_body, jpeg_of_about, machine, percentiles, post_frame, repo_dir, verdict, webcam_jpeg,
+};
+use proctorwise::detection::{DetectionConfig, ServerDetector};
 use proctorwise::{AppState, build_router};
 
 #[tokio::main]
@@ -35,11 +42,37 @@ async fn main() -> anyhow::Result<()> {
     );
     let students = Arc::new(bench_support::students(&state, &router, students).await?);
 
-    let verdict_only = run(&router, &students, frames, concurrency, None).await?;
+    let verdict_only = run(&router, &students, frames, concurrency, None, 0).await?;
     report("verdict only", verdict_only);
     let jpeg = Arc::new(jpeg_of_about(40 * 1024));
-    let with_jpeg = run(&router, &students, frames / 4, concurrency, Some(jpeg.clone())).await?;
+    let with_jpeg = run(&router, &students, frames / 4, concurrency, Some(jpeg.clone()), 0).await?;
     report(&format!("verdict + {} KB JPEG", jpeg.len() / 1024), with_jpeg);
+
+    // One frame in 10 flagged, verified meanwhile by the real models.
+    let mut config = state.config.as_ref().clone();
+    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.monitoring.queue_size = frames;
+    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
+    let mut verifying = AppState::with_db(config, state.db.clone());
+    verifying.analyzer = Some(detector);
+    let workers = proctorwise::monitoring::verify::start_workers(&verifying);
+    let router = build_router(verifying.clone());
+    let two_people = Arc::new(
+        webcam_jpeg(&repo_dir("models/eval/images").join("zidane.jpg")).context("run models/fetch.sh images")?,
+    );
+    let mixed = run(&router, &students, frames / 2, concurrency, Some(two_people), 10).await?;
+    report(
+        &format!(
+            "verdict only, while 1 frame in 10 is flagged and verified ({} workers)",
+            verifying.config.monitoring.workers
+        ),
+        mixed,
+    );
+    let verified: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM monitoring_frames WHERE verification = 'done'")
+        .fetch_one(state.db.pool())
+        .await?;
+    println!("frames verified during that run: {verified}");
+    workers.iter().for_each(tokio::task::JoinHandle::abort);
     println!("after the runs: {}", machine());
     db.drop(&state).await
 }
@@ -54,12 +87,16 @@ fn report(what: &str, (elapsed, mut latencies): (Duration, Vec<Duration>)) {
     );
 }
 
+/// Sends `frames` frames, `concurrency` at a time: each with `jpeg` when `flag_every` is 0, else
+/// every `flag_every`-th frame flagged (two faces) with `jpeg` and the others verdict only. The
+/// latencies are those of the frames without a picture when `flag_every` is set.
 async fn run(
     router: &Router,
     students: &Arc<Vec<Student>>,
     frames: usize,
     concurrency: usize,
     jpeg: Option<Arc<Vec<u8>>>,
+    flag_every: usize,
 ) -> anyhow::Result<(Duration, Vec<Duration>)> {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -74,11 +111,15 @@ async fn run(
                     return Ok::<_, anyhow::Error>(latencies);
                 }
                 let student = &students[i % students.len()];
-                let body = frame_body(&verdict(i, 1), jpeg.as_deref().map(Vec::as_slice));
+                let flagged = flag_every > 0 && i % flag_every == 0;
+                let picture = if flag_every == 0 || flagged { jpeg.as_deref().map(Vec::as_slice) } else { None };
+                let body = frame_body(&verdict(i, if flagged { 2 } else { 1 }), picture);
                 let t = Instant::now();
                 let status = post_frame(&router, student, body).await?;
                 anyhow::ensure!(status == StatusCode::ACCEPTED, "frame {i}: {status}");
-                latencies.push(t.elapsed());
+                if flag_every == 0 || !flagged {
+                    latencies.push(t.elapsed());
+                }
             }
         }));
     }

@@ -57,10 +57,15 @@ fn main() {
     }
     let m = FaceModel::load(FaceModelKind::BlazeFace, &read("blazeface.onnx"), 128).expect("blazeface");
     row("BlazeFace", "128x128".into(), time(runs, || drop(m.detect(img, 0.5))));
+    let m = FaceModel::load(FaceModelKind::BlazeFaceBack, &read("blazeface-back.onnx"), 256).expect("blazeface back");
+    row("BlazeFace back", "256x256".into(), time(runs, || drop(m.detect(img, 0.5))));
+    let m = ObjectModel::load(ObjectModelKind::Ssd, &read("ssd.onnx")).expect("ssd");
+    row("SSD-MobileNet-v2", "300x300 uint8".into(), time(runs, || drop(m.detect(img, 0.3))));
+    row("SSD-MobileNet-v2, frame + 4 tiles", "5 x 300x300".into(), time(runs, || drop(m.detect_tiled(img, 0.3))));
     let m = ObjectModel::load(ObjectModelKind::CenterNet, &read("centernet.onnx")).expect("centernet");
     row("CenterNet", "512x512".into(), time(runs.min(10), || drop(m.detect(img, 0.3))));
     println!("load average after: {}", load());
-    for f in ["centerface.onnx", "blazeface.onnx", "centernet.onnx"] {
+    for f in ["centerface.onnx", "blazeface.onnx", "blazeface-back.onnx", "ssd.onnx", "centernet.onnx"] {
         let size = std::fs::metadata(models().join(f)).map(|m| m.len()).unwrap_or(0);
         println!("  {f}: {size} bytes ({:.2} MB)", size as f64 / 1e6);
     }

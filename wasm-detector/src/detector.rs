@@ -1,7 +1,8 @@
 //! A face model and an optional object model run together on one frame.
 
+use crate::fusion::{FUSION_FLOOR, Fusion, fuse};
 use crate::model::{FaceModel, FaceModelKind, ObjectModel, ObjectModelKind};
-use crate::{Detections, Face, Object, Rgba};
+use crate::{Detection, Detections, Face, Object, Rgba};
 
 /// Reporting thresholds of a detector (what it lists; the verdict applies its own).
 #[derive(Clone, Debug, PartialEq)]
@@ -12,7 +13,7 @@ pub struct DetectorConfig {
     pub object_score: f32,
     /// CenterFace's long input side (multiple of 32).
     pub face_side: usize,
-    /// `detect` also runs the object model on tiles (slower; finds smaller objects).
+    /// `detect` also runs the (first) object model on tiles (slower; finds smaller objects).
     pub tiles: bool,
 }
 
@@ -29,6 +30,8 @@ pub struct Detector {
     face: FaceModel,
     wide_face: Option<FaceModel>,
     objects: Option<ObjectModel>,
+    /// A second, independent object model and how its objects combine with the first's.
+    second_objects: Option<(ObjectModel, Fusion)>,
     config: DetectorConfig,
 }
 
@@ -37,9 +40,9 @@ pub struct Detector {
 pub struct Passes {
     /// Run the wide face model (when loaded); its faces replace the main model's for this frame.
     pub wide_faces: bool,
-    /// Run the object model (when loaded).
+    /// Run the object model(s) (when loaded).
     pub objects: bool,
-    /// Also run the object model on four tiles (server re-verification: small objects).
+    /// Also run the first object model on four tiles (server re-verification: small objects).
     pub tiled_objects: bool,
 }
 
@@ -86,7 +89,22 @@ impl Detector {
             .map(|(kind, bytes)| ObjectModel::load(kind, bytes))
             .transpose()
             .map_err(|e| format!("object model: {e:#}"))?;
-        Ok(Self { face, wide_face: None, objects, config })
+        Ok(Self { face, wide_face: None, objects, second_objects: None, config })
+    }
+
+    /// Adds a second object model whose objects are combined with the first's by `fusion`.
+    pub fn with_second_objects(mut self, kind: ObjectModelKind, bytes: &[u8], fusion: Fusion) -> Result<Self, String> {
+        let model = ObjectModel::load(kind, bytes).map_err(|e| format!("second object model: {e:#}"))?;
+        self.second_objects = Some((model, fusion));
+        Ok(self)
+    }
+
+    /// Which models run: the face model's kind and input side, the object model kinds and the
+    /// fusion rule (when two object models are loaded).
+    pub fn models(&self) -> (FaceModelKind, usize, Vec<ObjectModelKind>, Option<Fusion>) {
+        let mut objects: Vec<ObjectModelKind> = self.objects.iter().map(ObjectModel::kind).collect();
+        objects.extend(self.second_objects.iter().map(|(m, _)| m.kind()));
+        (self.face.kind(), self.face.input_side(), objects, self.second_objects.as_ref().map(|(_, f)| *f))
     }
 
     /// Adds the wide face model (CenterFace) with its long input side.
@@ -117,23 +135,41 @@ impl Detector {
         }
         let at = now_ms();
         let objects = match (&self.objects, passes.objects) {
-            (Some(model), true) if passes.tiled_objects => {
-                model.detect_tiled(img, self.config.object_score).map_err(|e| format!("object model: {e:#}"))?
-            }
-            (Some(model), true) => {
-                model.detect(img, self.config.object_score).map_err(|e| format!("object model: {e:#}"))?
-            }
+            (Some(model), true) => self.all_objects(model, img, passes.tiled_objects)?,
             _ => Vec::new(),
         };
         t.objects_ms = elapsed(at);
         let detections = Detections {
             faces: faces.iter().map(Face::from_detection).collect(),
-            objects: objects.iter().map(|(d, label)| Object::from_detection(d, label)).collect(),
+            objects,
             width: img.width,
             height: img.height,
             ms: elapsed(start),
         };
         Ok((detections, t))
+    }
+
+    /// The first model's objects, fused with the second's when one is loaded. For a fusion,
+    /// each model lists its objects from `FUSION_FLOOR` so that a weak partner still counts;
+    /// the fused list keeps the objects at or above the reporting threshold.
+    fn all_objects(&self, first: &ObjectModel, img: Rgba<'_>, tiled: bool) -> Result<Vec<Object>, String> {
+        let Some((second, fusion)) = &self.second_objects else {
+            return self.run_objects(first, img, tiled, self.config.object_score);
+        };
+        let floor = self.config.object_score.min(FUSION_FLOOR);
+        let a = self.run_objects(first, img, tiled, floor)?;
+        // The second model runs on the whole frame only: tiles are for the fast SSD.
+        let b = self.run_objects(second, img, false, floor)?;
+        let mut fused = fuse(&a, &b, *fusion);
+        fused.retain(|o| o.score >= self.config.object_score);
+        Ok(fused)
+    }
+
+    fn run_objects(&self, model: &ObjectModel, img: Rgba<'_>, tiled: bool, score: f32) -> Result<Vec<Object>, String> {
+        let found: Vec<(Detection, String)> =
+            if tiled { model.detect_tiled(img, score) } else { model.detect(img, score) }
+                .map_err(|e| format!("object model ({}): {e:#}", model.kind().name()))?;
+        Ok(found.iter().map(|(d, label)| Object::from_detection(d, label)).collect())
     }
 
     /// Runs every loaded model (objects also on tiles when configured): the server's full check.

@@ -1,4 +1,5 @@
-//! Class names of the COCO-80 label set, in the order used by CenterNet and YOLOv8/YOLO11.
+//! Class names of the COCO-80 label set, in the order used by CenterNet and YOLOv8/YOLO11, and
+//! the COCO-90 ids of SSD models mapped onto it.
 
 /// COCO-80 names, index = class id.
 pub const COCO80: [&str; 80] = [
@@ -84,6 +85,19 @@ pub const COCO80: [&str; 80] = [
     "toothbrush",
 ];
 
+/// The COCO-90 ids (0-based, as in Coral's `coco_labels.txt`) that have no COCO-80 class.
+const COCO90_GAPS: [usize; 10] = [11, 25, 28, 29, 44, 65, 67, 68, 70, 82];
+
+/// The COCO-80 index of a 0-based COCO-90 id (SSD models trained with the TensorFlow object
+/// detection API), or `None` for the ten ids COCO never used and ids past 89.
+pub fn coco80_from_coco90(id: usize) -> Option<u16> {
+    if id >= 90 || COCO90_GAPS.contains(&id) {
+        return None;
+    }
+    let below = COCO90_GAPS.iter().filter(|&&g| g < id).count();
+    u16::try_from(id - below).ok()
+}
+
 /// Name of a class id, or `class_<id>` outside the set.
 pub fn coco_label(class: u16) -> String {
     COCO80.get(usize::from(class)).map_or_else(|| format!("class_{class}"), |s| (*s).to_owned())
@@ -140,5 +154,17 @@ mod tests {
         assert_eq!(coco_label(67), "cell phone");
         assert_eq!(coco_label(73), "book");
         assert_eq!(coco_label(80), "class_80");
+    }
+
+    #[test]
+    fn coco90_ids_map_onto_the_80_labels() {
+        let mapped: Vec<u16> = (0..90).filter_map(coco80_from_coco90).collect();
+        assert_eq!(mapped, (0..80).collect::<Vec<u16>>(), "80 ids, in order, none twice");
+        let name = |id| coco80_from_coco90(id).map(coco_label);
+        assert_eq!(name(76).as_deref(), Some("cell phone"));
+        assert_eq!(name(72).as_deref(), Some("laptop"));
+        assert_eq!(name(83).as_deref(), Some("book"));
+        assert_eq!(name(89).as_deref(), Some("toothbrush"));
+        assert_eq!((name(11), name(90)), (None, None));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod detector;
+pub mod fusion;
 pub mod geometry;
 pub mod labels;
 pub mod model;
@@ -14,6 +15,7 @@ pub mod verdict;
 mod web;
 
 pub use detector::{Detector, DetectorConfig, Passes, Timings};
+pub use fusion::Fusion;
 pub use geometry::{Detection, non_max_suppression};
 pub use labels::parse_label_list;
 pub use model::{FaceModelKind, ObjectModelKind};

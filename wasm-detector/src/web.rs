@@ -15,7 +15,8 @@ pub struct BrowserDetector {
 impl BrowserDetector {
     /// Loads the face model, the wide face model (CenterFace, when `wide_model` is not empty;
     /// long input side `wide_side`) and the object model (when `object_model` is not empty).
-    /// Kinds: `blazeface` | `centerface`, `centernet` | `yolo`.
+    /// Kinds: `blazeface-back` (what the exam page loads) | `blazeface` | `centerface`,
+    /// `centernet` | `ssd` | `yolo`.
     #[wasm_bindgen(constructor)]
     #[expect(clippy::too_many_arguments, reason = "a flat constructor is the simplest JavaScript API")]
     pub fn new(

@@ -18,7 +18,8 @@ pub struct DetectOptions {
     /// Face model file (default: PROCTORWISE_FACE_MODEL or models/centerface.onnx).
     #[arg(long)]
     pub face_model: Option<PathBuf>,
-    /// Object model file, or `none` (default: PROCTORWISE_OBJECT_MODEL or models/centernet.onnx).
+    /// Object model file, or `none` for no object model at all (default: PROCTORWISE_OBJECT_MODEL
+    /// or models/ssd.onnx, fused with models/centernet.onnx as PROCTORWISE_OBJECT_FUSION says).
     #[arg(long)]
     pub object_model: Option<String>,
     /// Faces count from this score (default 0.5).
@@ -59,6 +60,9 @@ pub fn run(mut config: DetectionConfig, options: DetectOptions) -> anyhow::Resul
             super::forbidden_objects(list).map_err(|e| anyhow::anyhow!("--forbidden-objects: {e}"))?;
     }
     let detector = ServerDetector::load(&config)?;
+    if !options.json {
+        eprintln!("{}", detector.description());
+    }
     let mut out = std::io::stdout().lock();
     let mut failed = 0;
     for path in &options.images {

@@ -11,9 +11,9 @@ pub mod views;
 use std::sync::Arc;
 
 use anyhow::Context;
-use wasm_detector::{Detections, Detector, DetectorConfig, Flag, Rgba, Thresholds};
+use wasm_detector::{Detections, Detector, DetectorConfig, FaceModelKind, Flag, Fusion, Rgba, Thresholds};
 
-pub use config::{DetectionConfig, default_object_threshold, forbidden_objects};
+pub use config::{DEFAULT_FUSION, DetectionConfig, SecondObjectModel, default_object_threshold, forbidden_objects};
 
 use crate::routing::Routes;
 
@@ -28,14 +28,7 @@ pub fn routes() -> Routes {
 pub struct ServerDetector {
     detector: Arc<Detector>,
     thresholds: Thresholds,
-    /// Which models run (`{"faces": …, "objects": …}`), stored with each anomaly they open.
-    models: serde_json::Value,
-}
-
-/// A model's name for people: its kind and its file.
-fn model_name(kind: impl std::fmt::Debug, path: &std::path::Path) -> String {
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    format!("{kind:?} ({file})")
+    names: (String, String),
 }
 
 impl ServerDetector {
@@ -46,7 +39,7 @@ impl ServerDetector {
         };
         let face = read(&config.face_model)?;
         let objects = config.object_model.as_deref().map(read).transpose()?;
-        let detector = Detector::load(
+        let mut detector = Detector::load(
             (config.face_kind, &face),
             objects.as_deref().map(|b| (config.object_kind, b)),
             DetectorConfig {
@@ -57,11 +50,33 @@ impl ServerDetector {
             },
         )
         .map_err(|e| anyhow::anyhow!(e))?;
-        let models = serde_json::json!({
-            "faces": format!("{}, {} px", model_name(config.face_kind, &config.face_model), config.face_side),
-            "objects": config.object_model.as_deref().map(|p| model_name(config.object_kind, p)),
-        });
-        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone(), models })
+        if let (Some(second), Some(_)) = (&config.second_objects, &objects) {
+            detector = detector
+                .with_second_objects(second.kind, &read(&second.path)?, second.fusion)
+                .map_err(|e| anyhow::anyhow!(e))?;
+        }
+        let names = model_names(&detector);
+        Ok(Self { detector: Arc::new(detector), thresholds: config.thresholds.clone(), names })
+    }
+
+    /// Short human-readable names of the models in use, `(faces, objects)`: e.g.
+    /// `("CenterFace 640", "SSD-MobileNet-v2 + CenterNet (max score)")`. Stored with each
+    /// anomaly beside the thresholds so that a verdict says what decided it.
+    pub fn model_names(&self) -> (String, String) {
+        self.names.clone()
+    }
+
+    /// One line for logs and `proctorwise detect`: the models and the verdict thresholds.
+    pub fn description(&self) -> String {
+        let t = &self.thresholds;
+        format!(
+            "faces: {} (≥ {:.2}); objects: {} (≥ {:.2}; forbidden: {})",
+            self.names.0,
+            t.face,
+            self.names.1,
+            t.object,
+            t.forbidden.join(", ")
+        )
     }
 
     /// The verdict thresholds.
@@ -82,12 +97,42 @@ impl ServerDetector {
     }
 }
 
+fn model_names(detector: &Detector) -> (String, String) {
+    let (face, side, objects, fusion) = detector.models();
+    let faces = match face {
+        FaceModelKind::CenterFace => format!("{} {side}", face.name()),
+        _ => face.name().to_owned(),
+    };
+    let names: Vec<&str> = objects.iter().map(|k| k.name()).collect();
+    let objects = match (names.as_slice(), fusion) {
+        ([], _) => "none".to_owned(),
+        (_, Some(f)) => format!("{} ({})", names.join(" + "), fusion_words(f)),
+        _ => names.join(" + "),
+    };
+    (faces, objects)
+}
+
+fn fusion_words(f: Fusion) -> &'static str {
+    match f {
+        Fusion::Max => "max score",
+        Fusion::Both => "both must agree",
+        Fusion::Mean => "mean score",
+    }
+}
+
 impl crate::monitoring::FrameAnalyzer for ServerDetector {
     fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
         self.analyze_image(jpeg)
     }
 
+    fn analyze_faces(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
+        let img = image::load_from_memory(jpeg).context("not a readable JPEG or PNG image")?.to_rgba8();
+        let rgba = Rgba::new(img.width(), img.height(), img.as_raw()).map_err(|e| anyhow::anyhow!(e))?;
+        let passes = wasm_detector::Passes { wide_faces: true, objects: false, tiled_objects: false };
+        self.detector.detect_timed(rgba, passes).map(|(d, _)| d).map_err(|e| anyhow::anyhow!(e))
+    }
+
     fn models(&self) -> serde_json::Value {
-        self.models.clone()
+        serde_json::json!({"faces": self.names.0, "objects": self.names.1})
     }
 }

@@ -9,7 +9,8 @@ use tokio::sync::oneshot;
 
 use super::verify::FrameAnalyzer;
 
-type Job = (Vec<u8>, oneshot::Sender<anyhow::Result<wasm_detector::Detections>>);
+/// A picture, whether its objects are checked too, and where the answer goes.
+type Job = (Vec<u8>, bool, oneshot::Sender<anyhow::Result<wasm_detector::Detections>>);
 
 /// Niceness-style priority of the analysis threads (0–100, lower is less urgent; request
 /// handling runs at the default, 50): about nice 10 on Linux.
@@ -32,12 +33,12 @@ impl AnalysisPool {
         Ok(Self { sender })
     }
 
-    /// Analyses one JPEG on a pool thread.
-    pub async fn analyze(&self, jpeg: Vec<u8>) -> anyhow::Result<wasm_detector::Detections> {
+    /// Analyses one JPEG on a pool thread (faces only unless `objects`).
+    pub async fn analyze(&self, jpeg: Vec<u8>, objects: bool) -> anyhow::Result<wasm_detector::Detections> {
         let (reply, answer) = oneshot::channel();
         let sender = self.sender.clone();
         // The channel holds one job per thread: waiting for room must not block the runtime.
-        tokio::task::spawn_blocking(move || sender.send((jpeg, reply)))
+        tokio::task::spawn_blocking(move || sender.send((jpeg, objects, reply)))
             .await?
             .map_err(|_| anyhow::anyhow!("the analysis threads have stopped"))?;
         answer.await.map_err(|_| anyhow::anyhow!("an analysis thread stopped during the analysis"))?
@@ -51,8 +52,8 @@ fn run(analyzer: &dyn FrameAnalyzer, receiver: &Mutex<Receiver<Job>>) {
             Ok(r) => r.recv(),
             Err(_) => return,
         };
-        let Ok((jpeg, reply)) = job else { return };
-        let _ = reply.send(analyzer.analyze(&jpeg));
+        let Ok((jpeg, objects, reply)) = job else { return };
+        let _ = reply.send(if objects { analyzer.analyze(&jpeg) } else { analyzer.analyze_faces(&jpeg) });
     }
 }
 
@@ -87,9 +88,9 @@ mod tests {
     #[tokio::test]
     async fn jobs_run_on_threads_of_lower_priority() {
         let pool = AnalysisPool::start(Arc::new(Fixed), 2).expect("pool");
-        let got = pool.analyze(vec![1, 2, 3]).await.expect("analysed");
+        let got = pool.analyze(vec![1, 2, 3], true).await.expect("analysed");
         assert_eq!(got.width, 3);
-        assert!(pool.analyze(Vec::new()).await.is_err(), "an analyzer error reaches the caller");
+        assert!(pool.analyze(Vec::new(), false).await.is_err(), "an analyzer error reaches the caller");
         if cfg!(target_os = "linux") {
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::spawn(move || {

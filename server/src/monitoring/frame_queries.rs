@@ -34,6 +34,8 @@ pub struct NewFrame<'a> {
     pub flagged: bool,
     /// Why the server has it: `flagged`, `unanalysed`, `follow_up` or `sample`.
     pub purpose: &'a str,
+    /// Whether the server also checks its objects (false: faces only).
+    pub checked_objects: bool,
     /// `not_needed`, `queued` or `pending`.
     pub verification: &'a str,
     /// This replica's claim (replica id, expiry) when queued.
@@ -44,8 +46,8 @@ pub struct NewFrame<'a> {
 pub async fn insert(conn: &mut AnyConnection, f: &NewFrame<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, observed_at, storage_key, \
-         bytes, width, height, client_result, flagged, purpose, verification, claimed_until, claimed_by) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         bytes, width, height, client_result, flagged, purpose, checked_objects, verification, claimed_until, claimed_by) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(f.id)
     .bind(f.session_id)
@@ -61,6 +63,7 @@ pub async fn insert(conn: &mut AnyConnection, f: &NewFrame<'_>) -> sqlx::Result<
     .bind(f.client_result)
     .bind(i64::from(f.flagged))
     .bind(f.purpose)
+    .bind(i64::from(f.checked_objects))
     .bind(f.verification)
     .bind(f.claimed.map(|c| c.1))
     .bind(f.claimed.map(|c| c.0))
@@ -170,6 +173,8 @@ pub struct FrameForCheck {
     pub flagged: i64,
     /// Why the server has it (`flagged`, `unanalysed`, `follow_up`, `sample`).
     pub purpose: String,
+    /// Whether its objects are checked too (0: faces only).
+    pub checked_objects: i64,
 }
 
 /// Optional long text (MariaDB returns TEXT as a blob).
@@ -201,7 +206,7 @@ impl From<OptText> for Option<String> {
 /// A frame still waiting for verification.
 pub async fn for_verification(db: &Db, id: &str) -> sqlx::Result<Option<FrameForCheck>> {
     sqlx::query_as(
-        "SELECT id, session_id, storage_key, received_at, client_result, flagged, purpose FROM monitoring_frames \
+        "SELECT id, session_id, storage_key, received_at, client_result, flagged, purpose, checked_objects FROM monitoring_frames \
          WHERE id = ? AND verification IN ('queued', 'pending')",
     )
     .bind(id)

@@ -93,6 +93,7 @@ fn parse_verdict(text: &str) -> Option<(Verdict, Option<Observation>)> {
         faces: v.faces.iter().map(|f| f.score).collect(),
         objects: v.objects.iter().map(|o| (o.label.clone(), o.score)).collect(),
         frame_id: None,
+        faces_only: false,
     });
     Some((v, seen))
 }

@@ -248,6 +248,11 @@ pub async fn record_frame(
     let mut stored = None;
     if let Some(jpeg) = &frame.jpeg {
         let purpose = purpose(&frame, flagged, watching);
+        // The server checks what is claimed: a frame flagged for faces alone (and not watched
+        // for an object) gets the face model only; every other picture gets every model.
+        let object_flag = frame.seen.as_ref().is_some_and(|o| rules::flags_object(o, &cfg.rules));
+        let checked_objects =
+            !matches!(purpose, "flagged" | "follow_up") || object_flag || rules::watching_objects(&rule_state);
         let check = purpose != "sample" || state.verifier.sample_allowed(cfg.sample_share, &mut rand::rng());
         let queue_now = check && state.analyzer.is_some() && state.verifier.has_room();
         let verification = match (check, queue_now) {
@@ -272,6 +277,7 @@ pub async fn record_frame(
             client_result: frame.seen.as_ref().map(|_| frame.verdict_json.as_str()),
             flagged,
             purpose,
+            checked_objects,
             verification,
             claimed: queue_now.then(|| (state.verifier.replica(), now + CLAIM_MS)),
         };

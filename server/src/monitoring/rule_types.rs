@@ -63,6 +63,8 @@ pub struct Observation {
     pub objects: Vec<(String, f32)>,
     /// The stored frame this observation is about, if the JPEG was kept.
     pub frame_id: Option<String>,
+    /// Only faces were looked at: the objects are unknown (not "none").
+    pub faces_only: bool,
 }
 
 /// A browser event (`POST …/events`).

@@ -98,6 +98,9 @@ fn seen(
     };
     let best = faces.iter().copied().fold(0.0_f32, f32::max);
     set(state, &many, faces.len() > 1, now, best, frame, new_id, out);
+    if obs.faces_only {
+        return;
+    }
     for label in &cfg.forbidden_objects {
         let score = obs
             .objects
@@ -265,7 +268,12 @@ pub fn agrees(browser: &Observation, server: &Observation, cfg: &RuleConfig) -> 
     let (b, s) = (count(browser), count(server));
     let faces = (b == 0 && s == 0) || (b > 1 && s > 1);
     let server_objects = objects(server);
-    faces || objects(browser).iter().any(|l| server_objects.contains(l))
+    faces || (!server.faces_only && objects(browser).iter().any(|l| server_objects.contains(l)))
+}
+
+/// Whether an object condition is being tracked (the server then checks objects on every picture).
+pub fn watching_objects(state: &RuleState) -> bool {
+    state.tracks.keys().any(|k| k.starts_with("object:"))
 }
 
 /// Whether a visual condition (face absent, several faces, an object) is being tracked: the
@@ -273,6 +281,11 @@ pub fn agrees(browser: &Observation, server: &Observation, cfg: &RuleConfig) -> 
 /// condition end with its own models.
 pub fn watching_visual(state: &RuleState) -> bool {
     state.tracks.keys().any(|k| k == "face_absent" || k == "multiple_faces" || k.starts_with("object:"))
+}
+
+/// Whether a client verdict shows a forbidden object.
+pub fn flags_object(seen: &Observation, cfg: &RuleConfig) -> bool {
+    seen.objects.iter().any(|(l, s)| *s >= cfg.object_threshold && cfg.forbidden_objects.contains(l))
 }
 
 /// Whether a client verdict flags the frame (so the server should look at it).

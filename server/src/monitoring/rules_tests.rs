@@ -34,6 +34,7 @@ impl Sim {
             faces: faces.to_vec(),
             objects: objects.iter().map(|(l, s)| ((*l).to_owned(), *s)).collect(),
             frame_id: Some(format!("f{ms}")),
+            faces_only: false,
         };
         let mut out = self.at(ms, &Input::Heartbeat);
         out.extend(self.at(ms, &Input::Seen(&obs)));
@@ -136,8 +137,9 @@ fn the_forbidden_list_is_configurable() {
     let got = s.frame(2_000, &[0.9], &[("remote", 0.7), ("book", 0.9)]);
     let labels: Vec<_> = opened(&got).iter().map(|o| o.details["label"].as_str().unwrap_or_default()).collect();
     assert_eq!(labels, ["remote"]);
-    let book = Observation { faces: vec![0.9], objects: vec![("book".into(), 0.9)], frame_id: None };
-    let remote = Observation { faces: vec![0.9], objects: vec![("remote".into(), 0.9)], frame_id: None };
+    let book = Observation { faces: vec![0.9], objects: vec![("book".into(), 0.9)], frame_id: None, faces_only: false };
+    let remote =
+        Observation { faces: vec![0.9], objects: vec![("remote".into(), 0.9)], frame_id: None, faces_only: false };
     assert!(!flags(&book, &s.cfg), "the server does not re-verify a frame only showing an allowed object");
     assert!(flags(&remote, &s.cfg));
 }
@@ -239,7 +241,8 @@ fn the_server_agrees_or_disagrees_with_browser_flags() {
     let two = Observation { faces: vec![0.9, 0.95], ..Observation::default() };
     let one = Observation { faces: vec![0.9], ..Observation::default() };
     let none = Observation::default();
-    let phone = Observation { faces: vec![0.9], objects: vec![("cell phone".into(), 0.8)], frame_id: None };
+    let phone =
+        Observation { faces: vec![0.9], objects: vec![("cell phone".into(), 0.8)], frame_id: None, faces_only: false };
     assert!(agrees(&two, &two, &cfg));
     assert!(!agrees(&two, &one, &cfg), "a second face the server does not see is rejected");
     assert!(agrees(&none, &none, &cfg));
@@ -248,6 +251,19 @@ fn the_server_agrees_or_disagrees_with_browser_flags() {
     assert!(!agrees(&phone, &one, &cfg));
     assert!(flags(&two, &cfg) && flags(&none, &cfg) && flags(&phone, &cfg));
     assert!(!flags(&one, &cfg));
+    // A faces-only check neither confirms nor clears an object.
+    let faces_only = Observation { faces_only: true, ..one.clone() };
+    assert!(!agrees(&phone, &faces_only, &cfg));
+}
+
+#[test]
+fn a_faces_only_observation_leaves_object_episodes_alone() {
+    let mut s = Sim::new();
+    assert_eq!(opened(&s.frame(1_000, &[0.9], &[("cell phone", 0.9)])).len(), 1);
+    let faces_only = Observation { faces: vec![0.9], faces_only: true, ..Observation::default() };
+    s.at(20_000, &Input::Seen(&faces_only));
+    assert!(s.state.tracks.get("object:cell phone").is_some_and(|t| t.cleared_at.is_none()), "still seen");
+    assert!(watching_objects(&s.state));
 }
 
 #[test]

@@ -15,11 +15,12 @@ use super::store::SessionRef;
 use crate::app::AppState;
 use crate::db::{DbText, now_ms};
 
-fn server_observation(d: &wasm_detector::Detections, frame_id: &str) -> Observation {
+fn server_observation(d: &wasm_detector::Detections, frame_id: &str, objects_checked: bool) -> Observation {
     Observation {
         faces: d.faces.iter().map(|f| f.score).collect(),
         objects: d.objects.iter().map(|o| (o.label.clone(), o.score)).collect(),
         frame_id: Some(frame_id.to_owned()),
+        faces_only: !objects_checked,
     }
 }
 
@@ -35,14 +36,21 @@ fn browser_observation(client_result: Option<&str>) -> Option<Observation> {
         .get("objects")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(|o| Some((o.get("label")?.as_str()?.to_owned(), score(o)?))).collect());
-    Some(Observation { faces: faces.unwrap_or_default(), objects: objects.unwrap_or_default(), frame_id: None })
+    Some(Observation {
+        faces: faces.unwrap_or_default(),
+        objects: objects.unwrap_or_default(),
+        frame_id: None,
+        faces_only: false,
+    })
 }
 
 fn summary(o: &Observation) -> Value {
     let round = |s: f32| (f64::from(s) * 1000.0).round() / 1000.0;
+    let objects: Vec<Value> = o.objects.iter().map(|(l, s)| json!([l, round(*s)])).collect();
     json!({
         "faces": o.faces.iter().map(|s| round(*s)).collect::<Vec<_>>(),
-        "objects": o.objects.iter().map(|(l, s)| json!([l, round(*s)])).collect::<Vec<_>>(),
+        // Not looked at (the browser flagged faces alone): unknown, not "none".
+        "objects": if o.faces_only { Value::Null } else { Value::from(objects) },
     })
 }
 
@@ -67,7 +75,7 @@ pub async fn apply_verification(
     analysis_ms: u64,
 ) -> anyhow::Result<bool> {
     let cfg = &state.config.monitoring.rules;
-    let server = server_observation(detections, &frame.id);
+    let server = server_observation(detections, &frame.id, frame.checked_objects != 0);
     let browser = browser_observation(frame.client_result.as_deref());
     let outcome = match (&browser, frame.flagged != 0) {
         (Some(b), true) => Some(if rules::agrees(b, &server, cfg) { "confirmed" } else { "rejected" }),
@@ -114,6 +122,7 @@ struct Ready {
     server_result: Option<String>,
     #[sqlx(try_from = "OptText")]
     client_result: Option<String>,
+    checked_objects: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -142,7 +151,7 @@ async fn apply_in_order(
     .fetch_one(&mut *conn)
     .await?;
     let ready: Vec<Ready> = sqlx::query_as(
-        "SELECT id, observed_at, server_result, client_result FROM monitoring_frames WHERE session_id = ? AND verification = 'done' \
+        "SELECT id, observed_at, server_result, client_result, checked_objects FROM monitoring_frames WHERE session_id = ? AND verification = 'done' \
          AND rules_applied = 0 AND observed_at < ? ORDER BY observed_at, n",
     )
     .bind(session_id)
@@ -160,7 +169,7 @@ async fn apply_in_order(
         .iter()
         .filter_map(|r| {
             let d: wasm_detector::Detections = serde_json::from_str(r.server_result.as_deref()?).ok()?;
-            let server = server_observation(&d, &r.id);
+            let server = server_observation(&d, &r.id, r.checked_objects != 0);
             let browser = browser_observation(r.client_result.as_deref());
             let evidence = evidence(&server, browser.as_ref(), models, state);
             Some((server, evidence, r.observed_at))

@@ -22,6 +22,12 @@ pub trait FrameAnalyzer: Send + Sync + 'static {
     /// Full-model analysis of one JPEG (CPU-heavy: runs on an analysis thread).
     fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections>;
 
+    /// The face models only (a frame the browser flagged for faces alone: the server checks
+    /// what is claimed, faster). By default, the full analysis.
+    fn analyze_faces(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections> {
+        self.analyze(jpeg)
+    }
+
     /// The models and thresholds behind the analysis, as stored with each anomaly
     /// (`{"faces": name, "objects": name}`).
     fn models(&self) -> serde_json::Value {
@@ -320,7 +326,7 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
         return Ok(());
     };
     let started = Instant::now();
-    let result = pool.analyze(jpeg).await;
+    let result = pool.analyze(jpeg, frame.checked_objects != 0).await;
     let analysis_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let detections = match result {
         Ok(d) => d,

@@ -115,3 +115,35 @@ fn a_server_with_an_unknown_forbidden_object_does_not_start() {
     let good = run("cell phone, remote");
     assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
 }
+
+/// `proctorwise detect` without `--json`: the first line on stderr names the models in use
+/// and the thresholds (`ServerDetector::description`).
+fn describe(envs: &[(&str, &str)]) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_proctorwise"));
+    cmd.arg("detect").arg(photo("astronaut.png")).env("PROCTORWISE_MODELS_DIR", models());
+    for var in ["PROCTORWISE_OBJECT_FUSION", "PROCTORWISE_OBJECT_MODEL", "PROCTORWISE_OBJECT_MODEL_KIND"] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.envs(envs.iter().copied()).output().expect("run proctorwise detect");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn the_server_fuses_ssd_with_centernet_by_default_and_names_its_models() {
+    let (ok, err) = describe(&[]);
+    assert!(ok, "{err}");
+    assert!(
+        err.starts_with("faces: CenterFace 640 (≥ 0.50); objects: SSD-MobileNet-v2 + CenterNet (mean score) (≥ 0.25;"),
+        "{err}"
+    );
+    let (_, err) = describe(&[("PROCTORWISE_OBJECT_FUSION", "max")]);
+    assert!(err.contains("objects: SSD-MobileNet-v2 + CenterNet (max score) (≥ 0.30;"), "{err}");
+    let (_, err) = describe(&[("PROCTORWISE_OBJECT_FUSION", "none")]);
+    assert!(err.contains("objects: SSD-MobileNet-v2 (≥ 0.30;"), "SSD alone: {err}");
+    let centernet = models().join("centernet.onnx");
+    let centernet = centernet.to_str().expect("utf-8 path");
+    let (_, err) = describe(&[("PROCTORWISE_OBJECT_MODEL", centernet), ("PROCTORWISE_OBJECT_MODEL_KIND", "centernet")]);
+    assert!(err.contains("objects: CenterNet (≥ 0.30;"), "another kind runs alone unless a fusion is asked for: {err}");
+    let (ok, err) = describe(&[("PROCTORWISE_OBJECT_FUSION", "vote")]);
+    assert!(!ok && err.contains("PROCTORWISE_OBJECT_FUSION: unknown object fusion `vote` (max, both, mean)"), "{err}");
+}

@@ -1,11 +1,14 @@
-//! BlazeFace short-range (MediaPipe, 128x128): 896 anchors on two grids, box regressors
-//! relative to the anchor centre, one logit per anchor.
+//! MediaPipe BlazeFace, short-range ("front", 128x128) and full-range ("back", 256x256): the
+//! same 896 anchors on two grids (16x16x2 + 8x8x6), box regressors in input pixels relative
+//! to the anchor centre, one logit per anchor.
 
 use super::sigmoid;
 use crate::Detection;
 
 /// Input side of the short-range model.
 pub const INPUT: usize = 128;
+/// Input side of the full-range ("back") model.
+pub const INPUT_BACK: usize = 256;
 /// Number of anchors (16x16x2 + 8x8x6).
 pub const ANCHORS: usize = 896;
 const REGRESSORS: usize = 16;
@@ -24,12 +27,13 @@ pub fn anchors() -> Vec<(f32, f32)> {
     out
 }
 
-/// Boxes of the anchors scoring at least `threshold`, in input pixels (before NMS).
-pub fn decode(regressors: &[f32], logits: &[f32], threshold: f32) -> Vec<Detection> {
+/// Boxes of the anchors scoring at least `threshold`, in pixels of the `input`-sided square
+/// (before NMS).
+pub fn decode(regressors: &[f32], logits: &[f32], input: usize, threshold: f32) -> Vec<Detection> {
     if regressors.len() < ANCHORS * REGRESSORS || logits.len() < ANCHORS {
         return Vec::new();
     }
-    let size = INPUT as f32;
+    let size = input as f32;
     anchors()
         .into_iter()
         .enumerate()
@@ -74,7 +78,7 @@ mod tests {
         let i = 600; // 8x8 grid, cell (x=1, y=1)
         logits[i] = 3.0;
         reg[i * REGRESSORS..i * REGRESSORS + 4].copy_from_slice(&[4.0, -4.0, 32.0, 16.0]);
-        let faces = decode(&reg, &logits, 0.5);
+        let faces = decode(&reg, &logits, 128, 0.5);
         assert_eq!(faces.len(), 1);
         let (ax, ay) = anchors()[i];
         let (cx, cy) = (ax * 128.0 + 4.0, ay * 128.0 - 4.0);
@@ -82,5 +86,9 @@ mod tests {
         assert!((f.x0 - (cx - 16.0)).abs() < 1e-3 && (f.x1 - (cx + 16.0)).abs() < 1e-3);
         assert!((f.y0 - (cy - 8.0)).abs() < 1e-3 && (f.y1 - (cy + 8.0)).abs() < 1e-3);
         assert!((f.score - 0.952_574).abs() < 1e-4);
+        // The back model: same anchors, regressors in pixels of a 256 input.
+        let back = decode(&reg, &logits, 256, 0.5);
+        let (cx, cy) = (ax * 256.0 + 4.0, ay * 256.0 - 4.0);
+        assert!((back[0].x0 - (cx - 16.0)).abs() < 1e-3 && (back[0].y1 - (cy + 8.0)).abs() < 1e-3);
     }
 }

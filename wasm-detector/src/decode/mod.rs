@@ -4,6 +4,7 @@
 pub mod blazeface;
 pub mod centerface;
 pub mod centernet;
+pub mod ssd;
 pub mod yolo;
 
 fn sigmoid(x: f32) -> f32 {

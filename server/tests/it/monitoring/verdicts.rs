@@ -45,6 +45,15 @@ async fn a_flag_the_server_rejects_leaves_no_trace(app: TestApp) {
     )
     .await;
     assert_eq!(rejected, 2, "kept on the frames for statistics");
+    // The server checks what is claimed: objects on the frame that claimed a book, faces alone
+    // on the frame that only claimed no face.
+    let checks: Vec<i64> =
+        sqlx::query_scalar("SELECT checked_objects FROM monitoring_frames WHERE session_id = ? ORDER BY seq")
+            .bind(&t.session_id)
+            .fetch_all(app.state.db.pool())
+            .await
+            .expect("checks");
+    assert_eq!(checks, [1, 0]);
     let answer = t.frame(3, &[0.9], &[], false).await;
     let body: Value = serde_json::from_str(&answer.body).expect("json");
     assert_eq!(body["notices"], serde_json::json!([]), "the student is told nothing");
