@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     messages::MESSAGES,
     crate::exams::messages::MESSAGES,
+    crate::exams::detection::messages::MESSAGES,
     crate::bookings::messages::MESSAGES,
     crate::attempts::messages::MESSAGES,
     crate::grading::messages::MESSAGES,

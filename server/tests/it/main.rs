@@ -17,6 +17,7 @@ mod detection;
 mod event_schemas;
 mod events;
 mod exams_api;
+mod exams_detection;
 mod exams_editor;
 mod exams_import;
 mod exams_questions;
