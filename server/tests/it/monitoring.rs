@@ -3,6 +3,7 @@
 //! decisions, stopping with a reason, restarts, vanished browsers, frame access.
 
 mod explain;
+mod explain_reports;
 mod forbidden;
 mod panels;
 mod pipeline;
