@@ -19,6 +19,7 @@ pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     crate::notifications::messages::MESSAGES,
     crate::analytics::messages::MESSAGES,
     crate::monitoring::messages::MESSAGES,
+    crate::monitoring::explain::messages::MESSAGES,
     crate::detection::messages::MESSAGES,
     crate::reports::messages::MESSAGES,
 ];

@@ -2,6 +2,8 @@
 //! ownership, anomalies and their events, re-verification with back-pressure, the proctor's
 //! decisions, stopping with a reason, restarts, vanished browsers, frame access.
 
+mod explain;
+mod explain_reports;
 mod forbidden;
 mod panels;
 mod pipeline;
