@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
 use proctorwise::attempts::queries;
 use proctorwise::db::DbText;
+use proctorwise::events::EventType;
 use proctorwise::exams::model::ReleaseMode;
 use serde_json::Value;
 
@@ -13,6 +14,7 @@ use crate::dual;
 use crate::exam_scenario::Scenario;
 use crate::helpers::TestApp;
 use crate::monitoring::outbox;
+use crate::notifications::{deliver, notices};
 
 dual!(
     a_refusal_is_a_critical_anomaly_proctors_see_once_per_booking,
@@ -51,7 +53,7 @@ async fn refuse(s: &Scenario, reason: &str) {
 
 async fn a_refusal_is_a_critical_anomaly_proctors_see_once_per_booking(app: TestApp) {
     let s = Scenario::new(&app, ReleaseMode::Immediate).await;
-    let (proctor, _) = app.login_as(Role::Proctor).await;
+    let (proctor, proctor_user) = app.login_as(Role::Proctor).await;
     proctor.get("/proctor").await.assert_status(StatusCode::OK);
     refuse(&s, "NotAllowedError").await;
     let (session_id, attempt_id, status, risk) = refusal_session(&app, &s.booking_id).await.expect("a session");
@@ -71,6 +73,11 @@ async fn a_refusal_is_a_critical_anomaly_proctors_see_once_per_booking(app: Test
     assert_eq!(events[0]["session_id"], session_id.as_str());
     // The proctor's panel lists it in the alerts feed.
     proctor.get("/proctor").await.assert_contains("Webcam disabled").assert_contains(&s.student.name);
+    // The proctors are notified, as of any critical anomaly.
+    assert_eq!(deliver(&app, EventType::AnomalyDetected).await, 1);
+    let told = notices(&app, &proctor_user).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, "critical_alert");
 
     // Refusing again (another click, another reload) adds no anomaly and no event: it counts.
     refuse(&s, "NotReadableError").await;
