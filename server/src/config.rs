@@ -152,6 +152,9 @@ impl Config {
                 m.rules.face_threshold = detection.thresholds.face;
                 m.rules.object_threshold = detection.thresholds.object;
                 m.rules.forbidden_objects = detection.thresholds.forbidden.clone();
+                // Silence longer than a reload of the exam page on a slow machine (README).
+                m.rules.lost_after_intervals =
+                    parse_var("PROCTORWISE_MONITOR_LOST_AFTER_INTERVALS", m.rules.lost_after_intervals)?.max(1);
                 m
             },
             detection,

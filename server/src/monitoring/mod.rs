@@ -15,6 +15,7 @@ pub mod messages;
 pub mod model;
 pub mod pipeline;
 pub mod queries;
+pub mod refusal;
 mod rule_types;
 pub mod rules;
 pub mod settings;

@@ -74,7 +74,6 @@ impl Taking {
         let session_id = page.body[at..at + 36].to_owned();
         page.assert_contains(&format!("data-monitor-events=\"/monitoring/sessions/{session_id}/events\""))
             .assert_contains("data-monitor-interval-ms=\"2000\"")
-            .assert_contains("data-monitor-baseline=\"15\"")
             .assert_contains("data-monitor-face-threshold=\"0.5\"")
             .assert_contains("data-monitor-object-threshold=\"0.65\"")
             .assert_contains("data-detector-base=\"/static/detector/\"");
