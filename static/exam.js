@@ -1,5 +1,7 @@
-// Exam pages: the webcam check before the start, then the countdown and the camera preview
-// while answering. The server decides everything (deadline, acceptance); this only shows it.
+// Exam pages: the webcam check before the start, then the one exam page that stays loaded for
+// the whole attempt (htmx swaps the question and review panels into #exam-body), with the
+// countdown and the camera preview. The server decides everything (deadline, acceptance); this
+// only shows it.
 (function () {
   "use strict";
 
@@ -79,10 +81,21 @@
     });
   }
 
-  // Question pages: countdown from the server's deadline, corrected for this clock's offset.
+  // Panels swapped in by htmx: history is always read from the server (a cached copy could show
+  // an answer older than the saved one), and the keyboard focus moves to the new panel.
+  function inPageNavigation() {
+    if (window.htmx) window.htmx.config.historyCacheSize = 0;
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      var target = event.detail && event.detail.target;
+      if (target && target.id === "exam-body") target.focus({ preventScroll: false });
+    });
+  }
+
+  // The exam page: countdown from the server's deadline, corrected for this clock's offset.
   function attemptPage() {
     var bar = document.getElementById("attempt");
     if (!bar) return;
+    inPageNavigation();
     var deadline = Number(bar.dataset.deadline);
     var offset = Date.now() - Number(bar.dataset.now);
     var timer = document.getElementById("timer");

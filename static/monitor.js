@@ -1,8 +1,11 @@
 // Exam monitor: every few seconds a webcam frame goes through the in-browser detector (Web
-// Worker) and its verdict goes to the server; the JPEG goes along when the verdict flags
-// something, for a sample of clean frames, and always — without a verdict, so the server
-// analyses it — while the detector loads and once it failed to load, failed or hung (the
-// student is told, the server gets a detector_unavailable event). Tab changes and a lost camera are reported as events. The server
+// Worker) and its verdict goes to the server. The JPEG goes along when the detector flags
+// something, when the server asked for it in its answer to the previous frame (`picture_next`:
+// the server, not this page, picks the clean frames it wants to see), and always — without a
+// verdict, so the server analyses it — while the detector loads and once it failed to load,
+// failed or hung (the student is told, the server gets a detector_unavailable event). Problems
+// the server confirmed come back as `notices`, shown politely; the exam goes on. Leaving the
+// page (hidden, or the window losing focus) and a lost camera are reported as events. The server
 // re-verifies, applies the rules and decides; nothing here is trusted.
 (function () {
   "use strict";
@@ -35,17 +38,56 @@
     return faces !== 1 || banned;
   }
 
-  // Whether the seq-th frame (from 1) is one of the clean frames sampled for context: the 1st,
-  // then one in `every` (every frame when every is 1).
-  function sampled(seq, every) {
-    return (seq - 1) % every === 0;
+  // What a frame's 202 answer asks of the page: whether the next frame must carry its picture,
+  // and the notices to show. Absent or malformed fields mean "no picture", "nothing to show".
+  function answerOf(body) {
+    var notices = body && Array.isArray(body.notices) ? body.notices : [];
+    return {
+      pictureNext: !!(body && body.picture_next === true),
+      notices: notices.map(function (n) { return n && typeof n.message === "string" ? n.message : ""; })
+        .filter(Boolean)
+    };
+  }
+
+  // Shows the server's notices in the bar's polite live region; they fade after a while.
+  var noticeTimer = null;
+  function showNotices(messages) {
+    var box = document.getElementById("monitor-notice");
+    if (!box || !messages.length) return;
+    box.textContent = messages.join(" ");
+    box.hidden = false;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { box.hidden = true; box.textContent = ""; }, 20000);
+  }
+
+  // The page is "away" while hidden or while the window has lost focus. Unloading (a reload,
+  // a form that leaves the page) hides the page too: `pagehide` comes first and silences it.
+  // Short blips (under 250 ms) are not reported.
+  function watchPresence(bar) {
+    var leaving = false, away = false, pending = null;
+    function update() {
+      clearTimeout(pending);
+      pending = setTimeout(function () {
+        if (leaving) return;
+        var now = document.visibilityState === "hidden" || !document.hasFocus();
+        if (now === away) return;
+        away = now;
+        bar.dataset.away = String(away);
+        report(bar, away ? "tab_hidden" : "tab_visible");
+      }, 250);
+    }
+    window.addEventListener("pagehide", function () { leaving = true; clearTimeout(pending); });
+    window.addEventListener("pageshow", function () { leaving = false; });
+    document.addEventListener("visibilitychange", update);
+    window.addEventListener("blur", update);
+    window.addEventListener("focus", update);
+    if (document.visibilityState === "hidden") update();
   }
 
   function start(bar, video) {
     var framesUrl = bar.dataset.monitorFrames;
     if (!framesUrl) return;
     var interval = Number(bar.dataset.monitorIntervalMs) || 2000;
-    var baseline = Math.max(1, Number(bar.dataset.monitorBaseline) || 15);
     var cycle = Math.max(2, Number(bar.dataset.monitorObjectsEvery) || 3);
     var faceT = Number(bar.dataset.monitorFaceThreshold) || 0.5;
     var objectT = Number(bar.dataset.monitorObjectThreshold) || 0.65;
@@ -56,6 +98,7 @@
     var frameTimeout = Math.min(loadTimeout, Math.max(10000, 5 * interval));
     var canvas = document.createElement("canvas");
     var seq = 0, detector = null, fallback = false, stopped = false, busy = false, backoff = 0;
+    var pictureNext = false;
 
     // The detector cannot run (did not load, failed or hangs): say so, tell the server, and from
     // now on send every frame's JPEG without a verdict so the server analyses each one.
@@ -77,12 +120,21 @@
         if (blob) form.append("frame", blob, "frame.jpg");
         return fetch(framesUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() }, body: form });
       };
+      // The request for a picture is consumed by this frame, whether or not it carries one.
+      pictureNext = false;
       var sent = withFrame
         ? new Promise(function (ok) { canvas.toBlob(ok, "image/jpeg", 0.8); }).then(post)
         : post(null);
       return sent.then(function (r) {
+        bar.dataset.framesSent = String(seq);
         if (r.status === 409) { stopped = true; window.location.reload(); }
         if (r.status === 429) backoff = 2;
+        if (r.status !== 202) return;
+        return r.json().then(function (body) {
+          var answer = answerOf(body);
+          pictureNext = answer.pictureNext;
+          showNotices(answer.notices);
+        }, function () { /* an answer without JSON asks nothing */ });
       });
     }
 
@@ -95,11 +147,12 @@
       return send(verdict, true);
     }
 
+    // Returns whether a frame went out (false while the camera has no picture yet).
     function tick() {
-      if (stopped || busy) return;
-      if (backoff > 0) { backoff--; return; }
+      if (stopped || busy) return false;
+      if (backoff > 0) { backoff--; return false; }
       var image = window.ProctorDetector.grab(video, canvas);
-      if (!image) return;
+      if (!image) return false;
       seq++;
       busy = true;
       var verdict = { seq: seq, captured_at: Date.now(), width: image.width, height: image.height };
@@ -108,27 +161,27 @@
       if (!detector) {
         // Still loading, or fallen back: the server analyses this frame.
         sendForServer(verdict).catch(offline).then(done);
-        return;
+        return true;
       }
       // BlazeFace on every frame; CenterFace (distant faces) and the object model take turns on
       // the others, so no frame costs both and the average stays far below a quarter of a core.
       var phase = seq % cycle;
+      var wanted = pictureNext;
       detector.detect(image, { wide: phase === 1, objects: phase === 0 }).then(function (result) {
         verdict.analyzed = true;
         verdict.faces = result.faces;
         verdict.objects = result.objects;
         verdict.timings = { faces_ms: result.faces_ms, wide_faces_ms: result.wide_faces_ms, objects_ms: result.objects_ms };
         bar.dataset.lastFaces = String(result.faces.filter(function (f) { return f.score >= faceT; }).length);
-        return send(verdict, flagged(result, faceT, objectT, forbidden) || sampled(seq, baseline));
+        return send(verdict, wanted || flagged(result, faceT, objectT, forbidden));
       }, function (err) {
         fallBack(err);
         return sendForServer(verdict);
       }).catch(offline).then(done);
+      return true;
     }
 
-    document.addEventListener("visibilitychange", function () {
-      report(bar, document.hidden ? "tab_hidden" : "tab_visible");
-    });
+    watchPresence(bar);
     window.ProctorDetector.start({
       base: bar.dataset.detectorBase || "/static/detector/",
       faceScore: faceT,
@@ -140,8 +193,13 @@
       detector = d;
       bar.dataset.detector = "ready";
     }, fallBack);
-    setInterval(tick, interval);
+    // The first frame goes as soon as the camera shows a picture (a reload must not look like a
+    // lost connection), then one every interval.
+    (function first() {
+      if (!tick()) setTimeout(first, 100);
+      else setInterval(tick, interval);
+    })();
   }
 
-  window.ProctorMonitor = { start: start, report: report, sampled: sampled };
+  window.ProctorMonitor = { start: start, report: report, answerOf: answerOf, flagged: flagged };
 })();

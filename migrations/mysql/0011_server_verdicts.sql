@@ -21,4 +21,7 @@ ALTER TABLE monitoring_sessions
     -- The exam's detection settings when the session started (JSON; NULL = the environment's).
     ADD COLUMN detection TEXT NULL;
 
-ALTER TABLE monitoring_anomalies ADD COLUMN student_told_at BIGINT NULL;
+-- Details now carry both verdicts, the models and the thresholds.
+ALTER TABLE monitoring_anomalies
+    ADD COLUMN student_told_at BIGINT NULL,
+    MODIFY details TEXT NOT NULL DEFAULT '{}';

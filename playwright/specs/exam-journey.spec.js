@@ -288,9 +288,11 @@ step('the student answers, reloads mid-exam without losing answers or time, and 
   await answerAndWaitSaved(student, 4, () => student.getByLabel('Your answer').fill(ESSAY_ANSWER));
   assert.equal(await visibleText(student, '#progress-box label'), '4 of 4 answered');
 
-  await student.getByRole('button', { name: 'Review and submit' }).click();
+  // The review is a panel of the same exam page, reached from the numbered navigation.
+  await student.locator('#question-nav').getByRole('link', { name: 'Review and submit' }).click();
   await waitForPath(student, `/attempts/${state.attemptId}/review`);
-  assert.equal(await visibleText(student, 'h1'), 'Review and submit');
+  assert.equal(await visibleText(student, '#review h2'), 'Review and submit');
+  assert.equal(await visibleText(student, 'h1'), EXAM.title, 'still the exam page');
   assert.equal(await visibleText(student, '#review p'), 'Every question has an answer.');
   await student.getByLabel('I want to submit my exam now. I will not be able to change my answers.').check();
   await student.getByRole('button', { name: 'Submit my exam' }).click();

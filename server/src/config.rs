@@ -165,6 +165,9 @@ impl Config {
                 if std::env::var_os("PROCTORWISE_REPLICA_ID").is_none() {
                     m.replica_id = format!("{}:{}", host_name(), bind.port());
                 }
+                // Silence longer than a reload of the exam page on a slow machine (README).
+                m.rules.lost_after_intervals =
+                    parse_var("PROCTORWISE_MONITOR_LOST_AFTER_INTERVALS", m.rules.lost_after_intervals)?.max(1);
                 m
             },
             detection,

@@ -11,6 +11,7 @@
 
 use crate::db::Db;
 
+pub use crate::monitoring::explain::ExplainedAnomaly;
 use crate::monitoring::stats::{self, NamedAnomaly};
 
 /// Whether monitoring data exists in this build (the monitoring context is wired in).
@@ -96,6 +97,15 @@ pub async fn by_type(db: &Db, from: i64, to: i64) -> sqlx::Result<ByType> {
 /// Counted anomalies per type for one exam's attempts.
 pub async fn by_type_for_exam(db: &Db, exam_id: &str) -> sqlx::Result<ByType> {
     stats::by_kind_for_exam(db, exam_id).await
+}
+
+/// How many explained anomalies an exam report lists at most.
+pub const EXPLAINED_LIMIT: i64 = 500;
+
+/// The confirmed anomalies of an exam's attempts (not dismissed, not rejected), oldest first,
+/// with their evidence frames' verdicts, for the report's explanations.
+pub async fn explained_for_exam(db: &Db, exam_id: &str) -> sqlx::Result<Vec<ExplainedAnomaly>> {
+    crate::monitoring::explain::queries::confirmed_of_exam(db, exam_id, EXPLAINED_LIMIT).await
 }
 
 /// Counted anomalies per type for one student's attempts.

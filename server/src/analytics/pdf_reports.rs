@@ -2,6 +2,7 @@
 //! ids), generation time, summary table, distribution chart, item analysis or score history,
 //! anomaly summary.
 
+use super::anomaly_source::ExplainedAnomaly;
 use super::fmt;
 use super::pdf::Report;
 use super::platform::PlatformReport;
@@ -9,6 +10,7 @@ use super::report::{ExamReport, UserReport};
 use super::stats::{BANDS, ScoreSummary};
 use super::views_reports::{kind_label, signed};
 use crate::i18n::Lang;
+use crate::monitoring::explain::views::explain_lines;
 use crate::views::components::datetime;
 
 fn summary_rows(lang: Lang, s: &ScoreSummary) -> Vec<(String, String)> {
@@ -45,6 +47,21 @@ fn anomalies(r: &mut Report, lang: Lang, by_type: &[(String, i64)]) {
     } else {
         let rows: Vec<Vec<String>> = by_type.iter().map(|(k, n)| vec![k.clone(), n.to_string()]).collect();
         r.table(&[lang.t("analytics.anomaly_type"), lang.t("analytics.anomalies")], &[90.0, 40.0], &rows);
+    }
+}
+
+/// Each confirmed anomaly explained: who and when, the reason, both verdicts, models and
+/// thresholds, the evidence frame.
+fn explained(r: &mut Report, lang: Lang, flags: &[ExplainedAnomaly]) {
+    r.heading(lang.t("explain.pdf.heading"));
+    if flags.is_empty() {
+        r.line(lang.t("explain.pdf.none"));
+    }
+    for a in flags {
+        for line in explain_lines(lang, a) {
+            r.line(&line);
+        }
+        r.gap();
     }
 }
 
@@ -110,6 +127,7 @@ pub fn exam_pdf(lang: Lang, e: &ExamReport) -> anyhow::Result<Vec<u8>> {
         r.line(&format!("⚠ {} {}", lang.t("analytics.items_flagged"), flagged.join(", ")));
     }
     anomalies(&mut r, lang, &e.anomalies);
+    explained(&mut r, lang, &e.flags);
     Ok(r.finish())
 }
 

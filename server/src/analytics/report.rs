@@ -42,6 +42,8 @@ pub struct ExamReport {
     pub items: Vec<ItemLine>,
     /// Anomalies of the exam's attempts per type.
     pub anomalies: ByType,
+    /// Confirmed anomalies with what explains them, oldest first.
+    pub flags: Vec<anomaly_source::ExplainedAnomaly>,
 }
 
 /// Builds the report of `exam`.
@@ -75,6 +77,7 @@ pub async fn exam_report(db: &Db, exam: &Exam) -> sqlx::Result<ExamReport> {
         summary: stats::summarize(&scores),
         items: questions.into_iter().zip(analysis).map(|(question, stats)| ItemLine { question, stats }).collect(),
         anomalies: anomaly_source::by_type_for_exam(db, &exam.id).await?,
+        flags: anomaly_source::explained_for_exam(db, &exam.id).await?,
     })
 }
 

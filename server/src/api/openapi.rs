@@ -17,6 +17,7 @@ pub fn spec() -> Value {
         crate::attempts::openapi_paths(),
         crate::grading::openapi_paths(),
         crate::notifications::openapi_paths(),
+        crate::monitoring::openapi_paths(),
     ] {
         if let (Some(paths), Some(more)) = (spec["paths"].as_object_mut(), extra.as_object()) {
             for (path, ops) in more {

@@ -43,7 +43,14 @@ pub async fn start(
         return Err(AppError::Invalid(lang.t("attempt.error.consent_required").to_owned()));
     }
     if body.webcam != "granted" {
-        service::record_webcam_refusal(&state.db, &user.id, &booking_id, "api: webcam not granted").await?;
+        service::record_webcam_refusal(
+            &state.db,
+            &state.config.monitoring,
+            &user.id,
+            &booking_id,
+            "api: webcam not granted",
+        )
+        .await?;
     }
     match service::start(&state.db, &user.id, &booking_id, body.webcam == "granted").await? {
         Ok(id) => {

@@ -9,12 +9,14 @@ use serde::Deserialize;
 use super::model::AttemptStatus;
 use super::rules::{SlotWindow, slot_window};
 use super::service::{self, StartRefusal};
+use super::views_start::Privacy;
 use super::{queries, views_start};
 use crate::accounts::extract::{Authed, StudentOnly};
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::exams::queries as exams;
+use crate::monitoring::refusal::clean_reason;
 use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
@@ -61,6 +63,8 @@ pub struct StartPage {
     pub starts_at: i64,
     /// Slot end.
     pub ends_at: i64,
+    /// What monitoring sends and keeps (the consent text says it).
+    pub privacy: Privacy,
 }
 
 async fn load_page(state: &AppState, student_id: &str, booking_id: &str) -> AppResult<StartPage> {
@@ -80,6 +84,7 @@ async fn load_page(state: &AppState, student_id: &str, booking_id: &str) -> AppR
         questions,
         starts_at: booking.starts_at,
         ends_at: booking.ends_at,
+        privacy: Privacy::of(&state.config.monitoring),
     })
 }
 
@@ -123,16 +128,21 @@ pub struct RefusedForm {
     reason: String,
 }
 
-/// `POST /bookings/{booking_id}/webcam-refused`: recorded, then back to the page with the reason.
+/// `POST /bookings/{booking_id}/webcam-refused`: recorded (an anomaly proctors are told about),
+/// then back to the page with the reason; the start stays blocked.
 pub async fn webcam_refused(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<StudentOnly>,
     Path(booking_id): Path<String>,
     Form(form): Form<RefusedForm>,
 ) -> AppResult<Redirect> {
-    if !is_id(&booking_id) || !service::record_webcam_refusal(&state.db, &user.id, &booking_id, &form.reason).await? {
+    let reason = clean_reason(&form.reason);
+    let settings = &state.config.monitoring;
+    if !is_id(&booking_id)
+        || !service::record_webcam_refusal(&state.db, settings, &user.id, &booking_id, &reason).await?
+    {
         return Err(AppError::NotFound);
     }
-    tracing::warn!(booking_id = %booking_id, reason = %form.reason, "webcam refused before the exam");
+    tracing::warn!(booking_id = %booking_id, reason = %reason, "webcam refused before the exam");
     Ok(Redirect::to(&format!("/bookings/{booking_id}/start?refused=1")))
 }

@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::model::{Attempt, AttemptStatus, SubmitReason};
 use super::service::{self, SaveRefusal};
-use super::views_take::{self, QuestionPage};
+use super::views_panels::{self, QuestionPanel};
+use super::views_take::{self, Frame};
 use super::{forms, queries};
 use crate::accounts::extract::{Authed, StudentOnly};
 use crate::app::AppState;
@@ -56,7 +57,46 @@ pub async fn resume(
     Ok(Redirect::to(&format!("/attempts/{}/q/{}", attempt.id, first_open + 1)))
 }
 
-/// `GET /attempts/{attempt_id}/q/{n}`.
+/// What `#exam-body` shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Panel {
+    /// Question n (1-based).
+    Question(usize),
+    /// The review before submitting.
+    Review,
+}
+
+impl Panel {
+    fn url(self, attempt: &Attempt) -> String {
+        match self {
+            Panel::Question(n) => format!("/attempts/{}/q/{n}", attempt.id),
+            Panel::Review => format!("/attempts/{}/review", attempt.id),
+        }
+    }
+}
+
+/// The panel alone for htmx (swapped into the loaded exam page), else the whole exam page
+/// around the same panel markup.
+async fn show(state: &AppState, ctx: &PageCtx, attempt: &Attempt, panel: Panel) -> AppResult<Response> {
+    let responses = queries::responses(&state.db, &attempt.id).await?;
+    let body = match panel {
+        Panel::Question(number) => {
+            let question = student_question(state, attempt, number).await?;
+            let p = QuestionPanel { attempt, number, question: &question, responses: &responses };
+            views_panels::question_panel(ctx, &p)
+        }
+        Panel::Review => views_panels::review_panel(ctx, attempt, &responses),
+    };
+    let exam = exams::get_exam_any(&state.db, &attempt.exam_id).await?.ok_or(AppError::NotFound)?;
+    if ctx.htmx {
+        return Ok(respond(ctx, &exam.title, body));
+    }
+    let monitor = crate::monitoring::take_attrs(state, &attempt.id, &attempt.exam_id, &attempt.student_id).await?;
+    let frame = Frame { attempt, responses: &responses, now: now_ms(), monitor: monitor.as_ref() };
+    Ok(respond(ctx, &exam.title, views_take::exam_page(ctx, &frame, body)))
+}
+
+/// `GET /attempts/{attempt_id}/q/{n}`: the question (panel for htmx, exam page otherwise).
 pub async fn question_page(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<StudentOnly>,
@@ -65,26 +105,14 @@ pub async fn question_page(
 ) -> AppResult<Response> {
     let attempt = own_attempt(&state, &user.id, &attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
-        return Ok(Redirect::to(&result_url(&attempt)).into_response());
+        return Ok(to_result(&ctx, &attempt));
     }
-    let question = student_question(&state, &attempt, number).await?;
-    let responses = queries::responses(&state.db, &attempt.id).await?;
-    let exam = exams::get_exam_any(&state.db, &attempt.exam_id).await?.ok_or(AppError::NotFound)?;
-    let monitor = crate::monitoring::take_attrs(&state, &attempt.id, &attempt.exam_id, &user.id).await?;
-    let page = QuestionPage {
-        attempt: &attempt,
-        title: &exam.title,
-        number,
-        question: &question,
-        responses: &responses,
-        now: now_ms(),
-        monitor: monitor.as_ref(),
-    };
-    Ok(respond(&ctx, page.title, views_take::question_page(&ctx, &page)))
+    show(&state, &ctx, &attempt, Panel::Question(number)).await
 }
 
-/// `POST /attempts/{attempt_id}/q/{n}`: saves the answer; htmx gets the "saved" status,
-/// a plain form goes to the question (or review page) the student asked for.
+/// `POST /attempts/{attempt_id}/q/{n}`: saves the answer. An htmx autosave gets the "saved"
+/// status; an htmx navigation button (`go`) gets the panel it asked for and its URL in
+/// `HX-Push-Url`; a plain form is redirected there.
 pub async fn save_answer(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<StudentOnly>,
@@ -105,19 +133,34 @@ pub async fn save_answer(
             return Ok(closed(&ctx, &attempt));
         }
     }
-    if ctx.htmx {
-        let responses = queries::responses(&state.db, &attempt.id).await?;
-        return Ok(respond(&ctx, "", views_take::saved_fragment(&ctx, &attempt, number, &responses, now_ms())));
-    }
-    let go = fields.iter().find(|(k, _)| k == "go").map(|(_, v)| v.as_str()).unwrap_or("next");
-    let total = attempt.question_order.len();
+    let go = fields.iter().find(|(k, _)| k == "go").map(|(_, v)| v.as_str());
     let target = match go {
-        "prev" => format!("/attempts/{}/q/{}", attempt.id, number.saturating_sub(1).max(1)),
-        "review" => format!("/attempts/{}/review", attempt.id),
-        _ if number >= total => format!("/attempts/{}/review", attempt.id),
-        _ => format!("/attempts/{}/q/{}", attempt.id, number + 1),
+        None if ctx.htmx => {
+            let responses = queries::responses(&state.db, &attempt.id).await?;
+            return Ok(respond(&ctx, "", views_take::saved_fragment(&ctx, &attempt, number, &responses, now_ms())));
+        }
+        Some("prev") => Panel::Question(number.saturating_sub(1).max(1)),
+        Some("review") => Panel::Review,
+        _ if number >= attempt.question_order.len() => Panel::Review,
+        _ => Panel::Question(number + 1),
     };
-    Ok(Redirect::to(&target).into_response())
+    if !ctx.htmx {
+        return Ok(Redirect::to(&target.url(&attempt)).into_response());
+    }
+    let mut page = show(&state, &ctx, &attempt, target).await?;
+    if let Ok(url) = HeaderValue::from_str(&target.url(&attempt)) {
+        page.headers_mut().insert("hx-push-url", url);
+    }
+    Ok(page)
+}
+
+/// The attempt is over: a page goes to the result, an htmx request is redirected there whole.
+fn to_result(ctx: &PageCtx, attempt: &Attempt) -> Response {
+    let url = result_url(attempt);
+    match HeaderValue::from_str(&url) {
+        Ok(v) if ctx.htmx => ([("hx-redirect", v)], "").into_response(),
+        _ => Redirect::to(&url).into_response(),
+    }
 }
 
 /// The attempt no longer takes answers: say so and go to the result page.
@@ -134,7 +177,7 @@ fn closed(ctx: &PageCtx, attempt: &Attempt) -> Response {
     Redirect::to(&result_url(attempt)).into_response()
 }
 
-/// `GET /attempts/{attempt_id}/review`.
+/// `GET /attempts/{attempt_id}/review` (panel for htmx, exam page otherwise).
 pub async fn review(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<StudentOnly>,
@@ -143,12 +186,9 @@ pub async fn review(
 ) -> AppResult<Response> {
     let attempt = own_attempt(&state, &user.id, &attempt_id).await?;
     if attempt.status == AttemptStatus::Submitted {
-        return Ok(Redirect::to(&result_url(&attempt)).into_response());
+        return Ok(to_result(&ctx, &attempt));
     }
-    let responses = queries::responses(&state.db, &attempt.id).await?;
-    let monitor = crate::monitoring::take_attrs(&state, &attempt.id, &attempt.exam_id, &user.id).await?;
-    let page = views_take::review_page(&ctx, &attempt, &responses, now_ms(), monitor.as_ref());
-    Ok(respond(&ctx, ctx.t("attempt.review"), page))
+    show(&state, &ctx, &attempt, Panel::Review).await
 }
 
 /// The submit form.

@@ -22,19 +22,39 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ),
     (
         "attempt.rule_tab",
-        "Stay on the exam page: leaving it is recorded.",
-        "Restez sur la page de l'examen : la quitter est enregistré.",
+        "Stay on the exam page: switching to another tab or window is recorded (moving between questions or reloading the page is not).",
+        "Restez sur la page de l'examen : passer à un autre onglet ou une autre fenêtre est enregistré (changer de question ou recharger la page ne l'est pas).",
     ),
     ("attempt.recorded_title", "What is recorded", "Ce qui est enregistré"),
     (
         "attempt.recorded_webcam",
-        "Your webcam image is analysed in your browser; only images showing a possible problem are sent to the server to be checked.",
-        "L'image de votre webcam est analysée dans votre navigateur ; seules les images montrant un problème possible sont envoyées au serveur pour vérification.",
+        "Your webcam image is analysed in your browser every {seconds} s; the result (how many faces, which objects, with their scores) is sent to the server.",
+        "L'image de votre webcam est analysée dans votre navigateur toutes les {seconds} s ; le résultat (nombre de visages, objets vus, avec leurs scores) est envoyé au serveur.",
+    ),
+    (
+        "attempt.recorded_pictures",
+        "Pictures sent to the server: the images in which your browser sees a possible problem, and images the server asks for at random, at least 1 in {n} of the others, to check the analysis.",
+        "Images envoyées au serveur : celles où votre navigateur voit un problème possible, et des images que le serveur demande au hasard, au moins 1 sur {n} des autres, pour vérifier l'analyse.",
+    ),
+    (
+        "attempt.recorded_fallback",
+        "If your browser cannot analyse the images, every image is sent to the server, which analyses it instead.",
+        "Si votre navigateur ne peut pas analyser les images, chaque image est envoyée au serveur, qui l'analyse à sa place.",
+    ),
+    (
+        "attempt.recorded_kept_days",
+        "The images sent are kept {days} days, then deleted; the anomalies found stay in the exam's record.",
+        "Les images envoyées sont conservées {days} jours, puis supprimées ; les anomalies relevées restent dans le dossier de l'examen.",
+    ),
+    (
+        "attempt.recorded_kept_forever",
+        "The images sent are kept until an administrator deletes them; the anomalies found stay in the exam's record.",
+        "Les images envoyées sont conservées jusqu'à ce qu'un administrateur les supprime ; les anomalies relevées restent dans le dossier de l'examen.",
     ),
     (
         "attempt.recorded_events",
-        "Events such as leaving the page or the camera stopping.",
-        "Des événements comme quitter la page ou l'arrêt de la caméra.",
+        "Events such as leaving the exam page, the camera stopping or refusing the camera.",
+        "Des événements comme quitter la page de l'examen, l'arrêt de la caméra ou son refus.",
     ),
     (
         "attempt.recorded_access",

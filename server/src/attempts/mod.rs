@@ -1,5 +1,5 @@
-//! Taking an exam: consent and webcam check, one question per page, answers saved as they are
-//! given, a server-side deadline, submission (by the student or by the server).
+//! Taking an exam: consent and webcam check, one exam page whose question panels htmx swaps in,
+//! answers saved as they are given, a server-side deadline, submission (by the student or by the server).
 
 mod api;
 pub mod forms;
@@ -10,6 +10,7 @@ pub mod queries;
 pub mod rules;
 pub mod service;
 pub mod shuffle;
+mod views_panels;
 mod views_start;
 pub mod views_take;
 pub mod worker;

@@ -10,6 +10,8 @@ use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::Response;
 use crate::grading::service as grading;
+use crate::monitoring::refusal::Refused;
+use crate::monitoring::settings::MonitorSettings;
 
 /// Why an attempt could not start.
 #[derive(Debug, PartialEq, Eq)]
@@ -94,7 +96,10 @@ pub async fn start(
     // The attempt and its monitoring session start together (one transaction).
     let mut tx = db.pool().begin().await?;
     let inserted = match queries::insert(&mut tx, &new).await {
-        Ok(id) => crate::monitoring::start_in(&mut tx, &id, &exam.id, student_id).await.map(|_| id),
+        Ok(id) => match crate::monitoring::start_in(&mut tx, &id, &exam.id, student_id).await {
+            Ok(_) => crate::monitoring::refusal::adopt(&mut tx, booking_id, &id).await.map(|()| id),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     let inserted = match inserted {
@@ -115,14 +120,29 @@ pub async fn start(
     }
 }
 
-/// Records that the webcam was refused or failed before the start (a critical `webcam_disabled`
-/// anomaly for the monitoring pipeline).
-pub async fn record_webcam_refusal(db: &Db, student_id: &str, booking_id: &str, detail: &str) -> sqlx::Result<bool> {
-    if queries::booking_of(db, booking_id, student_id).await?.is_none() {
+/// Records that the webcam was refused or failed on the consent page: kept with the booking's
+/// events, and a critical `webcam_disabled` anomaly for proctors (one per booking, later
+/// refusals counted in it). `reason` must already be cleaned
+/// ([`crate::monitoring::refusal::clean_reason`]). Returns false when the booking is not the
+/// student's.
+pub async fn record_webcam_refusal(
+    db: &Db,
+    settings: &MonitorSettings,
+    student_id: &str,
+    booking_id: &str,
+    reason: &str,
+) -> sqlx::Result<bool> {
+    let Some(booking) = queries::booking_of(db, booking_id, student_id).await? else {
         return Ok(false);
+    };
+    queries::record_event(db, booking_id, "webcam_disabled", reason).await?;
+    // Only the consent page of a booking not started yet refuses before the start (once started,
+    // the exam page reports a lost camera to the attempt's own session).
+    if booking.status != "active" || queries::get_by_booking(db, booking_id).await?.is_some() {
+        return Ok(true);
     }
-    let detail: String = detail.chars().take(200).collect();
-    queries::record_event(db, booking_id, "webcam_disabled", &detail).await?;
+    let refused = Refused { booking_id, exam_id: &booking.exam_id, student_id, reason };
+    crate::monitoring::refusal::record(db, settings, &refused).await?;
     Ok(true)
 }
 

@@ -4,8 +4,49 @@ use maud::{Markup, html};
 
 use super::handlers_start::StartPage;
 use crate::detection::views::{DETECTOR_BASE, detector_status};
+use crate::monitoring::settings::MonitorSettings;
 use crate::views::components::{local_time, notice};
 use crate::web::PageCtx;
+
+/// What monitoring sends and keeps, from the configuration: the consent text says exactly this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Privacy {
+    /// Time between two analysed frames, ms (`PROCTORWISE_MONITOR_INTERVAL_MS`).
+    pub interval_ms: i64,
+    /// The server asks for at least one picture in N clean frames
+    /// (`PROCTORWISE_MONITOR_BASELINE_EVERY`).
+    pub baseline_every: i64,
+    /// Days pictures are kept; 0 = until an administrator deletes them
+    /// (`PROCTORWISE_FRAME_RETENTION_DAYS`).
+    pub retention_days: u64,
+}
+
+impl Privacy {
+    /// The figures of the running configuration.
+    pub fn of(m: &MonitorSettings) -> Self {
+        Self { interval_ms: m.interval_ms, baseline_every: m.baseline_every, retention_days: m.retention_days }
+    }
+}
+
+/// The "what is recorded" list, generated from the configuration.
+fn recorded(ctx: &PageCtx, p: Privacy) -> Markup {
+    let seconds = format!("{}", p.interval_ms as f64 / 1000.0);
+    let kept = if p.retention_days == 0 {
+        ctx.t("attempt.recorded_kept_forever").to_owned()
+    } else {
+        ctx.lang.tf("attempt.recorded_kept_days", &[("days", &p.retention_days.to_string())])
+    };
+    html! {
+        ul #recorded {
+            li { (ctx.lang.tf("attempt.recorded_webcam", &[("seconds", &seconds)])) }
+            li { (ctx.lang.tf("attempt.recorded_pictures", &[("n", &p.baseline_every.to_string())])) }
+            li { (ctx.t("attempt.recorded_fallback")) }
+            li { (kept) }
+            li { (ctx.t("attempt.recorded_events")) }
+            li { (ctx.t("attempt.recorded_access")) }
+        }
+    }
+}
 
 /// Rules, what is recorded, the camera test and the start button.
 pub fn consent(ctx: &PageCtx, page: &StartPage, webcam_refused: bool, error: Option<&str>) -> Markup {
@@ -23,11 +64,7 @@ pub fn consent(ctx: &PageCtx, page: &StartPage, webcam_refused: bool, error: Opt
                 li { (ctx.t("attempt.rule_tab")) }
             }
             h2 { (ctx.t("attempt.recorded_title")) }
-            ul {
-                li { (ctx.t("attempt.recorded_webcam")) }
-                li { (ctx.t("attempt.recorded_events")) }
-                li { (ctx.t("attempt.recorded_access")) }
-            }
+            (recorded(ctx, page.privacy))
             h2 { (ctx.t("attempt.camera_title")) }
             p.hint { (ctx.t("attempt.camera_hint")) }
             div.camera-check {

@@ -1,25 +1,24 @@
-//! Views of the exam being taken: one question per page, navigation, timer, autosave status.
+//! The exam page's frame: the bar (timer, progress, camera, monitoring endpoints) that stays
+//! loaded for the whole attempt, and `#exam-body`, where htmx swaps the question or review
+//! panel (views_panels.rs) so that the camera and the detector live as long as the attempt.
 
 use std::collections::HashMap;
 
 use maud::{Markup, html};
 
 use super::model::Attempt;
-use crate::exams::questions::{QuestionKind, Response, StudentQuestion};
+use crate::exams::questions::Response;
 use crate::monitoring::TakeAttrs;
 use crate::views::components::{local_clock, local_time};
 use crate::web::PageCtx;
 
-/// What the question page shows.
-pub struct QuestionPage<'a> {
+/// Id of the element htmx swaps panels into (and restores on history navigation).
+pub const BODY_ID: &str = "exam-body";
+
+/// What the exam page around a panel needs.
+pub struct Frame<'a> {
     /// The attempt.
     pub attempt: &'a Attempt,
-    /// Exam title.
-    pub title: &'a str,
-    /// 1-based number of the question shown.
-    pub number: usize,
-    /// The question, without its key.
-    pub question: &'a StudentQuestion,
     /// Saved responses by question id.
     pub responses: &'a HashMap<String, Response>,
     /// Server time now (for the countdown's clock offset).
@@ -28,7 +27,15 @@ pub struct QuestionPage<'a> {
     pub monitor: Option<&'a TakeAttrs>,
 }
 
-fn answered(responses: &HashMap<String, Response>, qid: &str) -> bool {
+/// The whole exam page: the bar, then `panel` (the same markup an htmx request gets alone).
+pub fn exam_page(ctx: &PageCtx, frame: &Frame, panel: Markup) -> Markup {
+    html! {
+        (attempt_bar(ctx, frame))
+        div #exam-body hx-history-elt tabindex="-1" { (panel) }
+    }
+}
+
+pub(super) fn answered(responses: &HashMap<String, Response>, qid: &str) -> bool {
     responses.get(qid).is_some_and(|r| !r.is_blank())
 }
 
@@ -42,35 +49,31 @@ pub fn clock(ms: i64) -> String {
     }
 }
 
-/// The bar above the question: timer, progress, save status, camera preview, and the
-/// monitoring endpoints the browser detector posts to (`data-monitor-*`).
-pub fn attempt_bar(
-    ctx: &PageCtx,
-    attempt: &Attempt,
-    responses: &HashMap<String, Response>,
-    now: i64,
-    monitor: Option<&TakeAttrs>,
-) -> Markup {
+/// The bar above the panels: timer, progress, save status, camera preview, the student's
+/// monitoring notices, and the endpoints the browser detector posts to (`data-monitor-*`). The
+/// server decides which frames carry their picture (`picture_next` in each frame's answer).
+fn attempt_bar(ctx: &PageCtx, f: &Frame) -> Markup {
+    let (attempt, monitor) = (f.attempt, f.monitor);
     html! {
-        div.attempt-bar #attempt data-attempt=(attempt.id) data-deadline=(attempt.deadline_at) data-now=(now)
+        div.attempt-bar #attempt data-attempt=(attempt.id) data-deadline=(attempt.deadline_at) data-now=(f.now)
             data-expired-url={"/attempts/" (attempt.id) "/result"}
             data-monitor-frames=[monitor.map(|m| m.frames_url.as_str())]
             data-monitor-events=[monitor.map(|m| m.events_url.as_str())]
             data-monitor-interval-ms=[monitor.map(|m| m.interval_ms)]
-            data-monitor-baseline=[monitor.map(|m| m.baseline)]
             data-monitor-face-threshold=[monitor.map(|m| m.face_threshold)]
             data-monitor-object-threshold=[monitor.map(|m| m.object_threshold)]
             data-monitor-forbidden-objects=[monitor.map(|m| m.forbidden_objects.as_str())]
             data-detector-base=[monitor.map(|_| "/static/detector/")]
             data-detector-timeout-ms=[monitor.map(|m| m.detector_timeout_ms)] {
-            p.timer { (ctx.t("attempt.time_left")) " " span #timer role="timer" { (clock(attempt.deadline_at - now)) } }
+            p.timer { (ctx.t("attempt.time_left")) " " span #timer role="timer" { (clock(attempt.deadline_at - f.now)) } }
             p.deadline.hint { (ctx.t("attempt.deadline")) " " (local_time(attempt.deadline_at)) }
-            (progress(ctx, attempt, responses, false))
+            (progress(ctx, attempt, f.responses, false))
             p #save-status aria-live="polite" {}
             video #exam-camera autoplay muted playsinline width="160" height="120" aria-label=(ctx.t("attempt.camera_preview")) {}
             p #camera-warning.notice.notice-error hidden { (ctx.t("attempt.camera_lost")) }
             @if monitor.is_some() {
                 p #detector-fallback.notice hidden role="status" { (ctx.t("attempt.detector_fallback")) }
+                p #monitor-notice.notice hidden role="status" aria-live="polite" {}
             }
         }
     }
@@ -102,7 +105,9 @@ pub fn question_nav(
                 @for (i, qid) in attempt.question_order.iter().enumerate() {
                     @let n = i + 1;
                     li {
-                        a href={"/attempts/" (attempt.id) "/q/" (n)} .answered[answered(responses, qid)] .current[n == current]
+                        @let href = format!("/attempts/{}/q/{n}", attempt.id);
+                        a href=(href) hx-get=(href) hx-target={"#" (BODY_ID)} hx-push-url="true"
+                            .answered[answered(responses, qid)] .current[n == current]
                             aria-current=[(n == current).then_some("step")]
                             aria-label=(ctx.lang.tf(if answered(responses, qid) { "attempt.nav_answered" } else { "attempt.nav_unanswered" }, &[("n", &n.to_string())])) {
                             (n)
@@ -110,78 +115,8 @@ pub fn question_nav(
                     }
                 }
             }
-            a href={"/attempts/" (attempt.id) "/review"} { (ctx.t("attempt.review")) }
-        }
-    }
-}
-
-/// The whole question page.
-pub fn question_page(ctx: &PageCtx, p: &QuestionPage) -> Markup {
-    let total = p.attempt.question_order.len();
-    let action = format!("/attempts/{}/q/{}", p.attempt.id, p.number);
-    html! {
-        (attempt_bar(ctx, p.attempt, p.responses, p.now, p.monitor))
-        (question_nav(ctx, p.attempt, p.number, p.responses, false))
-        form #answer-form method="post" action=(action) hx-post=(action) hx-target="#save-status" hx-swap="innerHTML"
-            hx-trigger="change, input delay:800ms from:#answer-text" {
-            input type="hidden" name="csrf_token" value=(ctx.csrf);
-            fieldset.question {
-                legend { (ctx.lang.tf("attempt.question_of", &[("n", &p.number.to_string()), ("total", &total.to_string()), ("points", &p.question.points.to_string())])) }
-                p.prompt { (p.question.prompt) }
-                (answer_input(ctx, p.question, p.responses.get(&p.question.id)))
-            }
-            div.attempt-actions {
-                @if p.number > 1 { button type="submit" name="go" value="prev" { "← " (ctx.t("pagination.prev")) } }
-                @if p.number < total { button.primary type="submit" name="go" value="next" { (ctx.t("pagination.next")) " →" } }
-                button type="submit" name="go" value="review" { (ctx.t("attempt.review")) }
-            }
-        }
-    }
-}
-
-fn answer_input(ctx: &PageCtx, q: &StudentQuestion, saved: Option<&Response>) -> Markup {
-    match q.kind {
-        QuestionKind::Mcq => {
-            let chosen: &[usize] = match saved {
-                Some(Response::Choices(c)) => c,
-                _ => &[],
-            };
-            let kind = if q.multiple { "checkbox" } else { "radio" };
-            html! {
-                @if q.multiple { p.hint { (ctx.t("attempt.several_answers")) } }
-                input type="hidden" name="choice_present" value="1";
-                div.options {
-                    @for (index, text) in &q.options {
-                        label.option { input type=(kind) name="choice" value=(index) checked[chosen.contains(index)]; " " (text) }
-                    }
-                }
-            }
-        }
-        QuestionKind::TrueFalse => {
-            let value = match saved {
-                Some(Response::Bool(b)) => Some(*b),
-                _ => None,
-            };
-            html! {
-                div.options {
-                    label.option { input type="radio" name="truth" value="true" checked[value == Some(true)]; " " (ctx.t("attempt.true")) }
-                    label.option { input type="radio" name="truth" value="false" checked[value == Some(false)]; " " (ctx.t("attempt.false")) }
-                }
-            }
-        }
-        QuestionKind::ShortAnswer | QuestionKind::Essay => {
-            let text = match saved {
-                Some(Response::Text(t)) => t.as_str(),
-                _ => "",
-            };
-            html! {
-                label for="answer-text" { (ctx.t("attempt.your_answer")) }
-                @if q.kind == QuestionKind::ShortAnswer {
-                    input #answer-text type="text" name="text" value=(text) autocomplete="off" spellcheck="false" maxlength="500";
-                } @else {
-                    textarea #answer-text name="text" rows="14" { (text) }
-                }
-            }
+            @let review = format!("/attempts/{}/review", attempt.id);
+            a href=(review) hx-get=(review) hx-target={"#" (BODY_ID)} hx-push-url="true" { (ctx.t("attempt.review")) }
         }
     }
 }
@@ -198,38 +133,5 @@ pub fn saved_fragment(
         span.saved { "✓ " (ctx.t("attempt.saved")) " " (local_clock(now)) }
         (question_nav(ctx, attempt, number, responses, true))
         (progress(ctx, attempt, responses, true))
-    }
-}
-
-/// Review before submitting: what is answered, and the submit form.
-pub fn review_page(
-    ctx: &PageCtx,
-    attempt: &Attempt,
-    responses: &HashMap<String, Response>,
-    now: i64,
-    monitor: Option<&TakeAttrs>,
-) -> Markup {
-    let missing: Vec<usize> = attempt
-        .question_order
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| !answered(responses, q))
-        .map(|(i, _)| i + 1)
-        .collect();
-    html! {
-        (attempt_bar(ctx, attempt, responses, now, monitor))
-        (question_nav(ctx, attempt, 0, responses, false))
-        section.card #review {
-            @if missing.is_empty() {
-                p { (ctx.t("attempt.all_answered")) }
-            } @else {
-                p.notice.notice-error { (ctx.lang.tf("attempt.unanswered", &[("list", &missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))])) }
-            }
-            form method="post" action={"/attempts/" (attempt.id) "/submit"} {
-                input type="hidden" name="csrf_token" value=(ctx.csrf);
-                div.field.checkbox { label { input type="checkbox" name="confirm" value="yes" required; " " (ctx.t("attempt.submit_check")) } }
-                button.primary type="submit" { (ctx.t("attempt.submit")) }
-            }
-        }
     }
 }

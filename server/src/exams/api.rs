@@ -9,8 +9,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::access::{may_edit, owned_exam};
+use super::detection::api::{DetectionJson, detection_json, error_parts};
+use super::detection::{DetectionDefaults, ExamDetection, detection_settings, save_detection};
 use super::forms::ExamForm;
-use super::model::{Exam, ExamStatus, ExamSummary, ReleaseMode, Slot};
+use super::model::{Exam, ExamSettings, ExamStatus, ExamSummary, ReleaseMode, Slot};
 use super::questions::Question;
 use super::{import, queries, question_queries};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
@@ -49,14 +51,18 @@ async fn upcoming_slots(db: &Db, exam_id: &str) -> AppResult<Vec<Value>> {
     Ok(queries::list_slots(db, exam_id).await?.iter().filter(|s| s.starts_at > now).map(slot_json).collect())
 }
 
-/// The owner's view: settings, slots, questions with their keys.
-async fn owner_json(db: &Db, exam: &Exam) -> AppResult<Value> {
+/// The owner's view: settings, detection settings, slots, questions with their keys.
+async fn owner_json(state: &AppState, exam: &Exam) -> AppResult<Value> {
+    let db = &state.db;
     let slots = queries::list_slots(db, &exam.id).await?;
     let questions = question_queries::list_for_exam(db, &exam.id).await?;
+    let detection = detection_settings(db, &exam.id).await?;
+    let defaults = DetectionDefaults::from_config(&state.config);
     Ok(json!({"id": exam.id, "teacher_id": exam.teacher_id, "title": exam.title, "description": exam.description,
         "duration_minutes": exam.duration_minutes, "status": exam.status.as_str(), "pass_mark_percent": exam.pass_mark_percent,
         "shuffle_questions": exam.shuffle_questions, "shuffle_options": exam.shuffle_options,
-        "release_mode": exam.release_mode.as_str(), "slots": slots.iter().map(slot_json).collect::<Vec<_>>(),
+        "release_mode": exam.release_mode.as_str(), "detection": detection_json(&detection, &defaults),
+        "slots": slots.iter().map(slot_json).collect::<Vec<_>>(),
         "questions": questions.iter().map(question_json).collect::<Vec<_>>()}))
 }
 
@@ -93,7 +99,7 @@ pub async fn get_exam(
     }
     let exam = queries::get_exam(&state.db, &exam_id).await?.ok_or(AppError::NotFound)?;
     match user.role {
-        Role::Teacher | Role::Admin if may_edit(&user, &exam) => Ok(Json(owner_json(&state.db, &exam).await?)),
+        Role::Teacher | Role::Admin if may_edit(&user, &exam) => Ok(Json(owner_json(&state, &exam).await?)),
         Role::Student if exam.status == ExamStatus::Published => Ok(Json(json!({
             "id": exam.id, "title": exam.title, "description": exam.description,
             "duration_minutes": exam.duration_minutes, "slots": upcoming_slots(&state.db, &exam.id).await?}))),
@@ -116,20 +122,20 @@ pub struct NewExamJson {
     #[serde(default)]
     shuffle_options: bool,
     release_mode: Option<String>,
+    /// Absent: every check on, the environment's defaults.
+    detection: Option<DetectionJson>,
+}
+
+fn messages(lang: Lang, errors: impl IntoIterator<Item = (&'static str, &'static str)>) -> Vec<String> {
+    errors.into_iter().map(|(f, k)| format!("{f}: {}", lang.t(k))).collect()
 }
 
 fn invalid(lang: Lang, errors: impl IntoIterator<Item = (&'static str, &'static str)>) -> AppError {
-    let parts: Vec<String> = errors.into_iter().map(|(f, k)| format!("{f}: {}", lang.t(k))).collect();
-    AppError::Invalid(parts.join(" "))
+    AppError::Invalid(messages(lang, errors).join(" "))
 }
 
-/// `POST /api/v1/exams`: a draft from settings; 201 with the owner's view.
-pub async fn create_exam(
-    State(state): State<AppState>,
-    Authed { user, .. }: Authed<TeacherOrAdmin>,
-    lang: Lang,
-    ApiJson(body): ApiJson<NewExamJson>,
-) -> AppResult<Response> {
+/// The settings and detection settings of a new exam, or 422 naming every wrong field.
+fn validate_new(lang: Lang, body: NewExamJson) -> AppResult<(ExamSettings, Option<ExamDetection>)> {
     let form = ExamForm {
         title: body.title,
         description: body.description,
@@ -138,11 +144,36 @@ pub async fn create_exam(
         shuffle_questions: body.shuffle_questions.then(|| "on".into()),
         shuffle_options: body.shuffle_options.then(|| "on".into()),
         release_mode: body.release_mode.unwrap_or_else(|| ReleaseMode::Immediate.as_str().into()),
+        detection: body.detection.as_ref().map(DetectionJson::to_form),
     };
-    let settings = form.validate().map_err(|e| invalid(lang, e))?;
+    let detection = form.detection.as_ref().map(ExamDetection::try_from).transpose();
+    match (form.validate(), detection) {
+        (Ok(settings), Ok(detection)) => Ok((settings, detection)),
+        (settings, detection) => {
+            let mut parts = messages(lang, settings.err().unwrap_or_default());
+            if let (Some(raw), Err(errors)) = (&form.detection, detection) {
+                parts.extend(error_parts(lang, raw, &errors, "detection."));
+            }
+            Err(AppError::Invalid(parts.join(" ")))
+        }
+    }
+}
+
+/// `POST /api/v1/exams`: a draft from settings (detection settings included); 201 with the
+/// owner's view.
+pub async fn create_exam(
+    State(state): State<AppState>,
+    Authed { user, .. }: Authed<TeacherOrAdmin>,
+    lang: Lang,
+    ApiJson(body): ApiJson<NewExamJson>,
+) -> AppResult<Response> {
+    let (settings, detection) = validate_new(lang, body)?;
     let id = queries::create_exam(&state.db, &user.id, &settings).await?;
+    if let Some(d) = &detection {
+        save_detection(&state.db, &id, d).await?;
+    }
     let exam = queries::get_exam(&state.db, &id).await?.ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(owner_json(&state.db, &exam).await?)).into_response())
+    Ok((StatusCode::CREATED, Json(owner_json(&state, &exam).await?)).into_response())
 }
 
 /// `POST /api/v1/exams/{exam_id}/questions`: appends one question; 201 with it.

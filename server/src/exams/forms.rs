@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::detection::form::DetectionForm;
+use super::detection::{DetectionDefaults, ExamDetection};
 use super::model::{ExamSettings, ReleaseMode};
 
 /// Field name → i18n key of its error.
@@ -24,27 +26,24 @@ pub const MAX_EXTRA_PERCENT: i64 = 200;
 pub const MAX_NOTE: usize = 500;
 
 /// The exam settings form (create and edit).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ExamForm {
     /// Title.
-    #[serde(default)]
     pub title: String,
     /// Description.
-    #[serde(default)]
     pub description: String,
     /// Duration in minutes, as typed.
-    #[serde(default)]
     pub duration_minutes: String,
     /// Pass mark in percent, as typed.
-    #[serde(default)]
     pub pass_mark_percent: String,
     /// Checkbox.
     pub shuffle_questions: Option<String>,
     /// Checkbox.
     pub shuffle_options: Option<String>,
     /// `immediate` or `manual`.
-    #[serde(default)]
     pub release_mode: String,
+    /// The monitoring section, when the form carried it.
+    pub detection: Option<DetectionForm>,
 }
 
 impl Default for ExamForm {
@@ -57,6 +56,7 @@ impl Default for ExamForm {
             shuffle_questions: None,
             shuffle_options: None,
             release_mode: ReleaseMode::Immediate.as_str().into(),
+            detection: None,
         }
     }
 }
@@ -67,6 +67,38 @@ pub(crate) fn int_in(raw: &str, min: i64, max: i64) -> Option<i64> {
 }
 
 impl ExamForm {
+    /// Reads the urlencoded pairs (the monitoring section repeats `forbidden_objects`).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Self {
+            title: get("title").unwrap_or_default(),
+            description: get("description").unwrap_or_default(),
+            duration_minutes: get("duration_minutes").unwrap_or_default(),
+            pass_mark_percent: get("pass_mark_percent").unwrap_or_default(),
+            shuffle_questions: get("shuffle_questions"),
+            shuffle_options: get("shuffle_options"),
+            release_mode: get("release_mode").unwrap_or_default(),
+            detection: DetectionForm::from_pairs(pairs),
+        }
+    }
+
+    /// The whole page validated: the settings, and the detection settings when the page carried
+    /// them (`None`: leave them as they are).
+    pub fn validate_page(
+        &self,
+        defaults: &DetectionDefaults,
+    ) -> Result<(ExamSettings, Option<ExamDetection>), FieldErrors> {
+        let detection = self.detection.as_ref().map(|d| d.validate(defaults)).transpose();
+        match (self.validate(), detection) {
+            (Ok(settings), Ok(detection)) => Ok((settings, detection)),
+            (settings, detection) => {
+                let mut errors = settings.err().unwrap_or_default();
+                errors.extend(detection.err().unwrap_or_default());
+                Err(errors)
+            }
+        }
+    }
+
     /// The form filled with an exam's settings.
     pub fn from_settings(s: &ExamSettings) -> Self {
         Self {
@@ -77,6 +109,7 @@ impl ExamForm {
             shuffle_questions: s.shuffle_questions.then(|| "on".into()),
             shuffle_options: s.shuffle_options.then(|| "on".into()),
             release_mode: s.release_mode.as_str().into(),
+            detection: None,
         }
     }
 

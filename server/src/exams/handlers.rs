@@ -1,6 +1,9 @@
 //! Handlers of the exam editor: the list, creating an exam, the exam page, its settings.
 
 use super::accommodation_queries;
+use super::detection::form::DetectionForm;
+use super::detection::views::detection_summary;
+use super::detection::{DetectionDefaults, ExamDetection, detection_settings, save_detection};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -36,14 +39,20 @@ pub fn blank_slot_form() -> SlotForm {
     SlotForm { capacity: "30".into(), ..SlotForm::default() }
 }
 
-/// The whole exam page: settings, slots, questions, accommodations.
-pub async fn exam_page_body(db: &Db, ctx: &PageCtx, exam: &Exam) -> AppResult<Markup> {
+/// Raw urlencoded pairs (the monitoring section repeats `forbidden_objects`).
+type Pairs = Vec<(String, String)>;
+
+/// The whole exam page: settings, monitoring, slots, questions, accommodations.
+pub async fn exam_page_body(state: &AppState, ctx: &PageCtx, exam: &Exam) -> AppResult<Markup> {
+    let db = &state.db;
     let slots = queries::list_slots(db, &exam.id).await?;
     let questions = question_queries::list_for_exam(db, &exam.id).await?;
     let accommodations = accommodation_queries::list_accommodations(db, &exam.id).await?;
+    let detection = detection_settings(db, &exam.id).await?;
     let none = FieldErrors::new();
     Ok(html! {
         (views_exam::exam_header(ctx, exam))
+        (detection_summary(ctx, &detection, &DetectionDefaults::from_config(&state.config)))
         (views_slots::slots_section(ctx, exam, &slots, &blank_slot_form(), &none, None))
         (views_questions::questions_section(ctx, exam, &questions, None))
         (views_accommodations::accommodations_section(ctx, exam, &accommodations, &AccommodationForm::default(), &none))
@@ -51,26 +60,32 @@ pub async fn exam_page_body(db: &Db, ctx: &PageCtx, exam: &Exam) -> AppResult<Ma
 }
 
 /// `GET /exams/new`.
-pub async fn new_exam_page(_t: Authed<TeacherOrAdmin>, ctx: PageCtx) -> Response {
-    let body = views_exam::settings_form(&ctx, None, &ExamForm::default(), &FieldErrors::new());
+pub async fn new_exam_page(State(state): State<AppState>, _t: Authed<TeacherOrAdmin>, ctx: PageCtx) -> Response {
+    let defaults = DetectionDefaults::from_config(&state.config);
+    let body = views_exam::settings_form(&ctx, None, &ExamForm::default(), &defaults, &FieldErrors::new());
     respond(&ctx, ctx.t("editor.new_exam"), body)
 }
 
-/// `POST /exams`: creates a draft owned by the caller.
+/// `POST /exams`: creates a draft owned by the caller, with its detection settings.
 pub async fn create_exam(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<TeacherOrAdmin>,
     ctx: PageCtx,
-    Form(form): Form<ExamForm>,
+    Form(pairs): Form<Pairs>,
 ) -> AppResult<Response> {
-    let settings = match form.validate() {
-        Ok(s) => s,
+    let form = ExamForm::from_pairs(&pairs);
+    let defaults = DetectionDefaults::from_config(&state.config);
+    let (settings, detection) = match form.validate_page(&defaults) {
+        Ok(valid) => valid,
         Err(errors) => {
-            let body = views_exam::settings_form(&ctx, None, &form, &errors);
+            let body = views_exam::settings_form(&ctx, None, &form, &defaults, &errors);
             return Ok(respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("editor.new_exam"), body));
         }
     };
     let id = queries::create_exam(&state.db, &user.id, &settings).await?;
+    if let Some(d) = &detection {
+        save_detection(&state.db, &id, d).await?;
+    }
     tracing::info!(user = %user.id, exam_id = %id, "exam created");
     Ok(Redirect::to(&format!("/exams/{id}")).into_response())
 }
@@ -83,7 +98,7 @@ pub async fn exam_page(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    let body = exam_page_body(&state.db, &ctx, &exam).await?;
+    let body = exam_page_body(&state, &ctx, &exam).await?;
     Ok(respond(&ctx, &exam.title, body))
 }
 
@@ -107,8 +122,13 @@ pub async fn edit_exam_page(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    let form = ExamForm::from_settings(&settings_of(&exam));
-    let body = views_exam::settings_form(&ctx, Some(&exam.id), &form, &FieldErrors::new());
+    let defaults = DetectionDefaults::from_config(&state.config);
+    let stored = detection_settings(&state.db, &exam.id).await?;
+    let form = ExamForm {
+        detection: Some(DetectionForm::from_detection(&stored, &defaults.forbidden_objects)),
+        ..ExamForm::from_settings(&settings_of(&exam))
+    };
+    let body = views_exam::settings_form(&ctx, Some(&exam.id), &form, &defaults, &FieldErrors::new());
     Ok(respond(&ctx, ctx.t("editor.edit_settings"), body))
 }
 
@@ -126,30 +146,51 @@ async fn duration_refusal(db: &Db, exam: &Exam, minutes: i64) -> AppResult<Optio
     Ok(any_overlap(&ranges).then_some("editor.error.duration_overlap"))
 }
 
-/// `POST /exams/{exam_id}`: saves the settings; slot ends follow a new duration.
+/// The page's settings and detection settings, or the errors per field (a duration that can no
+/// longer change included).
+async fn checked_update(
+    db: &Db,
+    exam: &Exam,
+    form: &ExamForm,
+    defaults: &DetectionDefaults,
+) -> AppResult<Result<(ExamSettings, Option<ExamDetection>), FieldErrors>> {
+    let (settings, detection) = match form.validate_page(defaults) {
+        Ok(valid) => valid,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    Ok(match duration_refusal(db, exam, settings.duration_minutes).await? {
+        Some(key) => Err(FieldErrors::from([("duration_minutes", key)])),
+        None => Ok((settings, detection)),
+    })
+}
+
+/// `POST /exams/{exam_id}`: saves the settings (and the detection settings when the form
+/// carried them); slot ends follow a new duration.
 pub async fn update_exam(
     State(state): State<AppState>,
     Authed { user, .. }: Authed<TeacherOrAdmin>,
     ctx: PageCtx,
     Path(exam_id): Path<String>,
-    Form(form): Form<ExamForm>,
+    Form(pairs): Form<Pairs>,
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    let checked = match form.validate() {
-        Ok(s) => match duration_refusal(&state.db, &exam, s.duration_minutes).await? {
-            Some(key) => Err(FieldErrors::from([("duration_minutes", key)])),
-            None => Ok(s),
-        },
-        Err(e) => Err(e),
-    };
-    let settings = match checked {
-        Ok(s) => s,
+    let mut form = ExamForm::from_pairs(&pairs);
+    let defaults = DetectionDefaults::from_config(&state.config);
+    let (settings, detection) = match checked_update(&state.db, &exam, &form, &defaults).await? {
+        Ok(valid) => valid,
         Err(errors) => {
-            let body = views_exam::settings_form(&ctx, Some(&exam.id), &form, &errors);
+            if form.detection.is_none() {
+                let stored = detection_settings(&state.db, &exam.id).await?;
+                form.detection = Some(DetectionForm::from_detection(&stored, &defaults.forbidden_objects));
+            }
+            let body = views_exam::settings_form(&ctx, Some(&exam.id), &form, &defaults, &errors);
             return Ok(respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("editor.edit_settings"), body));
         }
     };
     queries::update_settings(&state.db, &exam.id, &settings).await?;
+    if let Some(d) = &detection {
+        save_detection(&state.db, &exam.id, d).await?;
+    }
     if settings.duration_minutes != exam.duration_minutes {
         queries::recompute_slot_ends(&state.db, &exam.id, settings.duration_minutes).await?;
     }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accommodation_queries;
 pub mod api;
+pub mod detection;
 pub mod editor_queries;
 pub mod forms;
 pub mod forms_question;
@@ -67,6 +68,7 @@ pub fn routes() -> Routes {
         .post("/api/v1/exams", api::create_exam)
         .get("/api/v1/exams/{exam_id}", api::get_exam)
         .post("/api/v1/exams/{exam_id}/questions", api::add_question)
+        .post("/api/v1/exams/{exam_id}/detection", detection::api::set_detection)
 }
 
 /// OpenAPI `paths` entries of this context's JSON API.

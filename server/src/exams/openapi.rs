@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::detection::api::{input_schema as detection_input, output_schema as detection_output};
 use crate::api::openapi::error;
 
 fn exam_id_param() -> Value {
@@ -41,7 +42,8 @@ fn exam_settings_schema() -> Value {
         "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 300},
         "pass_mark_percent": {"type": "integer", "minimum": 0, "maximum": 100, "default": 60},
         "shuffle_questions": {"type": "boolean"}, "shuffle_options": {"type": "boolean"},
-        "release_mode": {"type": "string", "enum": ["immediate", "manual"], "default": "immediate"}}})
+        "release_mode": {"type": "string", "enum": ["immediate", "manual"], "default": "immediate"},
+        "detection": detection_input()}})
 }
 
 fn owner_view_schema() -> Value {
@@ -51,6 +53,7 @@ fn owner_view_schema() -> Value {
     schema["properties"]["status"] = json!({"type": "string", "enum": ["draft", "published"]});
     schema["properties"]["slots"] = json!({"type": "array", "items": slot_schema()});
     schema["properties"]["questions"] = json!({"type": "array", "items": question_schema()});
+    schema["properties"]["detection"] = detection_output();
     schema
 }
 
@@ -107,6 +110,19 @@ pub fn paths() -> Value {
                 "403": error("Not a teacher or admin"),
                 "404": error("No such exam, or not the caller's"),
                 "422": error("Invalid question; the message names each field")
+            }
+        }},
+        "/api/v1/exams/{exam_id}/detection": {"post": {
+            "summary": "Replace an exam's detection settings (owner teacher, admin); an absent field takes its default",
+            "security": [{"bearer": []}],
+            "parameters": [exam_id_param()],
+            "requestBody": json_body(detection_input()),
+            "responses": {
+                "200": ok("The detection settings now stored, with what applies", detection_output()),
+                "401": error("Missing, invalid or expired token"),
+                "403": error("Not a teacher or admin"),
+                "404": error("No such exam, or not the caller's"),
+                "422": error("Invalid settings (unknown label, no label while objects is true, weight outside 0-100); the message names each field")
             }
         }}
     })

@@ -2,6 +2,8 @@
 
 use maud::{Markup, html};
 
+use super::detection::DetectionDefaults;
+use super::detection::views::detection_fieldset;
 use super::forms::{ExamForm, FieldErrors};
 use super::model::{Exam, ExamStatus, ReleaseMode};
 use super::views_form::{Number, checkbox, csrf, textarea};
@@ -9,7 +11,13 @@ use crate::views::components::{Field, notice};
 use crate::web::PageCtx;
 
 /// The settings form; `exam_id` is `None` when creating.
-pub fn settings_form(ctx: &PageCtx, exam_id: Option<&str>, form: &ExamForm, errors: &FieldErrors) -> Markup {
+pub fn settings_form(
+    ctx: &PageCtx,
+    exam_id: Option<&str>,
+    form: &ExamForm,
+    defaults: &DetectionDefaults,
+    errors: &FieldErrors,
+) -> Markup {
     let err = |name: &str| errors.get(name).map(|k| ctx.lang.t(k));
     let action = exam_id.map_or_else(|| "/exams".to_owned(), |id| format!("/exams/{id}"));
     let cancel = exam_id.map_or_else(|| "/teacher".to_owned(), |id| format!("/exams/{id}"));
@@ -34,6 +42,7 @@ pub fn settings_form(ctx: &PageCtx, exam_id: Option<&str>, form: &ExamForm, erro
                     }
                     @if let Some(e) = err("release_mode") { p.field-error { (e) } }
                 }
+                (detection_fieldset(ctx, form.detection.as_ref(), defaults, errors))
                 button.primary type="submit" { (ctx.t(if exam_id.is_some() { "editor.save" } else { "editor.create" })) }
                 " " a href=(cancel) { (ctx.t("form.cancel")) }
             }

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::exams::access::managed_exam;
 use crate::exams::points::Points;
 use crate::exams::{queries as exams, question_queries};
+use crate::monitoring;
 use crate::views::layout::respond;
 use crate::web::PageCtx;
 
@@ -28,8 +29,12 @@ pub async fn results(
 ) -> AppResult<Response> {
     let exam = managed_exam(&state, &user, &exam_id).await?;
     let rows = queries::results_for_exam(&state.db, &exam.id).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+    // Integrity comes before the grade: monitoring's own reading of its tables.
+    let integrity = monitoring::integrity_of_attempts(&state.db, &ids).await?;
+    let evidence = monitoring::may_see_evidence(&state.db, &user, &exam.id).await?;
     let title = ctx.lang.tf("grading.results_of", &[("exam", &exam.title)]);
-    Ok(respond(&ctx, &title, views_teacher::results(&ctx, &exam, &rows)))
+    Ok(respond(&ctx, &title, views_teacher::results(&ctx, &exam, &rows, &integrity, evidence)))
 }
 
 /// `GET /exams/{exam_id}/results/{attempt_id}`: one student's copy.
@@ -47,8 +52,11 @@ pub async fn copy(
     let questions: Vec<_> =
         attempt.question_order.iter().filter_map(|id| all.iter().find(|q| &q.id == id).cloned()).collect();
     let answers = queries::answers(&state.db, &attempt_id).await?;
+    let integrity = monitoring::integrity_of_attempts(&state.db, std::slice::from_ref(&attempt.id)).await?;
+    let evidence = monitoring::may_see_evidence(&state.db, &user, &exam.id).await?;
+    let integrity = views_teacher::Integrity { of: integrity.get(&attempt.id), evidence };
     let title = ctx.lang.tf("grading.copy_of", &[("student", &row.student_name)]);
-    Ok(respond(&ctx, &title, views_teacher::copy(&ctx, &exam, row, &questions, &answers)))
+    Ok(respond(&ctx, &title, views_teacher::copy(&ctx, &exam, row, &questions, &answers, &integrity)))
 }
 
 /// The essay grade form.

@@ -1,5 +1,7 @@
 //! Teacher views: results table, a student's copy with essay grading, the review queue.
 
+use std::collections::HashMap;
+
 use maud::{Markup, html};
 
 use super::present::{key_text, response_text};
@@ -7,6 +9,8 @@ use super::queries::{AnswerRow, PendingRow, ResultRow};
 use crate::exams::model::{Exam, ReleaseMode};
 use crate::exams::points::{Points, format_percent_tenths};
 use crate::exams::questions::{Question, QuestionKind};
+use crate::monitoring::AttemptIntegrity;
+use crate::monitoring::explain::views::{integrity_cell, integrity_section};
 use crate::views::components::{local_time, notice};
 use crate::web::PageCtx;
 
@@ -22,8 +26,22 @@ fn score_cell(score: Option<i64>, max: i64) -> String {
     }
 }
 
-/// The results of an exam.
-pub fn results(ctx: &PageCtx, exam: &Exam, rows: &[ResultRow]) -> Markup {
+/// What the teacher reads about an attempt's monitoring, and whether they may open the evidence.
+pub struct Integrity<'a> {
+    /// The attempt's integrity (`None`: never monitored).
+    pub of: Option<&'a AttemptIntegrity>,
+    /// Whether the reader may open the proctor's session page.
+    pub evidence: bool,
+}
+
+/// The results of an exam, each with its integrity (risk, confirmed anomalies, decisions).
+pub fn results(
+    ctx: &PageCtx,
+    exam: &Exam,
+    rows: &[ResultRow],
+    integrity: &HashMap<String, AttemptIntegrity>,
+    evidence: bool,
+) -> Markup {
     html! {
         p { a href={"/exams/" (exam.id)} { "← " (exam.title) } " · " a href={"/analytics/exams/" (exam.id)} { (ctx.t("analytics.open_exam")) } }
         @if exam.release_mode == ReleaseMode::Manual {
@@ -46,6 +64,7 @@ pub fn results(ctx: &PageCtx, exam: &Exam, rows: &[ResultRow]) -> Markup {
                     th scope="col" { (ctx.t("grading.submitted")) }
                     th scope="col" { (ctx.t("grading.score")) }
                     th scope="col" { (ctx.t("grading.status")) }
+                    th scope="col" { (ctx.t("explain.integrity")) }
                     th scope="col" { span.visually-hidden { (ctx.t("grading.actions")) } }
                 } }
                 tbody {
@@ -55,6 +74,7 @@ pub fn results(ctx: &PageCtx, exam: &Exam, rows: &[ResultRow]) -> Markup {
                             td { (local_time(r.submitted_at)) @if r.submit_reason.as_deref() == Some("deadline") { br; small.muted { (ctx.t("grading.by_deadline")) } } }
                             td { (score_cell(r.score_hundredths, r.max_score_hundredths)) }
                             td { (status_badge(ctx, &r.grading_status, r.passed)) }
+                            td.integrity { (integrity_cell(ctx, integrity.get(&r.attempt_id), evidence)) }
                             td { a href={"/exams/" (exam.id) "/results/" (r.attempt_id)} { (ctx.t("grading.open_copy")) } }
                         }
                     }
@@ -72,14 +92,23 @@ fn status_badge(ctx: &PageCtx, grading_status: &str, passed: Option<i64>) -> Mar
     }
 }
 
-/// A student's copy: every question with the answer, the key and the points; essay forms.
-pub fn copy(ctx: &PageCtx, exam: &Exam, row: &ResultRow, questions: &[Question], answers: &[AnswerRow]) -> Markup {
+/// A student's copy: its integrity first, then every question with the answer, the key and the
+/// points; essay forms.
+pub fn copy(
+    ctx: &PageCtx,
+    exam: &Exam,
+    row: &ResultRow,
+    questions: &[Question],
+    answers: &[AnswerRow],
+    integrity: &Integrity<'_>,
+) -> Markup {
     html! {
         p { a href={"/exams/" (exam.id) "/results"} { "← " (ctx.t("grading.results")) } }
         section.card {
             p { strong { (row.student_name) } " · " (local_time(row.submitted_at)) }
             p { (ctx.t("grading.score_label")) " " (score_cell(row.score_hundredths, row.max_score_hundredths)) " " (status_badge(ctx, &row.grading_status, row.passed)) }
         }
+        (integrity_section(ctx, integrity.of, integrity.evidence))
         @for (i, q) in questions.iter().enumerate() {
             @let answer = answers.iter().find(|a| a.question_id == q.id);
             section.card.copy-question id={"q-" (q.id)} {

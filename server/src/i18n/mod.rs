@@ -12,12 +12,14 @@ use serde::{Deserialize, Serialize};
 pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     messages::MESSAGES,
     crate::exams::messages::MESSAGES,
+    crate::exams::detection::messages::MESSAGES,
     crate::bookings::messages::MESSAGES,
     crate::attempts::messages::MESSAGES,
     crate::grading::messages::MESSAGES,
     crate::notifications::messages::MESSAGES,
     crate::analytics::messages::MESSAGES,
     crate::monitoring::messages::MESSAGES,
+    crate::monitoring::explain::messages::MESSAGES,
     crate::detection::messages::MESSAGES,
     crate::reports::messages::MESSAGES,
 ];

@@ -91,6 +91,9 @@ async fn refresh(s: &mut StreamState) -> sqlx::Result<()> {
         Kind::Panel => queries::version(&s.state.db).await?,
         Kind::Session(id) => queries::session_version(&s.state.db, id).await?,
     };
+    // A flagged frame checked by the server may change no session row: the "being checked"
+    // badges are part of the marker.
+    let version = version ^ super::explain::queries::checking_marker(&s.state.db).await?;
     if s.version == Some(version) {
         return Ok(());
     }

@@ -4,6 +4,7 @@
 
 mod analysis_pool;
 pub mod assignments;
+pub mod explain;
 pub mod frame_queries;
 mod frames;
 mod handlers;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod notices;
 pub mod pipeline;
 pub mod queries;
+pub mod refusal;
 mod rule_types;
 pub mod rules;
 pub mod sampling;
@@ -31,6 +33,7 @@ mod views;
 mod views_detail;
 pub mod worker;
 
+pub use explain::{AttemptIntegrity, integrity_of_attempts, may_see_evidence};
 pub use lifecycle::start_in;
 pub use verify::{FrameAnalyzer, VerifyQueue};
 
@@ -52,6 +55,12 @@ pub fn routes() -> Routes {
         .post("/proctor/anomalies/{anomaly_id}/review", handlers::review_anomaly)
         .get("/proctor/assignments", assignments::page)
         .post("/proctor/assignments", assignments::change)
+        .get("/api/v1/monitoring/sessions/{session_id}/anomalies", explain::list_anomalies)
+}
+
+/// OpenAPI `paths` entries of this context's JSON API.
+pub fn openapi_paths() -> serde_json::Value {
+    explain::openapi_paths()
 }
 
 /// Background tasks of this replica: verification workers, the pending-frame sweeper, and the

@@ -3,6 +3,7 @@
 
 use sqlx::FromRow;
 
+use super::frame_queries::OptText;
 use super::model::Severity;
 use crate::accounts::model::{Role, User};
 use crate::db::{Db, DbText};
@@ -76,6 +77,9 @@ pub struct SessionRow {
     pub medium: i64,
     /// Low.
     pub low: i64,
+    /// A flagged frame of the session waits for the server (a transient, neutral state).
+    #[sqlx(skip)]
+    pub checking: bool,
 }
 
 fn session_select(filter: &str) -> String {
@@ -104,13 +108,29 @@ fn with_counts<'q>(
 /// The riskiest `limit` active sessions (the panel's rows; `Stats::active` counts them all).
 pub async fn active(db: &Db, scope: &Scope, limit: usize) -> sqlx::Result<Vec<SessionRow>> {
     let sql = session_select("s.status = 'active'") + " ORDER BY s.risk_score DESC, s.started_at, s.id LIMIT ?";
-    with_counts(sqlx::query_as(&sql), scope).bind(i64::try_from(limit).unwrap_or(i64::MAX)).fetch_all(db.pool()).await
+    let rows = with_counts(sqlx::query_as(&sql), scope)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(db.pool())
+        .await?;
+    mark_checking(db, rows).await
+}
+
+/// Sets `checking` on the sessions whose flagged frames wait for the server.
+async fn mark_checking(db: &Db, mut rows: Vec<SessionRow>) -> sqlx::Result<Vec<SessionRow>> {
+    if !rows.is_empty() {
+        let checking = super::explain::queries::being_checked(db).await?;
+        for r in &mut rows {
+            r.checking = checking.contains(&r.id);
+        }
+    }
+    Ok(rows)
 }
 
 /// One session, if in scope.
 pub async fn session(db: &Db, scope: &Scope, id: &str) -> sqlx::Result<Option<SessionRow>> {
     let sql = session_select("s.id = ?");
-    with_counts(sqlx::query_as(&sql), scope).bind(id).fetch_optional(db.pool()).await
+    let row = with_counts(sqlx::query_as(&sql), scope).bind(id).fetch_optional(db.pool()).await?;
+    Ok(mark_checking(db, row.into_iter().collect()).await?.pop())
 }
 
 /// History filters.
@@ -212,13 +232,19 @@ pub struct AnomalyRow {
     pub student_name: String,
     /// Exam (feeds).
     pub exam_title: String,
+    /// The evidence frame's browser verdict.
+    #[sqlx(try_from = "OptText")]
+    pub client_result: Option<String>,
+    /// The evidence frame's server detections.
+    #[sqlx(try_from = "OptText")]
+    pub server_result: Option<String>,
 }
 
 const ANOMALY_SELECT: &str = "SELECT m.id, m.session_id, m.kind, m.severity, m.method, m.confidence_permille, m.details, \
      m.frame_id, m.started_at, m.detected_at, m.ended_at, m.verification, m.review, m.review_note, m.updated_at, \
-     u.name AS student_name, e.title AS exam_title FROM monitoring_anomalies m \
+     u.name AS student_name, e.title AS exam_title, f.client_result, f.server_result FROM monitoring_anomalies m \
      JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
-     JOIN exams e ON e.id = s.exam_id";
+     JOIN exams e ON e.id = s.exam_id LEFT JOIN monitoring_frames f ON f.id = m.frame_id";
 
 /// A session's anomalies, newest first.
 pub async fn anomalies_of(db: &Db, session_id: &str) -> sqlx::Result<Vec<AnomalyRow>> {

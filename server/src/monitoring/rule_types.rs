@@ -43,7 +43,9 @@ impl Default for RuleConfig {
             face_absent_after_ms: 5_000,
             cooldown_ms: 10_000,
             frame_interval_ms: 2_000,
-            lost_after_intervals: 3,
+            // 10 s at the default interval: well above the longest silence a reload of the exam
+            // page left on a throttled browser, 3.9 s (README, `PROCTORWISE_MONITOR_LOST_AFTER_INTERVALS`).
+            lost_after_intervals: 5,
             connection_lost_severity: Severity::Medium,
             high_risk_count: 3,
             high_risk_window_ms: 60_000,

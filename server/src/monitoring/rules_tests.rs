@@ -166,6 +166,7 @@ fn tab_and_webcam_events_are_episodes_with_durations() {
 fn silence_longer_than_three_intervals_is_connection_lost_until_a_frame_arrives() {
     let mut s = Sim::new();
     s.cfg.connection_lost_severity = Severity::High;
+    s.cfg.lost_after_intervals = 3;
     s.frame(0, &[0.9], &[]);
     assert!(s.at(6_000, &Input::Tick { last_frame_at: 1_000_000 }).is_empty(), "exactly three intervals");
     let lost = s.at(6_001, &Input::Tick { last_frame_at: 1_000_000 });

@@ -3,6 +3,8 @@
 
 use maud::{Markup, html};
 
+use super::explain::explain;
+use super::explain::views::checking_badge;
 use super::model::{Kind, Severity, risk_level};
 use super::queries::{AnomalyRow, HistoryFilter, SessionRow, Stats};
 use crate::i18n::Lang;
@@ -74,7 +76,7 @@ pub fn session_rows(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool, 
                     }
                     @if r.critical + r.high + r.medium + r.low == 0 { "0" }
                 }
-                td { (risk_badge(ctx, r.risk_score)) }
+                td { (risk_badge(ctx, r.risk_score)) @if r.checking { " " (checking_badge(ctx.lang)) } }
                 td { @match r.last_frame_at { Some(at) => { (duration(now - at)) }, None => { "—" } } }
                 td {
                     a href={"/proctor/sessions/" (r.id)} { (ctx.t("monitor.details")) }
@@ -124,7 +126,8 @@ pub fn alert_items(ctx: &PageCtx, items: &[AnomalyRow]) -> Markup {
                     }
                 }
                 (local_time(a.detected_at)) " " (severity_badge(ctx.lang, &a.severity)) " "
-                strong { (kind_label(ctx.lang, &a.kind)) } " · " (a.student_name) " · " (a.exam_title) " · "
+                strong { (kind_label(ctx.lang, &a.kind)) } " — " (explain(&a.facts(), ctx.lang).reason) " · "
+                (a.student_name) " · " (a.exam_title) " · "
                 a href={"/proctor/sessions/" (a.session_id) "#anomaly-" (a.id)} { (ctx.t("monitor.open")) }
             }
         }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
+use super::explain::explain;
+use super::explain::views::{checking_badge, explanation};
 use super::model::Method;
 use super::queries::{AnomalyRow, SessionRow};
 use super::views::{duration, kind_label, risk_badge, severity_badge};
@@ -18,7 +20,10 @@ pub fn info(ctx: &PageCtx, s: &SessionRow, now: i64) -> Markup {
         dl.facts {
             dt { (ctx.t("monitor.col.student")) } dd { (s.student_name) }
             dt { (ctx.t("monitor.col.exam")) } dd { (s.exam_title) }
-            dt { (ctx.t("monitor.status")) } dd #session-status { span class={"badge status-" (s.status)} { (ctx.t(status_key)) } }
+            dt { (ctx.t("monitor.status")) } dd #session-status {
+                span class={"badge status-" (s.status)} { (ctx.t(status_key)) }
+                @if s.checking { " " (checking_badge(ctx.lang)) }
+            }
             dt { (ctx.t("monitor.col.started")) } dd { (local_time(s.started_at)) }
             @if let Some(at) = s.stopped_at {
                 dt { (ctx.t("monitor.col.ended")) } dd {
@@ -95,34 +100,31 @@ pub fn anomaly_status(ctx: &PageCtx, a: &AnomalyRow) -> Markup {
         _ => "monitor.review.pending",
     };
     html! {
-        (method_label(ctx, &a.method)) " · " (ctx.t("monitor.confidence")) " " (a.confidence_permille / 10) " % · "
-        span class={"verify verify-" (a.verification)} { (ctx.t(verification_key)) } " · "
-        @match a.ended_at {
-            Some(end) => { (ctx.t("monitor.duration")) " " (duration(end - a.started_at)) }
-            None => { (ctx.t("monitor.ongoing")) }
+        p {
+            (method_label(ctx, &a.method)) " · " (ctx.t("monitor.confidence")) " " (a.confidence_permille / 10) " % · "
+            span class={"verify verify-" (a.verification)} { (ctx.t(verification_key)) } " · "
+            @match a.ended_at {
+                Some(end) => { (ctx.t("monitor.duration")) " " (duration(end - a.started_at)) }
+                None => { (ctx.t("monitor.ongoing")) }
+            }
+            " · " strong.review { (ctx.t(review_key)) }
+            @if let Some(note) = a.review_note.as_deref().filter(|n| !n.is_empty()) { " — " q { (note) } }
         }
-        " · " strong.review { (ctx.t(review_key)) }
-        @if let Some(note) = a.review_note.as_deref().filter(|n| !n.is_empty()) { " — " q { (note) } }
+        // The server's verdict arrives later: the explanation is refreshed with the status.
+        (explanation(ctx.lang, &explain(&a.facts(), ctx.lang)))
     }
 }
 
 /// One anomaly of the timeline, with its evidence and the review form.
 pub fn anomaly_item(ctx: &PageCtx, a: &AnomalyRow) -> Markup {
-    let label = a
-        .details
-        .contains("label")
-        .then(|| serde_json::from_str::<serde_json::Value>(&a.details).ok())
-        .flatten()
-        .and_then(|d| d.get("label").and_then(|l| l.as_str()).map(str::to_owned));
     html! {
         li.anomaly #{"anomaly-" (a.id)} .dismissed[a.review == "dismissed"] {
             div {
                 (severity_badge(ctx.lang, &a.severity)) " " strong { (kind_label(ctx.lang, &a.kind)) }
-                @if let Some(label) = &label { " (" (label) ")" }
                 " · " (local_time(a.detected_at))
             }
             // innerHTML explicitly: htmx would inherit the timeline's `afterbegin`.
-            p.status #{"status-" (a.id)} sse-swap={"status-" (a.id)} hx-swap="innerHTML" { (anomaly_status(ctx, a)) }
+            div.status #{"status-" (a.id)} sse-swap={"status-" (a.id)} hx-swap="innerHTML" { (anomaly_status(ctx, a)) }
             @if let Some(frame) = &a.frame_id {
                 a href={"/monitoring/frames/" (frame)} target="_blank" rel="noopener" aria-label=(ctx.t("monitor.evidence_full")) {
                     img.thumb src={"/monitoring/frames/" (frame)} alt=(ctx.t("monitor.evidence")) width="160" height="120" loading="lazy";

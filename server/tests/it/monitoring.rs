@@ -2,6 +2,8 @@
 //! ownership, anomalies and their events, re-verification with back-pressure, the proctor's
 //! decisions, stopping with a reason, restarts, vanished browsers, frame access.
 
+mod explain;
+mod explain_reports;
 mod forbidden;
 mod panels;
 mod pipeline;
@@ -104,6 +106,10 @@ pub fn fast_rules(config: &mut Config) {
     config.monitoring.rules.cooldown_ms = 300;
 }
 
+pub async fn fast_app(backend: Backend) -> TestApp {
+    TestApp::with_config(backend, fast_rules).await
+}
+
 /// A student in a started attempt, with the session the take page points at.
 pub struct Taking {
     pub s: Scenario,
@@ -122,7 +128,6 @@ impl Taking {
         let session_id = page.body[at..at + 36].to_owned();
         page.assert_contains(&format!("data-monitor-events=\"/monitoring/sessions/{session_id}/events\""))
             .assert_contains("data-monitor-interval-ms=\"2000\"")
-            .assert_contains(&format!("data-monitor-baseline=\"{}\"", app.state.config.monitoring.baseline_every))
             .assert_contains("data-monitor-face-threshold=\"0.5\"")
             .assert_contains("data-monitor-object-threshold=\"0.65\"")
             .assert_contains("data-detector-base=\"/static/detector/\"");

@@ -39,4 +39,6 @@ pub const LINES: &[Line] = &[
     // A student sees the published exam (no questions); another teacher does not.
     ("GET", "/api/v1/exams/{exam_id}", [S(401), S(200), S(404), S(403), S(200)]),
     ("POST", "/api/v1/exams/{exam_id}/questions", [S(401), S(403), S(404), S(403), S(422)]),
+    // An empty object is valid: every detection setting back to its default.
+    ("POST", "/api/v1/exams/{exam_id}/detection", [S(401), S(403), S(404), S(403), S(200)]),
 ];

@@ -338,6 +338,7 @@ async fn silent_and_vanished_browsers(app: TestApp) {
     let app = TestApp::with_config(backend, |c| {
         fast_rules(c);
         c.monitoring.rules.frame_interval_ms = 100;
+        c.monitoring.rules.lost_after_intervals = 3;
         c.monitoring.abandon_after = Duration::from_millis(1500);
     })
     .await;
