@@ -72,6 +72,17 @@ pub async fn insert(conn: &mut AnyConnection, f: &NewFrame<'_>) -> sqlx::Result<
     Ok(())
 }
 
+/// Whether a picture of the session waits for the server's analysis.
+pub async fn waiting(conn: &mut AnyConnection, session_id: &str) -> sqlx::Result<bool> {
+    let first: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM monitoring_frames WHERE session_id = ? AND verification IN ('queued', 'pending') LIMIT 1",
+    )
+    .bind(session_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(first.is_some())
+}
+
 /// Frames waiting for verification (pending, or queued by a claim that expired), oldest first.
 pub async fn claimable(db: &Db, now: i64, limit: usize) -> sqlx::Result<Vec<String>> {
     let sql = format!(

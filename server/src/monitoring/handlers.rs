@@ -194,7 +194,12 @@ pub async fn review_anomaly(
     .bind(&anomaly_id)
     .execute(&mut *tx)
     .await?;
-    store::refresh_risk(&mut tx, &session_id, &state.config.monitoring.weights).await?;
+    let exam_id: String = sqlx::query_scalar("SELECT exam_id FROM monitoring_sessions WHERE id = ?")
+        .bind(&session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let detection = super::exam_settings::SessionDetection::of_session(&mut tx, &state, &session_id, &exam_id).await?;
+    store::refresh_risk(&mut tx, &session_id, &detection.risk_weights()).await?;
     tx.commit().await?;
     super::live::changed();
     if !ctx.htmx {

@@ -4,6 +4,7 @@
 
 mod analysis_pool;
 pub mod assignments;
+pub mod exam_settings;
 pub mod explain;
 pub mod frame_queries;
 mod frames;
@@ -89,8 +90,6 @@ pub struct TakeAttrs {
     pub events_url: String,
     /// Frame interval, ms.
     pub interval_ms: i64,
-    /// One clean frame in N is sent with its JPEG.
-    pub baseline: i64,
     /// Face score threshold.
     pub face_threshold: f32,
     /// Object score threshold.
@@ -114,14 +113,18 @@ pub async fn take_attrs(
         return Ok(None);
     };
     let m = &state.config.monitoring;
+    // The browser flags what this session's rules count (the exam's own labels, or none when
+    // its object checks are off).
+    let mut conn = state.db.pool().acquire().await?;
+    let detection = exam_settings::SessionDetection::of_session(&mut conn, state, &session, exam_id).await?;
+    let rules = detection.rules(&m.rules);
     Ok(Some(TakeAttrs {
         frames_url: format!("/monitoring/sessions/{session}/frames"),
         events_url: format!("/monitoring/sessions/{session}/events"),
         interval_ms: m.interval_ms,
-        baseline: m.baseline_every,
         face_threshold: m.rules.face_threshold,
         object_threshold: m.rules.object_threshold,
-        forbidden_objects: m.rules.forbidden_objects.join(","),
+        forbidden_objects: rules.forbidden_objects.join(","),
         detector_timeout_ms: m.detector_timeout_ms,
     }))
 }

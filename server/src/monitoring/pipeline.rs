@@ -5,6 +5,7 @@
 
 use sqlx::AnyConnection;
 
+use super::exam_settings::SessionDetection;
 use super::frame_queries::{self, NewFrame};
 use super::rules::{self, Input, Observation, RuleState};
 use super::sampling::{self, Pictures};
@@ -158,21 +159,24 @@ impl<'a> Step<'a> {
 }
 
 /// Runs inputs through the rules and stores what they produce; returns whether anomalies changed.
+#[expect(clippy::too_many_arguments, reason = "one session's rule run with its inputs and settings")]
 pub(super) async fn run_rules(
     conn: &mut AnyConnection,
     state: &AppState,
     session: &SessionRef,
+    detection: &SessionDetection,
     stored_state: &str,
     steps: &[Step<'_>],
     close_at: Option<i64>,
 ) -> sqlx::Result<bool> {
     let cfg = &state.config.monitoring;
+    let rules_cfg = detection.rules(&cfg.rules);
     let mut rule_state: RuleState = serde_json::from_str(stored_state).unwrap_or_default();
     let before = rule_state.clone();
     let window = cfg.rules.high_risk_window_ms / 1000;
     let mut changed = false;
     for step in steps {
-        let actions = rules::step(&mut rule_state, &cfg.rules, &step.input, step.at, &mut new_id);
+        let actions = rules::step(&mut rule_state, &rules_cfg, &step.input, step.at, &mut new_id);
         changed |= store::apply(conn, session, &actions, step.evidence, window).await?;
     }
     if let Some(at) = close_at {
@@ -192,7 +196,7 @@ pub(super) async fn run_rules(
             .await?;
     }
     if changed {
-        store::refresh_risk(conn, &session.id, &cfg.weights).await?;
+        store::refresh_risk(conn, &session.id, &detection.risk_weights()).await?;
     }
     Ok(changed)
 }
@@ -239,20 +243,25 @@ pub async fn record_frame(
         return Ok(Err(Refusal::Throttled));
     }
     let session = session_ref(session_id, &locked);
+    let detection = SessionDetection::of_session(&mut tx, state, session_id, &locked.exam_id).await?;
+    let rules_cfg = detection.rules(&cfg.rules);
     let rule_state: RuleState = serde_json::from_str(&locked.rule_state).unwrap_or_default();
     let watching = rules::watching_visual(&rule_state);
-    let flagged = frame.seen.as_ref().is_some_and(|o| rules::flags(o, &cfg.rules));
+    let flagged = frame.seen.as_ref().is_some_and(|o| rules::flags(o, &rules_cfg));
     // The browser's capture time on the server's clock: the smallest transit seen so far.
     let offset = (now - frame.captured_at).min(locked.clock_offset_ms.unwrap_or(i64::MAX));
     let observed_at = frame.captured_at.saturating_add(offset).clamp(now - MAX_CAPTURE_AGE_MS, now);
     let mut stored = None;
     if let Some(jpeg) = &frame.jpeg {
-        let purpose = purpose(&frame, flagged, watching);
+        // Pictures that follow one still waiting for the server are watched too: the server
+        // must see how what it is checking goes on.
+        let waiting = !watching && frame_queries::waiting(&mut tx, session_id).await?;
+        let purpose = purpose(&frame, flagged, watching || waiting);
         // The server checks what is claimed: a frame flagged for faces alone (and not watched
         // for an object) gets the face model only; every other picture gets every model.
-        let object_flag = frame.seen.as_ref().is_some_and(|o| rules::flags_object(o, &cfg.rules));
-        let checked_objects =
-            !matches!(purpose, "flagged" | "follow_up") || object_flag || rules::watching_objects(&rule_state);
+        let object_flag = frame.seen.as_ref().is_some_and(|o| rules::flags_object(o, &rules_cfg));
+        let checked_objects = detection.objects
+            && (!matches!(purpose, "flagged" | "follow_up") || object_flag || rules::watching_objects(&rule_state));
         let check = purpose != "sample" || state.verifier.sample_allowed(cfg.sample_share, &mut rand::rng());
         let queue_now = check && state.analyzer.is_some() && state.verifier.has_room();
         let verification = match (check, queue_now) {
@@ -306,7 +315,7 @@ pub async fn record_frame(
     if pictures.pictures.withheld >= sampling::WITHHELD_LIMIT {
         steps.push(Step::plain(Input::Incomplete { reason: "withheld", count: pictures.pictures.withheld }, now));
     }
-    run_rules(&mut tx, state, &session, &locked.rule_state, &steps, None).await?;
+    run_rules(&mut tx, state, &session, &detection, &locked.rule_state, &steps, None).await?;
     let notices = super::notices::take(&mut tx, session_id, now).await?;
     tx.commit().await?;
     super::live::changed();
@@ -350,7 +359,8 @@ pub async fn record_event(
     }
     let session = session_ref(session_id, &locked);
     let steps = [Step::plain(Input::Browser(event), now)];
-    run_rules(&mut tx, state, &session, &locked.rule_state, &steps, None).await?;
+    let detection = SessionDetection::of_session(&mut tx, state, session_id, &locked.exam_id).await?;
+    run_rules(&mut tx, state, &session, &detection, &locked.rule_state, &steps, None).await?;
     tx.commit().await?;
     super::live::changed();
     Ok(Ok(()))
@@ -375,7 +385,8 @@ pub async fn tick(state: &AppState, session_id: &str, now: i64) -> sqlx::Result<
     .await?;
     let session = SessionRef { id: session_id.to_owned(), attempt_id: row.0, exam_id: row.1, student_id: row.2 };
     let steps = [Step::plain(Input::Tick { last_frame_at: row.3.unwrap_or(row.4) }, now)];
-    let changed = run_rules(&mut tx, state, &session, &row.5.0, &steps, None).await?;
+    let detection = SessionDetection::of_session(&mut tx, state, session_id, &session.exam_id).await?;
+    let changed = run_rules(&mut tx, state, &session, &detection, &row.5.0, &steps, None).await?;
     tx.commit().await?;
     Ok(changed)
 }

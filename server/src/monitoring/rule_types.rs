@@ -28,6 +28,8 @@ pub struct RuleConfig {
     pub high_risk_count: usize,
     /// The high-risk window.
     pub high_risk_window_ms: i64,
+    /// Face checks run (face absent, several faces); an exam may turn them off.
+    pub check_faces: bool,
     /// A face counts from this score.
     pub face_threshold: f32,
     /// An object counts from this score.
@@ -49,6 +51,7 @@ impl Default for RuleConfig {
             connection_lost_severity: Severity::Medium,
             high_risk_count: 3,
             high_risk_window_ms: 60_000,
+            check_faces: true,
             face_threshold: 0.5,
             object_threshold: 0.65,
             forbidden_objects: FORBIDDEN_OBJECTS.iter().map(|l| (*l).to_owned()).collect(),

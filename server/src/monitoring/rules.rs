@@ -79,6 +79,24 @@ fn seen(
     state.last_seen_at = Some(now);
     let faces: Vec<f32> = obs.faces.iter().copied().filter(|s| *s >= cfg.face_threshold).collect();
     let frame = obs.frame_id.as_deref();
+    if cfg.check_faces {
+        seen_faces(state, cfg, &faces, now, frame, new_id, out);
+    }
+    if obs.faces_only {
+        return;
+    }
+    seen_objects(state, cfg, obs, now, frame, new_id, out);
+}
+
+fn seen_faces(
+    state: &mut RuleState,
+    cfg: &RuleConfig,
+    faces: &[f32],
+    now: i64,
+    frame: Option<&str>,
+    new_id: &mut dyn FnMut() -> String,
+    out: &mut Vec<Action>,
+) {
     let absent = Spec {
         key: "face_absent".into(),
         kind: Kind::FaceAbsent,
@@ -98,9 +116,17 @@ fn seen(
     };
     let best = faces.iter().copied().fold(0.0_f32, f32::max);
     set(state, &many, faces.len() > 1, now, best, frame, new_id, out);
-    if obs.faces_only {
-        return;
-    }
+}
+
+fn seen_objects(
+    state: &mut RuleState,
+    cfg: &RuleConfig,
+    obs: &Observation,
+    now: i64,
+    frame: Option<&str>,
+    new_id: &mut dyn FnMut() -> String,
+    out: &mut Vec<Action>,
+) {
     for label in &cfg.forbidden_objects {
         let score = obs
             .objects
@@ -291,7 +317,7 @@ pub fn flags_object(seen: &Observation, cfg: &RuleConfig) -> bool {
 /// Whether a client verdict flags the frame (so the server should look at it).
 pub fn flags(seen: &Observation, cfg: &RuleConfig) -> bool {
     let faces = seen.faces.iter().filter(|s| **s >= cfg.face_threshold).count();
-    faces != 1 || seen.objects.iter().any(|(l, s)| *s >= cfg.object_threshold && cfg.forbidden_objects.contains(l))
+    (cfg.check_faces && faces != 1) || flags_object(seen, cfg)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
+use super::exam_settings::SessionDetection;
 use super::frame_queries::{FrameForCheck, OptText};
 use super::pipeline::{Step, run_rules};
 use super::rules::{self, Input, Observation};
@@ -74,19 +75,24 @@ pub async fn apply_verification(
     models: &Value,
     analysis_ms: u64,
 ) -> anyhow::Result<bool> {
-    let cfg = &state.config.monitoring.rules;
     let server = server_observation(detections, &frame.id, frame.checked_objects != 0);
     let browser = browser_observation(frame.client_result.as_deref());
-    let outcome = match (&browser, frame.flagged != 0) {
-        (Some(b), true) => Some(if rules::agrees(b, &server, cfg) { "confirmed" } else { "rejected" }),
-        _ => None,
-    };
     let mut tx = state.db.pool().begin().await?;
     // The session row first: serialises with its frames and with other workers.
     sqlx::query("UPDATE monitoring_sessions SET rate_count = rate_count WHERE id = ?")
         .bind(&frame.session_id)
         .execute(&mut *tx)
         .await?;
+    let exam_id: String = sqlx::query_scalar("SELECT exam_id FROM monitoring_sessions WHERE id = ?")
+        .bind(&frame.session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let detection = SessionDetection::of_session(&mut tx, state, &frame.session_id, &exam_id).await?;
+    let cfg = &detection.rules(&state.config.monitoring.rules);
+    let outcome = match (&browser, frame.flagged != 0) {
+        (Some(b), true) => Some(if rules::agrees(b, &server, cfg) { "confirmed" } else { "rejected" }),
+        _ => None,
+    };
     let done = sqlx::query(
         "UPDATE monitoring_frames SET verification = 'done', claimed_until = NULL, claimed_by = NULL, \
          server_result = ?, verified_at = ?, verify_ms = ?, flag_outcome = ? WHERE id = ? \
@@ -196,5 +202,6 @@ async fn apply_in_order(
         student_id: s.student_id,
     };
     let close_at = (s.status != "active").then(|| s.stopped_at.unwrap_or(now));
-    run_rules(conn, state, &session, &s.rule_state, &steps, close_at).await
+    let detection = SessionDetection::of_session(conn, state, session_id, &session.exam_id).await?;
+    run_rules(conn, state, &session, &detection, &s.rule_state, &steps, close_at).await
 }

@@ -119,7 +119,11 @@ pub struct Taking {
 
 impl Taking {
     pub async fn new(app: &TestApp) -> Taking {
-        let s = Scenario::new(app, ReleaseMode::Immediate).await;
+        Taking::from_scenario(Scenario::new(app, ReleaseMode::Immediate).await).await
+    }
+
+    /// Starts the scenario's attempt and opens its take page.
+    pub async fn from_scenario(s: Scenario) -> Taking {
         let attempt_id = s.start().await;
         let page = s.student_client.get(&format!("/attempts/{attempt_id}/q/1")).await;
         page.assert_status(StatusCode::OK);

@@ -9,7 +9,7 @@ pub mod messages;
 pub mod queries;
 pub mod views;
 
-pub use queries::{detection_settings, save_detection};
+pub use queries::{detection_settings, detection_settings_in, save_detection};
 
 use crate::config::Config;
 

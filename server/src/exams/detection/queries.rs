@@ -41,12 +41,18 @@ impl From<DetectionRow> for ExamDetection {
 /// be monitored). An unknown exam gets [`ExamDetection::default`]: every check on, every value
 /// the environment default.
 pub async fn detection_settings(db: &Db, exam_id: &str) -> sqlx::Result<ExamDetection> {
+    let mut conn = db.pool().acquire().await?;
+    detection_settings_in(&mut conn, exam_id).await
+}
+
+/// [`detection_settings`] on the caller's connection (inside its transaction).
+pub async fn detection_settings_in(conn: &mut sqlx::AnyConnection, exam_id: &str) -> sqlx::Result<ExamDetection> {
     let row: Option<DetectionRow> = sqlx::query_as(
         "SELECT detect_faces, detect_objects, forbidden_objects, risk_weight_low, risk_weight_medium, \
          risk_weight_high, risk_weight_critical FROM exams WHERE id = ?",
     )
     .bind(exam_id)
-    .fetch_optional(db.pool())
+    .fetch_optional(conn)
     .await?;
     Ok(row.map(ExamDetection::from).unwrap_or_default())
 }

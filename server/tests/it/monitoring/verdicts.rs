@@ -17,6 +17,7 @@ dual!(
     a_sampled_clean_picture_showing_two_faces_is_confirmed,
     a_truncated_jpeg_is_refused_and_nothing_is_stored,
     queued_frames_are_neither_queued_twice_nor_lost_on_restart,
+    the_exam_s_detection_settings_drive_its_sessions,
 );
 
 const RISK: &str = "SELECT risk_score FROM monitoring_sessions WHERE id = ?";
@@ -161,6 +162,44 @@ async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp
     let got = anomalies(&app, &t.session_id).await;
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(outbox(&app, "anomaly_detected").await.len(), 1);
+    for w in workers {
+        w.abort();
+    }
+}
+
+async fn the_exam_s_detection_settings_drive_its_sessions(app: TestApp) {
+    let app = with_scenes(app, |c| c.monitoring.sample_share = 0.0).await;
+    let workers = start_workers(&app, SceneAnalyzer);
+    let s = crate::exam_scenario::Scenario::new(&app, proctorwise::exams::model::ReleaseMode::Immediate).await;
+    // Faces not checked in this exam; a book is the only forbidden object, and weighs 40.
+    let settings = proctorwise::exams::detection::ExamDetection {
+        faces: false,
+        objects: true,
+        forbidden_objects: Some(vec!["book".into()]),
+        risk_weights: [None, None, Some(40), None],
+    };
+    proctorwise::exams::detection::save_detection(&app.state.db, &s.exam_id, &settings).await.expect("settings");
+    let t = Taking::from_scenario(s).await;
+    let page = t.client().get(&format!("/attempts/{}/q/1", t.attempt_id)).await;
+    page.assert_contains("data-monitor-forbidden-objects=\"book\"");
+    // Two faces and a phone: neither is checked in this exam, so the frame is not even flagged.
+    let two_and_phone = super::picture(&[0.9, 0.9], &[("cell phone", 0.9)]);
+    let parts = [
+        ("verdict", "application/json", verdict(1, &[0.9, 0.9], &[("cell phone", 0.9)], true)),
+        ("frame", "image/jpeg", two_and_phone),
+    ];
+    t.client().post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
+    // A book is.
+    t.frame(2, &[0.9], &[("book", 0.9)], true).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("forbidden_object", "high"));
+    assert_eq!(count(&app, RISK, &t.session_id).await, 40, "the exam's weight for a high anomaly");
+    let flagged = "SELECT flagged FROM monitoring_frames WHERE session_id = ? ORDER BY seq";
+    let flags: Vec<i64> =
+        sqlx::query_scalar(flagged).bind(&t.session_id).fetch_all(app.state.db.pool()).await.expect("frames");
+    assert_eq!(flags, [0, 1]);
     for w in workers {
         w.abort();
     }
