@@ -112,17 +112,12 @@ pub async fn stop(
     if reason.is_empty() {
         return Err(AppError::Invalid(ctx.t("monitor.err.reason_required").to_owned()));
     }
-    if session.status != "active" {
+    let (Some(attempt_id), "active") = (session.attempt_id.as_deref(), session.status.as_str()) else {
         return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
-    }
-    let done = crate::grading::service::submit_with_note(
-        &state.db,
-        &session.attempt_id,
-        SubmitReason::Proctor,
-        reason,
-        Some(&user.id),
-    )
-    .await?;
+    };
+    let done =
+        crate::grading::service::submit_with_note(&state.db, attempt_id, SubmitReason::Proctor, reason, Some(&user.id))
+            .await?;
     if !done {
         return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
     }

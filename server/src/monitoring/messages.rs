@@ -145,6 +145,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("monitor.stop.proctor", "stopped by a proctor", "arrêtée par un surveillant"),
     ("monitor.stop.reason_label", "Reason (the student reads it)", "Raison (l'étudiant la lira)"),
     ("monitor.stop.submitted", "submitted", "remise"),
+    ("monitor.stop.webcam_refused", "camera refused before the start", "caméra refusée avant le début"),
     ("monitor.student.reason", "Reason given:", "Raison donnée :"),
     ("monitor.student.stopped", "A proctor stopped your exam at", "Un surveillant a arrêté votre examen à"),
     ("monitor.summary", "Summary", "Résumé"),

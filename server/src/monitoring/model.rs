@@ -11,7 +11,7 @@ macro_rules! stored_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// Stored form.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
@@ -111,6 +111,8 @@ stored_enum!(
         Proctor => "proctor",
         /// The browser vanished (no frame for too long).
         Abandoned => "abandoned",
+        /// The camera was refused before the start (the session only holds that anomaly).
+        WebcamRefused => "webcam_refused",
     }
 );
 
@@ -168,6 +170,7 @@ impl StopReason {
             StopReason::Deadline => "monitor.stop.deadline",
             StopReason::Proctor => "monitor.stop.proctor",
             StopReason::Abandoned => "monitor.stop.abandoned",
+            StopReason::WebcamRefused => "monitor.stop.webcam_refused",
         }
     }
 }

@@ -39,8 +39,8 @@ const COUNT_SQL: &str = "(SELECT COUNT(*) FROM monitoring_anomalies m WHERE m.se
 pub struct SessionRow {
     /// Id.
     pub id: String,
-    /// Attempt.
-    pub attempt_id: String,
+    /// Attempt (none for the session of a camera refused before the start).
+    pub attempt_id: Option<String>,
     /// Exam.
     pub exam_id: String,
     /// Exam title.
@@ -85,10 +85,10 @@ pub struct SessionRow {
 fn session_select(filter: &str) -> String {
     format!(
         "SELECT s.id, s.attempt_id, s.exam_id, e.title AS exam_title, u.name AS student_name, s.status, s.started_at, \
-         s.stopped_at, s.stop_reason, s.stop_note, a.deadline_at, s.frames, s.last_frame_at, s.risk_score, \
+         s.stopped_at, s.stop_reason, s.stop_note, COALESCE(a.deadline_at, s.started_at) AS deadline_at, s.frames, s.last_frame_at, s.risk_score, \
          s.reviewed_at, s.client_detector, {COUNT_SQL} AS critical, {COUNT_SQL} AS high, {COUNT_SQL} AS medium, \
          {COUNT_SQL} AS low FROM monitoring_sessions s JOIN exams e ON e.id = s.exam_id \
-         JOIN users u ON u.id = s.student_id JOIN attempts a ON a.id = s.attempt_id WHERE {SCOPE_SQL} AND {filter}"
+         JOIN users u ON u.id = s.student_id LEFT JOIN attempts a ON a.id = s.attempt_id WHERE {SCOPE_SQL} AND {filter}"
     )
 }
 

@@ -15,7 +15,7 @@ use super::store::{self, SessionRef};
 use crate::db::{Db, DbText, is_unique_violation, new_id, now_ms};
 
 /// Why a session stopped when it only holds a refusal (no label of its own yet in the panels).
-const STOP_REASON: &str = "webcam_refused";
+const STOP_REASON: &str = super::model::StopReason::WebcamRefused.as_str();
 
 /// Longest reason kept, in characters.
 pub const MAX_REASON_CHARS: usize = 200;

@@ -73,6 +73,12 @@ async fn a_refusal_is_a_critical_anomaly_proctors_see_once_per_booking(app: Test
     assert_eq!(events[0]["session_id"], session_id.as_str());
     // The proctor's panel lists it in the alerts feed.
     proctor.get("/proctor").await.assert_contains("Webcam disabled").assert_contains(&s.student.name);
+    // Its session page opens before any attempt exists, and says why it ended.
+    proctor
+        .get(&format!("/proctor/sessions/{session_id}"))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("camera refused before the start");
     // The proctors are notified, as of any critical anomaly.
     assert_eq!(deliver(&app, EventType::AnomalyDetected).await, 1);
     let told = notices(&app, &proctor_user).await;

@@ -96,7 +96,7 @@ const CONFIRMED: &str = "m.verification IN ('confirmed', 'not_needed') AND m.rev
 
 fn select(filter: &str) -> String {
     format!(
-        "SELECT m.id, m.session_id, s.attempt_id, u.name AS student_name, m.kind, m.severity, m.details, \
+        "SELECT m.id, m.session_id, COALESCE(s.attempt_id, '') AS attempt_id, u.name AS student_name, m.kind, m.severity, m.details, \
          m.confidence_permille, m.started_at, m.detected_at, m.ended_at, m.frame_id, m.verification, m.review, \
          m.review_note, r.name AS reviewer_name, f.client_result, f.server_result FROM monitoring_anomalies m \
          JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
