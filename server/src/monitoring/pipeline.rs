@@ -159,7 +159,6 @@ impl<'a> Step<'a> {
 }
 
 /// Runs inputs through the rules and stores what they produce; returns whether anomalies changed.
-#[expect(clippy::too_many_arguments, reason = "one session's rule run with its inputs and settings")]
 pub(super) async fn run_rules(
     conn: &mut AnyConnection,
     state: &AppState,
