@@ -210,8 +210,8 @@ pub fn frame_body(verdict: &str, jpeg: Option<&[u8]>) -> Vec<u8> {
     body
 }
 
-/// Posts a frame body through the router (in process); returns the status.
-pub async fn post_frame(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::Result<StatusCode> {
+/// Posts a frame body through the router (in process); returns the status and the body.
+async fn send_frame(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::Result<(StatusCode, bytes::Bytes)> {
     let req = Request::post(&s.frames_url)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
         .header(header::COOKIE, &s.cookie)
@@ -219,20 +219,17 @@ pub async fn post_frame(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::
         .body(Body::from(body))?;
     let response = router.clone().oneshot(req).await?;
     let status = response.status();
-    response.into_body().collect().await?;
-    Ok(status)
+    Ok((status, response.into_body().collect().await?.to_bytes()))
+}
+
+/// Posts a frame body through the router (in process); returns the status.
+pub async fn post_frame(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::Result<StatusCode> {
+    Ok(send_frame(router, s, body).await?.0)
 }
 
 /// Posts a frame body through the router; returns the JSON answer (an error unless 202).
 pub async fn post_frame_answer(router: &Router, s: &Student, body: Vec<u8>) -> anyhow::Result<serde_json::Value> {
-    let req = Request::post(&s.frames_url)
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .header(header::COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .body(Body::from(body))?;
-    let response = router.clone().oneshot(req).await?;
-    let status = response.status();
-    let bytes = response.into_body().collect().await?.to_bytes();
+    let (status, bytes) = send_frame(router, s, body).await?;
     anyhow::ensure!(status == StatusCode::ACCEPTED, "frame refused: {status} {}", String::from_utf8_lossy(&bytes));
     Ok(serde_json::from_slice(&bytes)?)
 }
