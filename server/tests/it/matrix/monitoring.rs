@@ -20,5 +20,7 @@ pub const LINES: &[Line] = &[
     ("POST", "/proctor/sessions/{session_id}/reviewed", [Login, S(403), S(403), S(303), S(303)]),
     ("POST", "/proctor/anomalies/{anomaly_id}/review", [Login, S(403), S(403), S(422), S(422)]),
     ("GET", "/proctor/assignments", [Login, S(403), S(403), S(403), S(200)]),
+    // The session's anomalies with their explanations, for proctors in scope and admins.
+    ("GET", "/api/v1/monitoring/sessions/{session_id}/anomalies", [S(401), S(403), S(403), S(200), S(200)]),
     ("POST", "/proctor/assignments", [Login, S(403), S(403), S(403), S(422)]),
 ];
