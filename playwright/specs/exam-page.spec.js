@@ -62,8 +62,8 @@ async function sessionPage(proctor, student) {
 
 /** Kinds of the anomalies on the open session page, and the session's risk. */
 async function sessionFacts(proctor) {
-  const kinds = await proctor.locator('#timeline li.anomaly > div > strong').allInnerTexts();
-  const statuses = (await proctor.locator('#timeline li.anomaly p.status').allInnerTexts()).map(squash);
+  const kinds = await proctor.locator('#timeline li.anomaly > div:first-child > strong').allInnerTexts();
+  const statuses = (await proctor.locator('#timeline li.anomaly div.status > p').allInnerTexts()).map(squash);
   const risk = squash(await proctor.locator('#session-info .badge.risk').innerText());
   const summary = squash(await visibleText(proctor, '#summary p'));
   return { kinds, statuses, risk, summary };
@@ -120,7 +120,7 @@ step('a student refuses the camera; the critical anomaly reaches the proctor’s
   const alert = proctor.locator('#alerts-feed li.alert-item').filter({ hasText: REFUSER.name });
   await alert.first().waitFor({ timeout: 20_000 });
   assert.equal(await alert.count(), 1);
-  assert.match(squash(await alert.innerText()), /Critique Webcam désactivée · /);
+  assert.match(squash(await alert.innerText()), /Critique Webcam désactivée — caméra refusée · /);
   assert.ok(await proctor.evaluate(() => window.__panelMark === 'loaded-once'), 'it came over the event stream');
   // A second refusal is counted in the same anomaly, not raised again.
   const [again] = await Promise.all([

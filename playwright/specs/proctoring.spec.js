@@ -146,7 +146,7 @@ step('the proctor opens the anomaly and dismisses it with a note', async () => {
   assert.match(squash(await visibleText(proctor, item.locator('div').first())), /^Critique Plusieurs visages · /);
   const thumb = item.locator('img.thumb');
   await proctor.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
-  assert.match(await visibleText(proctor, item.locator('p.status')), /À examiner$/);
+  assert.match(await visibleText(proctor, item.locator('div.status > p')), /À examiner$/);
 
   await item.getByLabel('Note').fill(DISMISS_NOTE);
   const [review] = await Promise.all([
@@ -156,11 +156,11 @@ step('the proctor opens the anomaly and dismisses it with a note', async () => {
   ]);
   assert.equal(review.status(), 200);
   await proctor.waitForFunction((id) => document.getElementById(`anomaly-${id}`).classList.contains('dismissed'), state.anomalyId);
-  const status = squash(await visibleText(proctor, item.locator('p.status')));
+  const status = squash(await visibleText(proctor, item.locator('div.status > p')));
   assert.ok(status.endsWith(`Écartée — ${DISMISS_NOTE}`), `the status shows the decision and the note: ${status}`);
   // The decision is stored: a fresh load shows it, and the summary no longer counts it.
   await proctor.reload();
-  assert.ok(squash(await visibleText(proctor, item.locator('p.status'))).includes('Écartée'), 'dismissed after a reload');
+  assert.ok(squash(await visibleText(proctor, item.locator('div.status > p'))).includes('Écartée'), 'dismissed after a reload');
   assert.equal(await item.getByLabel('Note').inputValue(), DISMISS_NOTE);
   const summary = squash(await visibleText(proctor, '#summary p'));
   const dismissed = Number((summary.match(/\((\d+) écartée\(s\)\)$/) || [])[1]);
