@@ -1,14 +1,15 @@
 //! False accusations on honest sessions: students alone in front of their camera (one-face
 //! photos from the evaluation set, each also darkened to low light and with sensor noise) take
 //! an exam in real time. Each frame's browser verdict comes from the browser's own models run
-//! natively (BlazeFace on every frame, CenterFace 416 and the object model taking turns, as
+//! natively (BlazeFace back 256 on every frame, CenterFace 416 and the object model taking turns, as
 //! `static/monitor.js` does); a frame the browser flags carries its picture, and so does every
 //! frame the server asks for. The server verifies with its full models. Printed: frames, browser
 //! flags and how many the server rejected, sampled pictures analysed, and anomalies stored per
 //! honest session-hour (the goal: none from frames the server rejects).
 //!
-//! `cargo run -p proctorwise --release --example honest_bench -- [mysql://root@127.0.0.1:3306] [seconds]`
-//! (defaults: SQLite in a temporary directory, 60 s; one session per photo variant).
+//! `cargo run -p proctorwise --release --example honest_bench -- [mysql://root@127.0.0.1:3306] [seconds] [front]`
+//! (defaults: SQLite in a temporary directory, 60 s; one session per photo variant; `front`: the
+//! browser runs the older BlazeFace 128, which misses more faces, to see the server reject its flags).
 
 mod bench_support;
 
@@ -30,8 +31,9 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (db, rest) = BenchDb::from_args(&args).await?;
     let seconds: u64 = rest.first().map_or(Ok(60), |a| a.parse())?;
+    let front = rest.get(1).is_some_and(|a| a == "front");
     let variants = variants()?;
-    let browser = browser_detector()?;
+    let browser = browser_detector(front)?;
     // What the browser says of each variant, per phase of its cycle.
     let mut verdicts = Vec::new();
     for (_, jpeg) in &variants {
@@ -54,8 +56,9 @@ async fn main() -> anyhow::Result<()> {
     let workers = proctorwise::monitoring::verify::start_workers(&state);
     let students = bench_support::students(&state, &router, variants.len()).await?;
     println!(
-        "honest_bench: database {:?}, {} honest sessions for {seconds} s at one frame every {} ms; {}",
+        "honest_bench: database {:?}, browser faces {}, {} honest sessions for {seconds} s at one frame every {} ms; {}",
         state.db.backend(),
+        if front { "BlazeFace 128" } else { "BlazeFace back 256" },
         variants.len(),
         state.config.monitoring.interval_ms,
         machine()
@@ -138,12 +141,17 @@ fn flagged(d: &wasm_detector::Detections, r: &proctorwise::monitoring::rules::Ru
     faces != 1 || d.objects.iter().any(|o| o.score >= r.object_threshold && r.forbidden_objects.contains(&o.label))
 }
 
-/// The browser's models, run natively.
-fn browser_detector() -> anyhow::Result<Detector> {
+/// The browser's models, run natively (`front`: the older BlazeFace 128).
+fn browser_detector(front: bool) -> anyhow::Result<Detector> {
     let read =
         |f: &str| std::fs::read(repo_dir("models").join(f)).with_context(|| format!("{f} (run models/fetch.sh)"));
+    let face = if front {
+        (FaceModelKind::BlazeFace, read("blazeface.onnx")?)
+    } else {
+        (FaceModelKind::BlazeFaceBack, read("blazeface-back.onnx")?)
+    };
     let detector = Detector::load(
-        (FaceModelKind::BlazeFace, &read("blazeface.onnx")?),
+        (face.0, &face.1),
         Some((ObjectModelKind::CenterNet, &read("centernet.onnx")?)),
         DetectorConfig::default(),
     )
