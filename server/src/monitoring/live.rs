@@ -26,6 +26,10 @@ use crate::web::PageCtx;
 const POLL: Duration = Duration::from_millis(1500);
 /// Shortest time between two pushes of the same stream.
 const SPACING: Duration = Duration::from_millis(250);
+/// Changes committed within the same milliseconds as one already pushed (a burst of server
+/// confirmations) leave the change marker or the detection time unchanged: for this long after a
+/// change, a stream reads again and looks this far back, pushing only what it has not pushed.
+const SETTLE_MS: i64 = 2_000;
 
 static WAKE: LazyLock<broadcast::Sender<()>> = LazyLock::new(|| broadcast::channel(16).0);
 
@@ -59,6 +63,10 @@ struct StreamState {
     pending: VecDeque<Event>,
     wake: broadcast::Receiver<()>,
     first: bool,
+    /// When the change marker last moved.
+    changed_at: i64,
+    /// The time the page was rendered: nothing older is pushed.
+    floor: i64,
 }
 
 async fn next_event(mut s: StreamState) -> Option<(Result<Event, Infallible>, StreamState)> {
@@ -94,8 +102,12 @@ async fn refresh(s: &mut StreamState) -> sqlx::Result<()> {
     // A flagged frame checked by the server may change no session row: the "being checked"
     // badges are part of the marker.
     let version = version ^ super::explain::queries::checking_marker(&s.state.db).await?;
-    if s.version == Some(version) {
+    let now = now_ms();
+    if s.version == Some(version) && now - s.changed_at > SETTLE_MS {
         return Ok(());
+    }
+    if s.version != Some(version) {
+        s.changed_at = now;
     }
     s.version = Some(version);
     match &s.kind {
@@ -119,9 +131,16 @@ async fn panel_events(s: &mut StreamState) -> sqlx::Result<()> {
     let active = queries::active(db, &s.scope, s.state.config.monitoring.panel_rows).await?;
     let more = views::hidden_rows(&stats, &active);
     s.pending.push_back(html("sessions", views::session_rows(&s.ctx, &active, now, true, more)));
-    let fresh = queries::recent_alerts(db, &s.scope, s.after, 50).await?;
+    let since = s.floor.max(s.after - SETTLE_MS);
+    let mut fresh = queries::recent_alerts(db, &s.scope, since, 100).await?;
+    fresh.retain(|a| !s.known.contains_key(&a.id));
     if let Some(newest) = fresh.first() {
-        s.after = newest.detected_at;
+        s.after = s.after.max(newest.detected_at);
+        for a in &fresh {
+            s.known.insert(a.id.clone(), a.detected_at);
+        }
+        let keep_from = s.after - SETTLE_MS;
+        s.known.retain(|_, at| *at >= keep_from);
         s.pending.push_back(html("alerts", views::alert_items(&s.ctx, &fresh)));
         for a in fresh.iter().filter(|a| matches!(a.severity.as_str(), "critical" | "high")).take(5) {
             s.pending.push_back(html("toast", views::alert_toast(&s.ctx, a)));
@@ -176,6 +195,8 @@ fn start(state: AppState, ctx: PageCtx, scope: Scope, kind: Kind, after: i64) ->
         pending: VecDeque::new(),
         wake: WAKE.subscribe(),
         first: true,
+        changed_at: 0,
+        floor: after,
     }
 }
 
