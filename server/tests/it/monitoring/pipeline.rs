@@ -19,7 +19,6 @@ dual!(
     ingestion_checks_every_input_and_stores_nothing_refused,
     a_simulated_session_produces_exactly_the_expected_anomalies,
     back_pressure_keeps_every_frame_and_verification_confirms_or_rejects,
-    rule_state_survives_a_restart,
     silent_and_vanished_browsers,
     the_deadline_stops_monitoring_with_the_attempt,
 );
@@ -301,33 +300,6 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
     .await;
     assert_eq!(confirmed, 6, "every browser flag the server agreed with");
     app.client().get("/metrics").await.assert_contains("proctorwise_verify_latency_seconds_count 7");
-    for w in workers {
-        w.abort();
-    }
-}
-
-async fn rule_state_survives_a_restart(app: TestApp) {
-    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
-    let workers = start_workers(&app, SceneAnalyzer);
-    let t = Taking::new(&app).await;
-    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
-    t.shows(2, &[], &[], Scene::Empty, 6_000).await.assert_status(StatusCode::ACCEPTED);
-    t.settled(&app).await;
-    for w in workers {
-        w.abort();
-    }
-    // A new server process on the same database: no memory of the absence but the database's.
-    let mut restarted_state = app.restarted_state();
-    restarted_state.analyzer = Some(std::sync::Arc::new(SceneAnalyzer));
-    let workers = proctorwise::monitoring::verify::start_workers(&restarted_state);
-    let restarted = t.client().on(proctorwise::build_router(restarted_state));
-    let parts =
-        [("verdict", "application/json", verdict(3, &[], &[], true)), ("frame", "image/jpeg", Scene::Empty.jpeg())];
-    restarted.post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
-    t.settled(&app).await;
-    let got = anomalies(&app, &t.session_id).await;
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert_eq!((got[0].0.as_str(), got[0].3.as_str()), ("face_absent", "confirmed"));
     for w in workers {
         w.abort();
     }

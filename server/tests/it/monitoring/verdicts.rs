@@ -18,6 +18,7 @@ dual!(
     a_truncated_jpeg_is_refused_and_nothing_is_stored,
     queued_frames_are_neither_queued_twice_nor_lost_on_restart,
     the_exam_s_detection_settings_drive_its_sessions,
+    rule_state_survives_a_restart,
 );
 
 const RISK: &str = "SELECT risk_score FROM monitoring_sessions WHERE id = ?";
@@ -200,6 +201,33 @@ async fn the_exam_s_detection_settings_drive_its_sessions(app: TestApp) {
     let flags: Vec<i64> =
         sqlx::query_scalar(flagged).bind(&t.session_id).fetch_all(app.state.db.pool()).await.expect("frames");
     assert_eq!(flags, [0, 1]);
+    for w in workers {
+        w.abort();
+    }
+}
+
+async fn rule_state_survives_a_restart(app: TestApp) {
+    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
+    let workers = start_workers(&app, SceneAnalyzer);
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    t.shows(2, &[], &[], Scene::Empty, 6_000).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    for w in workers {
+        w.abort();
+    }
+    // A new server process on the same database: no memory of the absence but the database's.
+    let mut restarted_state = app.restarted_state();
+    restarted_state.analyzer = Some(std::sync::Arc::new(SceneAnalyzer));
+    let workers = proctorwise::monitoring::verify::start_workers(&restarted_state);
+    let restarted = t.client().on(proctorwise::build_router(restarted_state));
+    let parts =
+        [("verdict", "application/json", verdict(3, &[], &[], true)), ("frame", "image/jpeg", Scene::Empty.jpeg())];
+    restarted.post_multipart(&t.frames_url(), &parts).await.assert_status(StatusCode::ACCEPTED);
+    t.settled(&app).await;
+    let got = anomalies(&app, &t.session_id).await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].3.as_str()), ("face_absent", "confirmed"));
     for w in workers {
         w.abort();
     }
