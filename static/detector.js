@@ -95,10 +95,11 @@
     });
   }
 
-  // The current video frame as ImageData (at most 640 px wide).
+  // The current video frame as ImageData (at most 640 px wide); null while the video has no
+  // decoded frame yet (drawing it then gives a black image: not a picture of anyone).
   function grab(video, canvas) {
     var w = video.videoWidth, h = video.videoHeight;
-    if (!w || !h) return null;
+    if (!w || !h || video.readyState < 2) return null;
     var scale = Math.min(1, 640 / w);
     canvas.width = Math.round(w * scale);
     canvas.height = Math.round(h * scale);
@@ -107,5 +108,18 @@
     return ctx.getImageData(0, 0, canvas.width, canvas.height);
   }
 
-  window.ProctorDetector = { start: start, grab: grab };
+  // Whether an image is one flat colour (a camera that is starting gives a few black frames):
+  // the luminance of about 500 pixels spread over the frame varies by less than 3 levels.
+  function blank(image) {
+    var d = image.data, step = Math.max(4, Math.floor(d.length / 4 / 500) * 4);
+    var lo = 255, hi = 0;
+    for (var i = 0; i < d.length; i += step) {
+      var y = (d[i] * 299 + d[i + 1] * 587 + d[i + 2] * 114) / 1000;
+      if (y < lo) lo = y;
+      if (y > hi) hi = y;
+    }
+    return hi - lo < 3;
+  }
+
+  window.ProctorDetector = { start: start, grab: grab, blank: blank };
 })();

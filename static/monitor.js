@@ -98,7 +98,7 @@
     var frameTimeout = Math.min(loadTimeout, Math.max(10000, 5 * interval));
     var canvas = document.createElement("canvas");
     var seq = 0, detector = null, fallback = false, stopped = false, busy = false, backoff = 0;
-    var pictureNext = false;
+    var pictureNext = false, pictured = false;
 
     // The detector cannot run (did not load, failed or hangs): say so, tell the server, and from
     // now on send every frame's JPEG without a verdict so the server analyses each one.
@@ -153,6 +153,12 @@
       if (backoff > 0) { backoff--; return false; }
       var image = window.ProctorDetector.grab(video, canvas);
       if (!image) return false;
+      // Until the camera has shown a real picture since the page loaded, flat frames are its
+      // start-up, not an empty seat (a reload on a slow machine gives several).
+      if (!pictured) {
+        if (window.ProctorDetector.blank(image)) return false;
+        pictured = true;
+      }
       seq++;
       busy = true;
       var verdict = { seq: seq, captured_at: Date.now(), width: image.width, height: image.height };

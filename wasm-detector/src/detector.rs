@@ -29,6 +29,8 @@ impl Default for DetectorConfig {
 pub struct Detector {
     face: FaceModel,
     wide_face: Option<FaceModel>,
+    /// The face model at a smaller input, which may confirm two or more faces on its own.
+    quick_face: Option<FaceModel>,
     objects: Option<ObjectModel>,
     /// A second, independent object model and how its objects combine with the first's.
     second_objects: Option<(ObjectModel, Fusion)>,
@@ -72,6 +74,10 @@ fn now_ms() -> f64 {
     }
 }
 
+fn side_u32(side: usize) -> u32 {
+    u32::try_from(side).unwrap_or(u32::MAX)
+}
+
 /// Whole milliseconds between two `now_ms` readings.
 fn elapsed(since: f64) -> u32 {
     (now_ms() - since).max(0.0).round() as u32
@@ -89,7 +95,7 @@ impl Detector {
             .map(|(kind, bytes)| ObjectModel::load(kind, bytes))
             .transpose()
             .map_err(|e| format!("object model: {e:#}"))?;
-        Ok(Self { face, wide_face: None, objects, second_objects: None, config })
+        Ok(Self { face, wide_face: None, quick_face: None, objects, second_objects: None, config })
     }
 
     /// Adds a second object model whose objects are combined with the first's by `fusion`.
@@ -113,6 +119,33 @@ impl Detector {
         Ok(self)
     }
 
+    /// Adds the face model at a smaller input (`side`) for `quick_faces` (server: a cheaper
+    /// pass that can confirm a claim of several faces but never reject one).
+    pub fn with_quick_faces(mut self, kind: FaceModelKind, bytes: &[u8], side: usize) -> Result<Self, String> {
+        self.quick_face = Some(FaceModel::load(kind, bytes, side).map_err(|e| format!("quick face model: {e:#}"))?);
+        Ok(self)
+    }
+
+    /// The quick face model's input side, when one is loaded.
+    pub fn quick_face_side(&self) -> Option<usize> {
+        self.quick_face.as_ref().map(FaceModel::input_side)
+    }
+
+    /// Faces by the quick face model alone (`None` when none is loaded).
+    pub fn quick_faces(&self, img: Rgba<'_>) -> Result<Option<Detections>, String> {
+        let Some(model) = &self.quick_face else { return Ok(None) };
+        let start = now_ms();
+        let faces = model.detect(img, self.config.face_score).map_err(|e| format!("quick face model: {e:#}"))?;
+        Ok(Some(Detections {
+            faces: faces.iter().map(Face::from_detection).collect(),
+            objects: Vec::new(),
+            width: img.width,
+            height: img.height,
+            ms: elapsed(start),
+            face_input: side_u32(model.input_side()),
+        }))
+    }
+
     /// Whether a wide face model is loaded.
     pub fn has_wide_faces(&self) -> bool {
         self.wide_face.is_some()
@@ -127,10 +160,12 @@ impl Detector {
     pub fn detect_timed(&self, img: Rgba<'_>, passes: Passes) -> Result<(Detections, Timings), String> {
         let start = now_ms();
         let mut faces = self.face.detect(img, self.config.face_score).map_err(|e| format!("face model: {e:#}"))?;
+        let mut face_input = self.face.input_side();
         let mut t = Timings { faces_ms: elapsed(start), ..Timings::default() };
         if let (Some(wide), true) = (&self.wide_face, passes.wide_faces) {
             let at = now_ms();
             faces = wide.detect(img, self.config.face_score).map_err(|e| format!("wide face model: {e:#}"))?;
+            face_input = wide.input_side();
             t.wide_faces_ms = elapsed(at);
         }
         let at = now_ms();
@@ -145,6 +180,7 @@ impl Detector {
             width: img.width,
             height: img.height,
             ms: elapsed(start),
+            face_input: side_u32(face_input),
         };
         Ok((detections, t))
     }

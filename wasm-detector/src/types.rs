@@ -38,6 +38,13 @@ pub struct Detections {
     pub height: u32,
     /// Total time of the pass in milliseconds (preprocessing, models, decoding).
     pub ms: u32,
+    /// Long input side of the face model whose faces these are (0: not said).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub face_input: u32,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 fn rounded(v: f32) -> f32 {

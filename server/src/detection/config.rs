@@ -26,6 +26,11 @@ pub struct DetectionConfig {
     pub face_kind: FaceModelKind,
     /// CenterFace's long input side (`PROCTORWISE_FACE_INPUT`, multiple of 32, default 640).
     pub face_side: usize,
+    /// CenterFace's long input side for the quick pass that may confirm a claim of several
+    /// faces before the full pass (`PROCTORWISE_FACE_CONFIRM_INPUT`, multiple of 32, default
+    /// 320; 0 turns it off). Seeing two or more faces there is enough to confirm; anything
+    /// else goes on to the full pass, so a claim is never rejected at the smaller input.
+    pub face_confirm_side: usize,
     /// Object model file (`PROCTORWISE_OBJECT_MODEL`, default `<models dir>/ssd.onnx`;
     /// `none` disables object detection).
     pub object_model: Option<PathBuf>,
@@ -80,6 +85,7 @@ impl DetectionConfig {
             face_model: dir.join("centerface.onnx"),
             face_kind: FaceModelKind::CenterFace,
             face_side: 640,
+            face_confirm_side: 320,
             object_model: Some(dir.join("ssd.onnx")),
             object_kind: ObjectModelKind::Ssd,
             second_objects: Some(second),
@@ -101,6 +107,11 @@ impl DetectionConfig {
         c.face_kind = parse_var("PROCTORWISE_FACE_MODEL_KIND", c.face_kind)?;
         c.face_side = parse_var("PROCTORWISE_FACE_INPUT", c.face_side)?;
         anyhow::ensure!(c.face_side >= 64 && c.face_side % 32 == 0, "PROCTORWISE_FACE_INPUT must be a multiple of 32");
+        c.face_confirm_side = parse_var("PROCTORWISE_FACE_CONFIRM_INPUT", c.face_confirm_side)?;
+        anyhow::ensure!(
+            c.face_confirm_side == 0 || (c.face_confirm_side >= 64 && c.face_confirm_side % 32 == 0),
+            "PROCTORWISE_FACE_CONFIRM_INPUT must be 0 (off) or a multiple of 32"
+        );
         match var("PROCTORWISE_OBJECT_MODEL").as_deref() {
             Some("none") => c.object_model = None,
             Some(p) => c.object_model = Some(PathBuf::from(p)),

@@ -72,7 +72,6 @@ pub async fn apply_verification(
     state: &AppState,
     frame: &FrameForCheck,
     detections: &wasm_detector::Detections,
-    models: &Value,
     analysis_ms: u64,
 ) -> anyhow::Result<bool> {
     let server = server_observation(detections, &frame.id, frame.checked_objects != 0);
@@ -115,7 +114,7 @@ pub async fn apply_verification(
             .execute(&mut *tx)
             .await?;
     }
-    apply_in_order(&mut tx, state, &frame.session_id, models).await?;
+    apply_in_order(&mut tx, state, &frame.session_id).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -144,12 +143,7 @@ struct SessionRow {
 }
 
 /// Runs the rules on the session's analysed frames that no earlier waiting picture precedes.
-async fn apply_in_order(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    session_id: &str,
-    models: &Value,
-) -> sqlx::Result<bool> {
+async fn apply_in_order(conn: &mut AnyConnection, state: &AppState, session_id: &str) -> sqlx::Result<bool> {
     let first_waiting: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(observed_at) FROM monitoring_frames WHERE session_id = ? AND verification IN ('queued', 'pending')",
     )
@@ -177,7 +171,8 @@ async fn apply_in_order(
             let d: wasm_detector::Detections = serde_json::from_str(r.server_result.as_deref()?).ok()?;
             let server = server_observation(&d, &r.id, r.checked_objects != 0);
             let browser = browser_observation(r.client_result.as_deref());
-            let evidence = evidence(&server, browser.as_ref(), models, state);
+            let models = state.analyzer.as_ref().map(|a| a.models(&d)).unwrap_or_default();
+            let evidence = evidence(&server, browser.as_ref(), &models, state);
             Some((server, evidence, r.observed_at))
         })
         .collect();

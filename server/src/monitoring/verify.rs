@@ -28,9 +28,9 @@ pub trait FrameAnalyzer: Send + Sync + 'static {
         self.analyze(jpeg)
     }
 
-    /// The models and thresholds behind the analysis, as stored with each anomaly
+    /// The models behind this analysis, as stored with each anomaly
     /// (`{"faces": name, "objects": name}`).
-    fn models(&self) -> serde_json::Value {
+    fn models(&self, _detections: &wasm_detector::Detections) -> serde_json::Value {
         serde_json::json!({})
     }
 }
@@ -335,8 +335,7 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
             return Err(e.context("analyzer"));
         }
     };
-    let models = state.analyzer.as_ref().map(|a| a.models()).unwrap_or_default();
-    if super::verification::apply_verification(state, &frame, &detections, &models, analysis_ms).await? {
+    if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
         state.verifier.observe(latency, analysis_ms);
         super::live::changed();

@@ -92,10 +92,11 @@ impl FrameAnalyzer for SceneAnalyzer {
             width: img.width(),
             height: img.height(),
             ms: 1,
+            face_input: 0,
         })
     }
 
-    fn models(&self) -> Value {
+    fn models(&self, _detections: &wasm_detector::Detections) -> Value {
         json!({"faces": "scene faces", "objects": "scene objects"})
     }
 }

@@ -31,7 +31,7 @@ fn count(d: &Detections, threshold: f32) -> usize {
     d.faces.iter().filter(|f| f.score >= threshold).count()
 }
 
-const FACE_MODELS: usize = 5;
+const FACE_MODELS: usize = 6;
 
 struct FaceModels {
     names: [&'static str; FACE_MODELS],
@@ -54,6 +54,7 @@ fn face_models() -> FaceModels {
             "browser BlazeFace back 256",
             "browser CenterFace 416",
             "browser BlazeFace back 256 ≥ 0.65",
+            "server CenterFace 320 (confirmation pass)",
         ],
         detectors: [
             face(FaceModelKind::CenterFace, "centerface.onnx"),
@@ -61,8 +62,14 @@ fn face_models() -> FaceModels {
             face(FaceModelKind::BlazeFaceBack, "blazeface-back.onnx"),
             wide,
             face(FaceModelKind::BlazeFaceBack, "blazeface-back.onnx"),
+            Detector::load(
+                (FaceModelKind::CenterFace, &read("centerface.onnx")),
+                None,
+                DetectorConfig { face_side: 320, ..config.clone() },
+            )
+            .expect("face model"),
         ],
-        thresholds: [FACE_THRESHOLD, FACE_THRESHOLD, FACE_THRESHOLD, FACE_THRESHOLD, 0.65],
+        thresholds: [FACE_THRESHOLD, FACE_THRESHOLD, FACE_THRESHOLD, FACE_THRESHOLD, 0.65, FACE_THRESHOLD],
     }
 }
 
@@ -72,7 +79,7 @@ fn faces(m: &FaceModels, case: &Case) -> [usize; FACE_MODELS] {
     let small = webcam(&case.image);
     std::array::from_fn(|i| {
         let (img, passes) = match i {
-            0 => (&case.image, Passes::default()),
+            0 | 5 => (&case.image, Passes::default()),
             3 => (&small, Passes { wide_faces: true, ..Passes::default() }),
             _ => (&small, Passes::default()),
         };
@@ -100,6 +107,22 @@ fn face_summary(m: &FaceModels, cases: &[Case], found: &[[usize; FACE_MODELS]]) 
             100.0 * class as f64 / n as f64
         );
     }
+    // The server confirms a two-face flag at 320 without the 640 pass: its only risk is seeing
+    // two faces where there is at most one.
+    let false_two: Vec<&str> = cases
+        .iter()
+        .zip(found)
+        .filter(|(c, f)| c.faces.is_some_and(|e| e <= 1) && f[5] >= 2)
+        .map(|(c, _)| c.name.as_str())
+        .collect();
+    let pairs = cases.iter().zip(found).filter(|(c, f)| c.faces.is_some_and(|e| e >= 2) && f[5] >= 2).count();
+    let groups = cases.iter().filter(|c| c.faces.is_some_and(|e| e >= 2)).count();
+    println!(
+        "\nConfirmation pass (CenterFace 320): 2+ faces seen in {} of the images with at most one face {:?}; \
+         in {pairs} of the {groups} images with two or more (the others go on to the 640 pass).",
+        false_two.len(),
+        false_two
+    );
 }
 
 /// Portraits (one face each) shrunk so that the face is about `w` px wide in a 640x480 frame.

@@ -63,6 +63,17 @@ async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "multiple_faces");
     assert_eq!((got[0].2.as_str(), got[0].3.as_str()), ("server_verified", "confirmed"), "{got:?}");
+    let details: String = sqlx::query_scalar("SELECT details FROM monitoring_anomalies WHERE session_id = ?")
+        .bind(&t.session_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .map(|d: proctorwise::db::DbText| d.0)
+        .expect("details");
+    let details: serde_json::Value = serde_json::from_str(&details).expect("JSON details");
+    assert_eq!(
+        details["server"]["models"]["faces"], "CenterFace 320 (quick pass: two or more faces seen)",
+        "two faces at the quick pass confirm the picture, and the evidence says so: {details}"
+    );
 
     // One person (astronaut.png) that the browser wrongly saw twice: rejected on the frame, and
     // nothing stored against the student.
@@ -86,3 +97,23 @@ async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
 }
 
 dual!(real_models_confirm_a_true_flag_and_reject_a_false_one);
+
+/// The quick pass (CenterFace 320) confirms two faces alone; a picture of one person (or of
+/// nobody) always goes on to the full pass at 640, so no claim is rejected at the smaller input.
+#[test]
+fn the_quick_face_pass_confirms_but_never_rejects() {
+    use proctorwise::monitoring::FrameAnalyzer;
+    let server = models();
+    let two = server.analyze_faces(&photo_jpeg("zidane.jpg")).expect("zidane");
+    assert_eq!((two.faces.len(), two.face_input), (2, 320), "{two:?}");
+    let one = server.analyze_faces(&photo_jpeg("astronaut.png")).expect("astronaut");
+    assert_eq!((one.faces.len(), one.face_input), (1, 640), "{one:?}");
+    let none = server.analyze_faces(&photo_jpeg("coffee.png")).expect("coffee");
+    assert_eq!((none.faces.len(), none.face_input), (0, 640), "{none:?}");
+    assert_eq!(server.models(&one)["faces"], "CenterFace 640");
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
+    let off = DetectionConfig { face_confirm_side: 0, ..DetectionConfig::in_dir(&dir) };
+    let full = ServerDetector::load(&off).expect("models").analyze_faces(&photo_jpeg("zidane.jpg")).expect("zidane");
+    assert_eq!((full.faces.len(), full.face_input), (2, 640), "0 turns the quick pass off: {full:?}");
+}
