@@ -1,24 +1,33 @@
 //! Dead letters: events a consumer cannot read (a payload not matching its type, a version this
-//! server does not know) are retried a bounded number of times through the real relay and the
-//! notifications handler, then parked, shown to admins only, and no longer block later events.
+//! server does not know, a Kafka message that is not an event) are retried a bounded number of
+//! times through the real relay or consumer group and handler, then parked, shown to admins
+//! only, and no longer block later events.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
 use proctorwise::db::now_ms;
 use proctorwise::events::dead_letter::{MAX_ATTEMPTS, list};
 use proctorwise::events::payloads::ExamScheduled;
-use proctorwise::events::record;
 use proctorwise::events::relay::{InProcessSink, Relay};
+use proctorwise::events::{EventEnvelope, record};
+use rdkafka::ClientConfig;
+use rdkafka::producer::{FutureProducer, FutureRecord};
 use serde_json::json;
+use tokio::sync::watch;
 
-use super::fast;
+use super::kafka::{Broker, drain, kafka_relay, test_kafka};
+use super::{Counter, eventually, fast};
 use crate::dual;
 use crate::helpers::TestApp;
 use crate::notifications::{handler, notices};
 
-dual!(unreadable_events_are_parked_after_bounded_retries_and_shown_to_admins);
+dual!(
+    unreadable_events_are_parked_after_bounded_retries_and_shown_to_admins,
+    kafka_consumer_parks_messages_it_cannot_read,
+);
 
 /// Writes an outbox row as another (older or newer) producer could have, `age_ms` ago.
 async fn foreign_row(app: &TestApp, id: &str, age_ms: i64, version: i64, payload: &serde_json::Value) {
@@ -105,4 +114,82 @@ async fn unreadable_events_are_parked_after_bounded_retries_and_shown_to_admins(
         refused.assert_status(StatusCode::FORBIDDEN);
         assert!(!refused.body.contains(&malformed), "only admins see dead letters");
     }
+}
+
+/// Sends raw values to `exam_scheduled`, as a foreign producer could.
+async fn produce_raw(brokers: &str, messages: &[(&str, String)]) {
+    let producer: FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("message.timeout.ms", "10000")
+        .create()
+        .expect("producer");
+    for (key, value) in messages {
+        let record = FutureRecord::to("exam_scheduled").key(*key).payload(value);
+        producer.send(record, Duration::from_secs(10)).await.map_err(|(e, _)| e).expect("produced");
+    }
+    tokio::task::spawn_blocking(move || drop(producer)).await.expect("drop the producer");
+}
+
+async fn kafka_consumer_parks_messages_it_cannot_read(app: TestApp) {
+    if test_kafka().is_none() {
+        return;
+    }
+    // A broker of its own: the consumer group reads every message of the topic from the start.
+    let broker = Broker::new();
+    broker.script("start");
+    let brokers = broker.addr();
+    let db = app.state.db.clone();
+    let relay = kafka_relay(&app, &brokers, Duration::from_secs(10));
+    let record_one = |aggregate: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut tx = db.pool().begin().await.expect("begin");
+            let id = record(&mut tx, aggregate, ExamScheduled::default()).await.expect("record");
+            tx.commit().await.expect("commit");
+            id
+        }
+    };
+    let before = record_one("before").await;
+    drain(&app, &relay, Duration::from_secs(20)).await; // creates the topics
+    let newer = EventEnvelope {
+        id: uuid::Uuid::new_v4().to_string(),
+        event_type: "exam_scheduled".into(),
+        version: 2,
+        occurred_at: now_ms(),
+        aggregate_id: "v2-key".into(),
+        payload: serde_json::to_value(ExamScheduled::default()).expect("JSON"),
+    };
+    let v2 = serde_json::to_string(&newer).expect("JSON");
+    produce_raw(&brokers, &[("junk-key", "not an event".to_owned()), ("v2-key", v2)]).await;
+    let after = record_one("after").await;
+    drain(&app, &relay, Duration::from_secs(20)).await;
+    tokio::task::spawn_blocking(move || drop(relay)).await.expect("drop the kafka clients");
+
+    let counter = Counter::new();
+    counter.expect(&[before.clone(), after.clone()]);
+    let (stop, stopped) = watch::channel(false);
+    let consumer = tokio::spawn(proctorwise::events::kafka::consume(
+        brokers.clone(),
+        db.clone(),
+        counter.as_handler(),
+        Duration::from_millis(20),
+        Duration::from_millis(100),
+        stopped,
+    ));
+    eventually(Duration::from_secs(60), "both unreadable messages parked, both events handled", || async {
+        let parked = list(&db, 10).await.expect("dead letters").iter().filter(|l| l.parked_at.is_some()).count();
+        parked == 2 && counter.handled() == 2
+    })
+    .await;
+    stop.send_replace(true);
+    consumer.await.expect("consumer task").expect("consumer");
+    let letters = list(&db, 10).await.expect("dead letters");
+    let junk = letters.iter().find(|l| l.message_key == "junk-key").expect("junk parked");
+    assert!(junk.message_id.starts_with("exam_scheduled/"), "{}", junk.message_id);
+    assert!(junk.error.contains("not an event envelope"), "{}", junk.error);
+    assert_eq!((junk.payload.as_str(), junk.attempts), ("not an event", MAX_ATTEMPTS));
+    let v2 = letters.iter().find(|l| l.message_id == newer.id).expect("v2 parked");
+    assert!(v2.error.contains("unknown version 2"), "{}", v2.error);
+    assert!(letters.iter().all(|l| l.consumer == counter.as_handler().name()));
+    assert_eq!((counter.count(&before), counter.count(&after)), (1, 1));
 }
