@@ -13,8 +13,9 @@ use anyhow::Context;
 use proctorwise::config::default_sqlite_url;
 use proctorwise::db::Db;
 use proctorwise::events::kafka::{KafkaSink, TopicSettings};
+use proctorwise::events::payloads::{ExamCancelled, ExamScheduled};
 use proctorwise::events::relay::{Relay, RelayConfig};
-use proctorwise::events::{EventType, record};
+use proctorwise::events::{EventType, Payload, record};
 use rdkafka::ClientConfig;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{Headers, Message};
@@ -146,7 +147,11 @@ async fn main() -> anyhow::Result<()> {
 async fn record_one(db: &Db, event_type: EventType) -> anyhow::Result<String> {
     let mut tx = db.pool().begin().await?;
     let aggregate = uuid::Uuid::new_v4().to_string();
-    let id = record(&mut tx, event_type, &aggregate, &serde_json::json!({"booking_id": aggregate})).await?;
+    let payload: Payload = match event_type {
+        EventType::ExamCancelled => ExamCancelled { booking_id: aggregate.clone(), ..Default::default() }.into(),
+        _ => ExamScheduled { booking_id: aggregate.clone(), ..Default::default() }.into(),
+    };
+    let id = record(&mut tx, &aggregate, payload).await?;
     tx.commit().await?;
     Ok(id)
 }

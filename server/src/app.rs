@@ -93,6 +93,7 @@ fn routes() -> Routes {
         .merge(crate::attempts::routes())
         .merge(crate::grading::routes())
         .merge(crate::notifications::routes())
+        .merge(crate::dead_letters::routes())
         .merge(crate::analytics::routes())
         .merge(crate::monitoring::routes())
         .merge(crate::detection::routes())

@@ -9,6 +9,7 @@ pub mod attempts;
 pub mod bookings;
 pub mod config;
 pub mod db;
+pub mod dead_letters;
 pub mod demo;
 pub mod detection;
 pub mod error;

@@ -43,6 +43,8 @@ enum Command {
     SeedDemo,
     /// Run the server-side detection models on image files (JPEG or PNG).
     Detect(DetectOptions),
+    /// Print the README's event table, generated from the payload types.
+    EventTable,
 }
 
 #[tokio::main]
@@ -52,6 +54,10 @@ async fn main() -> anyhow::Result<()> {
         // Detection needs neither the database nor the server configuration.
         let code = detection::cli::run(DetectionConfig::from_env()?, options)?;
         std::process::exit(code);
+    }
+    if let Some(Command::EventTable) = cli.command {
+        print!("{}", proctorwise::events::schema::readme_table());
+        return Ok(());
     }
     server::init_logging();
     let config = Config::from_env()?;
@@ -89,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
             println!("accounts created: {:?}; demo exam created: {}", report.created_accounts, report.created_exam);
             Ok(())
         }
-        Command::Detect { .. } => Ok(()),
+        Command::Detect { .. } | Command::EventTable => Ok(()),
     }
 }
 

@@ -3,11 +3,11 @@
 //! student, no two overlapping bookings, booking only for future slots of published exams.
 //! Every booking and cancellation writes its outbox event in the same transaction.
 
-use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::db::{Db, is_unique_violation, new_id, now_ms};
-use crate::events::{EventType, record};
+use crate::events::payloads::{ExamCancelled, ExamScheduled};
+use crate::events::record;
 use crate::exams::queries as exams;
 
 /// Why a booking was refused.
@@ -36,31 +36,6 @@ impl BookingRefusal {
             BookingRefusal::Overlap => "booking.error.overlap",
         }
     }
-}
-
-/// Payload of `exam_scheduled` (version 1).
-#[derive(Serialize)]
-struct Scheduled<'a> {
-    booking_id: &'a str,
-    exam_id: &'a str,
-    exam_title: &'a str,
-    slot_id: &'a str,
-    student_id: &'a str,
-    teacher_id: &'a str,
-    starts_at: i64,
-    ends_at: i64,
-}
-
-/// Payload of `exam_cancelled` (version 1).
-#[derive(Serialize)]
-struct Cancelled<'a> {
-    booking_id: &'a str,
-    exam_id: &'a str,
-    slot_id: &'a str,
-    student_id: &'a str,
-    teacher_id: &'a str,
-    reason: &'a str,
-    cancelled_by: &'a str,
 }
 
 /// Locks the student's row for the rest of the transaction (portable `SELECT … FOR UPDATE`):
@@ -124,17 +99,17 @@ pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Resu
         Err(e) if is_unique_violation(&e) => return Ok(Err(BookingRefusal::AlreadyBooked)),
         Err(e) => return Err(e),
     }
-    let payload = Scheduled {
-        booking_id: &id,
-        exam_id: &exam.id,
-        exam_title: &exam.title,
-        slot_id,
-        student_id,
-        teacher_id: &exam.teacher_id,
+    let payload = ExamScheduled {
+        booking_id: id.clone(),
+        exam_id: exam.id.clone(),
+        exam_title: exam.title.clone(),
+        slot_id: slot_id.to_owned(),
+        student_id: student_id.to_owned(),
+        teacher_id: exam.teacher_id.clone(),
         starts_at: slot.starts_at,
         ends_at: slot.ends_at,
     };
-    record(&mut tx, EventType::ExamScheduled, &id, &payload).await?;
+    record(&mut tx, &id, payload).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -162,16 +137,16 @@ async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by
         return Ok(false);
     }
     exams::release_seat(conn, &b.slot_id).await?;
-    let payload = Cancelled {
-        booking_id: &b.id,
-        exam_id: &b.exam_id,
-        slot_id: &b.slot_id,
-        student_id: &b.student_id,
-        teacher_id: &b.teacher_id,
-        reason,
-        cancelled_by: by,
+    let payload = ExamCancelled {
+        booking_id: b.id.clone(),
+        exam_id: b.exam_id.clone(),
+        slot_id: b.slot_id.clone(),
+        student_id: b.student_id.clone(),
+        teacher_id: b.teacher_id.clone(),
+        reason: reason.to_owned(),
+        cancelled_by: by.to_owned(),
     };
-    record(conn, EventType::ExamCancelled, &b.id, &payload).await?;
+    record(conn, &b.id, payload).await?;
     Ok(true)
 }
 

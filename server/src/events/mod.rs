@@ -2,10 +2,14 @@
 //! describes, so an event exists if and only if the change was committed. The relay publishes
 //! pending rows (to Kafka, or to the in-process handlers); handlers apply each event once.
 
+pub mod dead_letter;
 pub mod envelope;
+pub mod event;
 pub mod handler;
 pub mod kafka;
 pub mod outbox;
+pub mod payload;
+pub mod payloads;
 pub mod relay;
 pub mod schema;
 
@@ -13,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use envelope::EventEnvelope;
+pub use event::{CATALOGUE, Event, Payload, Spec, Unreadable};
 pub use handler::{EventHandler, handle_once};
 pub use outbox::{EventType, record};
 pub use relay::{Relay, RelayConfig};

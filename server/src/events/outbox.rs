@@ -1,12 +1,9 @@
 //! The transactional outbox.
 
-use serde::Serialize;
 use sqlx::AnyConnection;
 
+use super::event::Payload;
 use crate::db::{new_id, now_ms};
-
-/// Current version of every payload schema (documented in docs/events.md).
-pub const PAYLOAD_VERSION: i64 = 1;
 
 /// The event types, one Kafka topic each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,21 +49,19 @@ impl EventType {
 }
 
 /// Writes one event into the outbox on `conn` (a transaction of the caller); returns its id.
-pub async fn record(
-    conn: &mut AnyConnection,
-    event_type: EventType,
-    aggregate_id: &str,
-    payload: &impl Serialize,
-) -> sqlx::Result<String> {
+/// The payload's type decides the event type and version.
+pub async fn record(conn: &mut AnyConnection, aggregate_id: &str, payload: impl Into<Payload>) -> sqlx::Result<String> {
     let id = new_id();
-    let payload = serde_json::to_string(payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let payload: Payload = payload.into();
+    let (event_type, version) = (payload.event_type(), payload.version());
+    let payload = serde_json::to_string(&payload).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO outbox (id, event_type, version, occurred_at, aggregate_id, payload, attempts) \
          VALUES (?, ?, ?, ?, ?, ?, 0)",
     )
     .bind(&id)
     .bind(event_type.as_str())
-    .bind(PAYLOAD_VERSION)
+    .bind(version)
     .bind(now_ms())
     .bind(aggregate_id)
     .bind(payload)

@@ -2,51 +2,20 @@
 //! submitted once, auto-gradable answers are scored at once, essays wait for the teacher, and the
 //! attempt becomes `graded` when every answer has a score.
 
-use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::rules::{auto_score, passes};
 use crate::attempts::model::SubmitReason;
 use crate::attempts::queries as attempts;
 use crate::db::{Db, now_ms};
-use crate::events::{EventType, record};
+use crate::events::payloads::{
+    ExamSubmitted, GradingCompleted, ManualReviewRequired, ReleasedAttempt, ResultsReleased,
+};
+use crate::events::record;
 use crate::exams::points::Points;
 use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::{QuestionKind, Response};
-
-#[derive(Serialize)]
-struct Submitted<'a> {
-    attempt_id: &'a str,
-    booking_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    reason: &'a str,
-    submitted_at: i64,
-    answered: usize,
-    questions: usize,
-}
-
-#[derive(Serialize)]
-struct ReviewRequired<'a> {
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    teacher_id: &'a str,
-    pending_answers: usize,
-}
-
-#[derive(Serialize)]
-struct Completed<'a> {
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    teacher_id: &'a str,
-    score_hundredths: i64,
-    max_score_hundredths: i64,
-    passed: bool,
-    results_released: bool,
-}
 
 /// Submits an in-progress attempt and grades what can be graded. Returns false when the attempt
 /// was already submitted (a second submit, or the deadline worker racing the student).
@@ -101,17 +70,17 @@ pub async fn submit_with_note(
         }
         store_score(&mut tx, attempt_id, qid, response, score, now).await?;
     }
-    let submitted = Submitted {
-        attempt_id,
-        booking_id: &attempt.booking_id,
-        exam_id: &attempt.exam_id,
-        student_id: &attempt.student_id,
-        reason: reason.as_str(),
+    let submitted = ExamSubmitted {
+        attempt_id: attempt_id.to_owned(),
+        booking_id: attempt.booking_id.clone(),
+        exam_id: attempt.exam_id.clone(),
+        student_id: attempt.student_id.clone(),
+        reason: reason.as_str().to_owned(),
         submitted_at: now,
         answered,
-        questions: attempt.question_order.len(),
+        questions: i64::try_from(attempt.question_order.len()).unwrap_or(i64::MAX),
     };
-    record(&mut tx, EventType::ExamSubmitted, attempt_id, &submitted).await?;
+    record(&mut tx, attempt_id, submitted).await?;
     let stop_reason = match reason {
         SubmitReason::Student => crate::monitoring::model::StopReason::Submitted,
         SubmitReason::Deadline => crate::monitoring::model::StopReason::Deadline,
@@ -120,14 +89,14 @@ pub async fn submit_with_note(
     let stop = crate::monitoring::lifecycle::Stop { reason: stop_reason, note, by };
     crate::monitoring::lifecycle::stop_attempt_in(&mut tx, attempt_id, stop).await?;
     if pending > 0 {
-        let review = ReviewRequired {
-            attempt_id,
-            exam_id: &exam.id,
-            student_id: &attempt.student_id,
-            teacher_id: &exam.teacher_id,
+        let review = ManualReviewRequired {
+            attempt_id: attempt_id.to_owned(),
+            exam_id: exam.id.clone(),
+            student_id: attempt.student_id.clone(),
+            teacher_id: exam.teacher_id.clone(),
             pending_answers: pending,
         };
-        record(&mut tx, EventType::ManualReviewRequired, attempt_id, &review).await?;
+        record(&mut tx, attempt_id, review).await?;
     } else {
         finalize(&mut tx, attempt_id, &exam).await?;
     }
@@ -202,17 +171,17 @@ pub async fn finalize(
     .bind(attempt_id)
     .execute(&mut *conn)
     .await?;
-    let completed = Completed {
-        attempt_id,
-        exam_id: &exam.id,
-        student_id: &student_id,
-        teacher_id: &exam.teacher_id,
+    let completed = GradingCompleted {
+        attempt_id: attempt_id.to_owned(),
+        exam_id: exam.id.clone(),
+        student_id,
+        teacher_id: exam.teacher_id.clone(),
         score_hundredths: total,
         max_score_hundredths: max,
         passed,
         results_released: exam.results_visible(),
     };
-    record(conn, EventType::GradingCompleted, attempt_id, &completed).await?;
+    record(conn, attempt_id, completed).await?;
     Ok(true)
 }
 
@@ -298,21 +267,6 @@ pub async fn refresh_passed(conn: &mut AnyConnection, attempt_id: &str, pass_mar
     Ok(())
 }
 
-#[derive(Serialize)]
-struct Released<'a> {
-    exam_id: &'a str,
-    exam_title: &'a str,
-    teacher_id: &'a str,
-    released_at: i64,
-    attempts: Vec<ReleasedAttempt>,
-}
-
-#[derive(Serialize, sqlx::FromRow)]
-struct ReleasedAttempt {
-    attempt_id: String,
-    student_id: String,
-}
-
 /// Releases an exam's results with its `results_released` event (listing the graded attempts
 /// whose students may now read their results) in one transaction. False when already released.
 pub async fn release_results(db: &Db, exam: &crate::exams::model::Exam) -> sqlx::Result<bool> {
@@ -329,20 +283,23 @@ pub async fn release_results(db: &Db, exam: &crate::exams::model::Exam) -> sqlx:
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    let attempts: Vec<ReleasedAttempt> = sqlx::query_as(
+    let attempts: Vec<(String, String)> = sqlx::query_as(
         "SELECT id AS attempt_id, student_id FROM attempts WHERE exam_id = ? AND grading_status = 'graded' ORDER BY id",
     )
     .bind(&exam.id)
     .fetch_all(&mut *tx)
     .await?;
-    let payload = Released {
-        exam_id: &exam.id,
-        exam_title: &exam.title,
-        teacher_id: &exam.teacher_id,
+    let payload = ResultsReleased {
+        exam_id: exam.id.clone(),
+        exam_title: exam.title.clone(),
+        teacher_id: exam.teacher_id.clone(),
         released_at: now,
-        attempts,
+        attempts: attempts
+            .into_iter()
+            .map(|(attempt_id, student_id)| ReleasedAttempt { attempt_id, student_id })
+            .collect(),
     };
-    record(&mut tx, EventType::ResultsReleased, &exam.id, &payload).await?;
+    record(&mut tx, &exam.id, payload).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -17,6 +17,7 @@ pub static CATALOG: &[&[(&str, &str, &str)]] = &[
     crate::attempts::messages::MESSAGES,
     crate::grading::messages::MESSAGES,
     crate::notifications::messages::MESSAGES,
+    crate::dead_letters::messages::MESSAGES,
     crate::analytics::messages::MESSAGES,
     crate::monitoring::messages::MESSAGES,
     crate::monitoring::explain::messages::MESSAGES,

@@ -2,36 +2,14 @@
 //! submission's transaction (student, deadline, or proctor with a note the student reads), closed
 //! by the server when the browser vanished, and started again when that browser comes back.
 
-use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::model::StopReason;
 use super::rules::{RuleState, close_all};
 use super::store;
 use crate::db::{Db, DbText, new_id, now_ms};
-use crate::events::{EventType, record};
-
-#[derive(Serialize)]
-struct Started<'a> {
-    session_id: &'a str,
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    started_at: i64,
-}
-
-#[derive(Serialize)]
-struct Stopped<'a> {
-    session_id: &'a str,
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    reason: &'a str,
-    note: &'a str,
-    stopped_at: i64,
-    frames: i64,
-    risk_score: i64,
-}
+use crate::events::payloads::{MonitoringStarted, MonitoringStopped};
+use crate::events::record;
 
 /// Starts a monitoring session for an attempt on the caller's transaction; returns its id.
 pub async fn start_in(
@@ -55,8 +33,14 @@ pub async fn start_in(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    let payload = Started { session_id: &id, attempt_id, exam_id, student_id, started_at: now };
-    record(conn, EventType::MonitoringStarted, attempt_id, &payload).await?;
+    let payload = MonitoringStarted {
+        session_id: id.clone(),
+        attempt_id: attempt_id.to_owned(),
+        exam_id: exam_id.to_owned(),
+        student_id: student_id.to_owned(),
+        started_at: now,
+    };
+    record(conn, attempt_id, payload).await?;
     Ok(id)
 }
 
@@ -148,18 +132,18 @@ async fn stop_in(conn: &mut AnyConnection, row: ActiveRow, stop: Stop<'_>) -> sq
         .bind(&row.id)
         .fetch_one(&mut *conn)
         .await?;
-    let payload = Stopped {
-        session_id: &row.id,
-        attempt_id: &row.attempt_id,
-        exam_id: &row.exam_id,
-        student_id: &row.student_id,
-        reason: stop.reason.as_str(),
-        note: &note,
+    let payload = MonitoringStopped {
+        session_id: row.id.clone(),
+        attempt_id: row.attempt_id.clone(),
+        exam_id: row.exam_id.clone(),
+        student_id: row.student_id.clone(),
+        reason: stop.reason.as_str().to_owned(),
+        note,
         stopped_at: now,
         frames: row.frames,
         risk_score: risk,
     };
-    record(conn, EventType::MonitoringStopped, &row.attempt_id, &payload).await?;
+    record(conn, &row.attempt_id, payload).await?;
     Ok(Some(row.id))
 }
 

@@ -1,13 +1,13 @@
 //! Writing anomalies (with their outbox events) and the session's risk score, always on the
 //! caller's transaction.
 
-use serde::Serialize;
 use sqlx::AnyConnection;
 
 use super::model::{Kind, Method, RiskWeights, Verification};
 use super::rules::{Action, Opened};
 use crate::db::now_ms;
-use crate::events::{EventType, record};
+use crate::events::payloads::{AnomalyDetected, HighRiskAlert};
+use crate::events::record;
 
 /// The session an anomaly belongs to.
 #[derive(Clone, Debug)]
@@ -20,33 +20,6 @@ pub struct SessionRef {
     pub exam_id: String,
     /// Student.
     pub student_id: String,
-}
-
-#[derive(Serialize)]
-struct Detected<'a> {
-    anomaly_id: &'a str,
-    session_id: &'a str,
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    anomaly_type: &'a str,
-    severity: &'a str,
-    method: &'a str,
-    confidence_permille: i64,
-    detected_at: i64,
-}
-
-#[derive(Serialize)]
-struct HighRisk<'a> {
-    alert_id: &'a str,
-    session_id: &'a str,
-    attempt_id: &'a str,
-    exam_id: &'a str,
-    student_id: &'a str,
-    critical_count: i64,
-    window_seconds: i64,
-    message: &'a str,
-    detected_at: i64,
 }
 
 /// Confidence 0..=1 as an integer per mille (stored without floats).
@@ -121,32 +94,32 @@ async fn open(
     if o.kind == Kind::HighRiskAlert {
         let count = o.details.get("critical_count").and_then(serde_json::Value::as_i64).unwrap_or(0);
         let message = format!("{count} critical anomalies in the last {window_seconds} s");
-        let payload = HighRisk {
-            alert_id: &o.id,
-            session_id: &s.id,
-            attempt_id: &s.attempt_id,
-            exam_id: &s.exam_id,
-            student_id: &s.student_id,
+        let payload = HighRiskAlert {
+            alert_id: o.id.clone(),
+            session_id: s.id.clone(),
+            attempt_id: s.attempt_id.clone(),
+            exam_id: s.exam_id.clone(),
+            student_id: s.student_id.clone(),
             critical_count: count,
             window_seconds,
-            message: &message,
+            message,
             detected_at,
         };
-        record(conn, EventType::HighRiskAlert, &s.attempt_id, &payload).await?;
+        record(conn, &s.attempt_id, payload).await?;
     } else {
-        let payload = Detected {
-            anomaly_id: &o.id,
-            session_id: &s.id,
-            attempt_id: &s.attempt_id,
-            exam_id: &s.exam_id,
-            student_id: &s.student_id,
-            anomaly_type: o.kind.as_str(),
-            severity: o.severity.as_str(),
-            method: method.as_str(),
+        let payload = AnomalyDetected {
+            anomaly_id: o.id.clone(),
+            session_id: s.id.clone(),
+            attempt_id: s.attempt_id.clone(),
+            exam_id: s.exam_id.clone(),
+            student_id: s.student_id.clone(),
+            anomaly_type: o.kind.as_str().to_owned(),
+            severity: o.severity.as_str().to_owned(),
+            method: method.as_str().to_owned(),
             confidence_permille: confidence,
             detected_at,
         };
-        record(conn, EventType::AnomalyDetected, &s.attempt_id, &payload).await?;
+        record(conn, &s.attempt_id, payload).await?;
     }
     Ok(())
 }

@@ -9,10 +9,10 @@ use sqlx::AnyConnection;
 
 use super::live;
 use super::queries::{self, NewEmail, NewNotification, Recipient};
-use super::routing::{Audience, Delivery, HANDLED, route, storm_key};
+use super::routing::{Audience, Delivery, HANDLED, released_attempt, route, storm_key};
 use super::texts::{Facts, email_html, email_text, render};
 use crate::db::now_ms;
-use crate::events::{EventEnvelope, EventHandler};
+use crate::events::{Event, EventHandler, EventType};
 use crate::i18n::Lang;
 
 /// Default alert-storm window: one anomaly email per proctor and session per 10 minutes.
@@ -64,7 +64,7 @@ impl NotificationHandler {
     async fn deliver(
         &self,
         conn: &mut AnyConnection,
-        event: &EventEnvelope,
+        event: &Event,
         delivery: &Delivery,
         to: &Recipient,
         facts: &Facts,
@@ -117,10 +117,10 @@ impl EventHandler for NotificationHandler {
     }
 
     fn wants(&self, event_type: &str) -> bool {
-        HANDLED.contains(&event_type)
+        HANDLED.iter().any(|handled| handled.as_str() == event_type)
     }
 
-    async fn handle(&self, tx: &mut AnyConnection, event: &EventEnvelope) -> anyhow::Result<()> {
+    async fn handle(&self, tx: &mut AnyConnection, event: &Event) -> anyhow::Result<()> {
         let deliveries = route(event);
         if deliveries.is_empty() {
             return Ok(());
@@ -129,13 +129,9 @@ impl EventHandler for NotificationHandler {
         let mut done = HashSet::new();
         for delivery in &deliveries {
             for to in self.resolve(tx, &delivery.audience).await? {
-                if event.event_type == "results_released" {
+                if event.event_type() == EventType::ResultsReleased {
                     // One notice per released attempt: link each to its own result.
-                    facts.attempt_id = super::routing::released_attempts(&event.payload)
-                        .into_iter()
-                        .find(|(_, s)| *s == to.id)
-                        .map(|(a, _)| a)
-                        .unwrap_or_default();
+                    facts.attempt_id = released_attempt(event, &to.id).unwrap_or_default();
                 }
                 if done.insert((to.id.clone(), delivery.template)) {
                     self.deliver(tx, event, delivery, &to, &facts).await?;
@@ -145,7 +141,7 @@ impl EventHandler for NotificationHandler {
         Ok(())
     }
 
-    async fn after_commit(&self, _event: &EventEnvelope) {
+    async fn after_commit(&self, _event: &Event) {
         live::wake();
     }
 }

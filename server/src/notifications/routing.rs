@@ -1,9 +1,7 @@
 //! Who hears about which event, through which kind of notice. Pure: the handler resolves the
 //! audiences to accounts and renders the texts.
 
-use serde_json::Value;
-
-use crate::events::EventEnvelope;
+use crate::events::{Event, EventType, Payload};
 
 /// A preference category: what a user can switch on or off, per channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,18 +118,19 @@ pub struct Delivery {
 }
 
 /// Event types this context reacts to.
-pub const HANDLED: &[&str] = &[
-    "exam_scheduled",
-    "exam_cancelled",
-    "grading_completed",
-    "results_released",
-    "manual_review_required",
-    "anomaly_detected",
-    "high_risk_alert",
+pub const HANDLED: &[EventType] = &[
+    EventType::ExamScheduled,
+    EventType::ExamCancelled,
+    EventType::GradingCompleted,
+    EventType::ResultsReleased,
+    EventType::ManualReviewRequired,
+    EventType::AnomalyDetected,
+    EventType::HighRiskAlert,
 ];
 
-fn field(payload: &Value, name: &str) -> Option<String> {
-    payload.get(name).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)
+/// An account named by a payload, when it names one.
+fn user(id: &str) -> Option<Audience> {
+    (!id.is_empty()).then(|| Audience::User(id.to_owned()))
 }
 
 fn to(audience: Audience, category: Category, template: Template) -> Delivery {
@@ -139,113 +138,107 @@ fn to(audience: Audience, category: Category, template: Template) -> Delivery {
 }
 
 /// The notices an event produces (empty for events nobody needs to hear about).
-pub fn route(event: &EventEnvelope) -> Vec<Delivery> {
-    let p = &event.payload;
-    let user = |name: &str| field(p, name).map(Audience::User);
+pub fn route(event: &Event) -> Vec<Delivery> {
     let mut out = Vec::new();
-    match event.event_type.as_str() {
-        "exam_scheduled" => {
-            out.extend(user("student_id").map(|a| to(a, Category::ExamScheduled, Template::BookedStudent)));
-            out.extend(user("teacher_id").map(|a| to(a, Category::ExamScheduled, Template::BookedTeacher)));
+    match &event.payload {
+        Payload::ExamScheduled(p) => {
+            out.extend(user(&p.student_id).map(|a| to(a, Category::ExamScheduled, Template::BookedStudent)));
+            out.extend(user(&p.teacher_id).map(|a| to(a, Category::ExamScheduled, Template::BookedTeacher)));
         }
-        "exam_cancelled" => {
-            out.extend(user("student_id").map(|a| to(a, Category::ExamCancelled, Template::CancelledStudent)));
-            out.extend(user("teacher_id").map(|a| to(a, Category::ExamCancelled, Template::CancelledTeacher)));
+        Payload::ExamCancelled(p) => {
+            out.extend(user(&p.student_id).map(|a| to(a, Category::ExamCancelled, Template::CancelledStudent)));
+            out.extend(user(&p.teacher_id).map(|a| to(a, Category::ExamCancelled, Template::CancelledTeacher)));
         }
-        "grading_completed" => {
-            if p.get("results_released").and_then(Value::as_bool) == Some(true) {
-                out.extend(user("student_id").map(|a| to(a, Category::Results, Template::ResultReady)));
+        Payload::GradingCompleted(p) => {
+            if p.results_released {
+                out.extend(user(&p.student_id).map(|a| to(a, Category::Results, Template::ResultReady)));
             }
-            out.extend(user("teacher_id").map(|a| to(a, Category::CopyGraded, Template::CopyGraded)));
+            out.extend(user(&p.teacher_id).map(|a| to(a, Category::CopyGraded, Template::CopyGraded)));
         }
-        "results_released" => {
-            // One notice per graded attempt listed in the payload (see `released_students`).
-            for (_, student) in released_attempts(p) {
-                out.push(to(Audience::User(student), Category::Results, Template::ResultReady));
+        Payload::ResultsReleased(p) => {
+            // One notice per graded attempt listed in the payload (see `released_attempt`).
+            for released in p.attempts.iter().filter(|a| !a.attempt_id.is_empty()) {
+                out.extend(user(&released.student_id).map(|a| to(a, Category::Results, Template::ResultReady)));
             }
         }
-        "manual_review_required" => {
-            out.extend(user("teacher_id").map(|a| to(a, Category::ManualReview, Template::ReviewRequired)));
+        Payload::ManualReviewRequired(p) => {
+            out.extend(user(&p.teacher_id).map(|a| to(a, Category::ManualReview, Template::ReviewRequired)));
         }
-        "anomaly_detected" => {
-            let severity = field(p, "severity").unwrap_or_default().to_ascii_lowercase();
+        Payload::AnomalyDetected(p) => {
+            let severity = p.severity.to_ascii_lowercase();
             let critical = severity == "critical";
-            if let Some(exam) = field(p, "exam_id").filter(|_| critical || severity == "high") {
+            if !p.exam_id.is_empty() && (critical || severity == "high") {
                 let category = if critical { Category::CriticalAlert } else { Category::Anomaly };
-                out.push(to(Audience::ExamProctors(exam), category, Template::Anomaly));
+                out.push(to(Audience::ExamProctors(p.exam_id.clone()), category, Template::Anomaly));
                 if critical {
                     out.push(to(Audience::Admins, category, Template::Anomaly));
                 }
             }
         }
-        "high_risk_alert" => {
-            if let Some(exam) = field(p, "exam_id") {
-                out.push(to(Audience::ExamProctors(exam), Category::CriticalAlert, Template::HighRisk));
+        Payload::HighRiskAlert(p) => {
+            if !p.exam_id.is_empty() {
+                out.push(to(Audience::ExamProctors(p.exam_id.clone()), Category::CriticalAlert, Template::HighRisk));
                 out.push(to(Audience::Admins, Category::CriticalAlert, Template::HighRisk));
             }
         }
-        _ => {}
+        Payload::ExamSubmitted(_) | Payload::MonitoringStarted(_) | Payload::MonitoringStopped(_) => {}
     }
     out
 }
 
-/// `(attempt_id, student_id)` pairs of a `results_released` payload.
-pub fn released_attempts(payload: &Value) -> Vec<(String, String)> {
-    payload
-        .get("attempts")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(|a| Some((field(a, "attempt_id")?, field(a, "student_id")?))).collect())
-        .unwrap_or_default()
+/// The attempt of `student_id` a `results_released` event lists (its notice links to it).
+pub fn released_attempt(event: &Event, student_id: &str) -> Option<String> {
+    let Payload::ResultsReleased(p) = &event.payload else { return None };
+    p.attempts.iter().find(|a| a.student_id == student_id).map(|a| a.attempt_id.clone())
 }
 
 /// Key of the alert-storm limit: one email per (recipient, session) per window. Sessions are
 /// attempts; events without an attempt fall back to the exam.
-pub fn storm_key(event: &EventEnvelope) -> Option<String> {
-    if !matches!(event.event_type.as_str(), "anomaly_detected" | "high_risk_alert") {
-        return None;
-    }
-    let p = &event.payload;
-    field(p, "attempt_id")
-        .or_else(|| field(p, "session_id"))
+pub fn storm_key(event: &Event) -> Option<String> {
+    let (attempt, session, exam) = match &event.payload {
+        Payload::AnomalyDetected(p) => (&p.attempt_id, &p.session_id, &p.exam_id),
+        Payload::HighRiskAlert(p) => (&p.attempt_id, &p.session_id, &p.exam_id),
+        _ => return None,
+    };
+    [attempt, session]
+        .into_iter()
+        .find(|id| !id.is_empty())
         .map(|s| format!("session:{s}"))
-        .or_else(|| field(p, "exam_id").map(|e| format!("exam:{e}")))
+        .or_else(|| (!exam.is_empty()).then(|| format!("exam:{exam}")))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
+    use crate::events::payloads::*;
 
-    fn env(event_type: &str, payload: Value) -> EventEnvelope {
-        EventEnvelope {
-            id: "e".into(),
-            event_type: event_type.into(),
-            version: 1,
-            occurred_at: 0,
-            aggregate_id: "a".into(),
-            payload,
-        }
+    fn ev(payload: impl Into<Payload>) -> Event {
+        Event { id: "e".into(), occurred_at: 0, aggregate_id: "a".into(), payload: payload.into() }
     }
 
     fn user(id: &str) -> Audience {
         Audience::User(id.into())
     }
 
+    fn anomaly(severity: &str) -> AnomalyDetected {
+        AnomalyDetected { exam_id: "x".into(), severity: severity.into(), ..Default::default() }
+    }
+
     #[test]
     fn bookings_and_cancellations_reach_student_and_teacher() {
-        let p = json!({"student_id": "s", "teacher_id": "t", "exam_id": "x"});
-        let got = route(&env("exam_scheduled", p.clone()));
+        let (s, t, x) = ("s".to_owned(), "t".to_owned(), "x".to_owned());
+        let booked =
+            ExamScheduled { student_id: s.clone(), teacher_id: t.clone(), exam_id: x.clone(), ..Default::default() };
         assert_eq!(
-            got,
+            route(&ev(booked)),
             vec![
                 to(user("s"), Category::ExamScheduled, Template::BookedStudent),
                 to(user("t"), Category::ExamScheduled, Template::BookedTeacher),
             ]
         );
-        let got = route(&env("exam_cancelled", p));
+        let cancelled = ExamCancelled { student_id: s, teacher_id: t, exam_id: x, ..Default::default() };
         assert_eq!(
-            got,
+            route(&ev(cancelled)),
             vec![
                 to(user("s"), Category::ExamCancelled, Template::CancelledStudent),
                 to(user("t"), Category::ExamCancelled, Template::CancelledTeacher),
@@ -255,46 +248,51 @@ mod tests {
 
     #[test]
     fn grading_tells_the_student_only_once_released() {
-        let released = json!({"student_id": "s", "teacher_id": "t", "results_released": true});
+        let graded = |results_released| GradingCompleted {
+            student_id: "s".into(),
+            teacher_id: "t".into(),
+            results_released,
+            ..Default::default()
+        };
         assert_eq!(
-            route(&env("grading_completed", released)),
+            route(&ev(graded(true))),
             vec![
                 to(user("s"), Category::Results, Template::ResultReady),
                 to(user("t"), Category::CopyGraded, Template::CopyGraded),
             ]
         );
-        let held = json!({"student_id": "s", "teacher_id": "t", "results_released": false});
+        assert_eq!(route(&ev(graded(false))), vec![to(user("t"), Category::CopyGraded, Template::CopyGraded)]);
+        let attempt = |a: &str, s: &str| ReleasedAttempt { attempt_id: a.into(), student_id: s.into() };
+        let release = ev(ResultsReleased {
+            exam_id: "x".into(),
+            attempts: vec![attempt("a1", "s1"), attempt("a2", "s2")],
+            ..Default::default()
+        });
         assert_eq!(
-            route(&env("grading_completed", held)),
-            vec![to(user("t"), Category::CopyGraded, Template::CopyGraded)]
-        );
-        let release = json!({"exam_id": "x", "attempts": [{"attempt_id": "a1", "student_id": "s1"}, {"attempt_id": "a2", "student_id": "s2"}]});
-        assert_eq!(
-            route(&env("results_released", release)),
+            route(&release),
             vec![
                 to(user("s1"), Category::Results, Template::ResultReady),
                 to(user("s2"), Category::Results, Template::ResultReady),
             ]
         );
+        assert_eq!(released_attempt(&release, "s2").as_deref(), Some("a2"));
+        assert_eq!(released_attempt(&release, "s3"), None);
     }
 
     #[test]
     fn review_goes_to_the_teacher() {
-        let p = json!({"student_id": "s", "teacher_id": "t"});
-        assert_eq!(
-            route(&env("manual_review_required", p)),
-            vec![to(user("t"), Category::ManualReview, Template::ReviewRequired)]
-        );
+        let review = ManualReviewRequired { student_id: "s".into(), teacher_id: "t".into(), ..Default::default() };
+        assert_eq!(route(&ev(review)), vec![to(user("t"), Category::ManualReview, Template::ReviewRequired)]);
     }
 
     #[test]
     fn anomalies_by_severity() {
         for low in ["low", "medium", ""] {
-            assert!(route(&env("anomaly_detected", json!({"exam_id": "x", "severity": low}))).is_empty());
+            assert!(route(&ev(anomaly(low))).is_empty());
         }
-        let high = route(&env("anomaly_detected", json!({"exam_id": "x", "severity": "high"})));
+        let high = route(&ev(anomaly("high")));
         assert_eq!(high, vec![to(Audience::ExamProctors("x".into()), Category::Anomaly, Template::Anomaly)]);
-        let critical = route(&env("anomaly_detected", json!({"exam_id": "x", "severity": "CRITICAL"})));
+        let critical = route(&ev(anomaly("CRITICAL")));
         assert_eq!(
             critical,
             vec![
@@ -302,7 +300,7 @@ mod tests {
                 to(Audience::Admins, Category::CriticalAlert, Template::Anomaly),
             ]
         );
-        let alert = route(&env("high_risk_alert", json!({"exam_id": "x"})));
+        let alert = route(&ev(HighRiskAlert { exam_id: "x".into(), ..Default::default() }));
         assert_eq!(
             alert,
             vec![
@@ -314,17 +312,17 @@ mod tests {
 
     #[test]
     fn nobody_hears_of_submissions_and_every_handled_type_is_listed() {
-        assert!(route(&env("exam_submitted", json!({"student_id": "s"}))).is_empty());
-        assert!(!HANDLED.contains(&"exam_submitted"));
+        assert!(route(&ev(ExamSubmitted { student_id: "s".into(), ..Default::default() })).is_empty());
+        assert!(!HANDLED.contains(&EventType::ExamSubmitted));
     }
 
     #[test]
     fn storm_key_prefers_the_session() {
-        let a = env("anomaly_detected", json!({"exam_id": "x", "attempt_id": "a"}));
-        assert_eq!(storm_key(&a).as_deref(), Some("session:a"));
-        let b = env("high_risk_alert", json!({"exam_id": "x"}));
-        assert_eq!(storm_key(&b).as_deref(), Some("exam:x"));
-        assert_eq!(storm_key(&env("exam_scheduled", json!({"exam_id": "x"}))), None);
+        let a = AnomalyDetected { attempt_id: "a".into(), ..anomaly("high") };
+        assert_eq!(storm_key(&ev(a)).as_deref(), Some("session:a"));
+        let b = HighRiskAlert { exam_id: "x".into(), ..Default::default() };
+        assert_eq!(storm_key(&ev(b)).as_deref(), Some("exam:x"));
+        assert_eq!(storm_key(&ev(ExamScheduled { exam_id: "x".into(), ..Default::default() })), None);
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! part of emails, maud (escaped) for the HTML part.
 
 use maud::{DOCTYPE, Markup, html};
-use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::queries;
 use super::routing::Template;
-use crate::events::EventEnvelope;
+use crate::events::{Event, Payload};
 use crate::i18n::Lang;
 use crate::views::components::datetime;
 
@@ -36,49 +35,114 @@ pub struct Facts {
     pub session_id: String,
 }
 
-fn s(p: &Value, name: &str) -> String {
-    match p.get(name) {
-        Some(Value::String(v)) => v.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+fn hundredths(n: i64) -> String {
+    if n % 100 == 0 { (n / 100).to_string() } else { format!("{}.{:02}", n / 100, (n % 100).abs()) }
 }
 
-fn hundredths(v: Option<&Value>) -> String {
-    let n = v.and_then(Value::as_i64).unwrap_or(0);
-    if n % 100 == 0 { (n / 100).to_string() } else { format!("{}.{:02}", n / 100, (n % 100).abs()) }
+/// What a payload says that a text may mention ("" / `None` where it says nothing of it).
+#[derive(Default)]
+struct Said<'a> {
+    exam_id: &'a str,
+    exam_title: &'a str,
+    student_id: &'a str,
+    attempt_id: &'a str,
+    session_id: &'a str,
+    starts_at: Option<i64>,
+    score: (i64, i64),
+    severity: &'a str,
+    detail: &'a str,
+    reason: &'a str,
+}
+
+fn said(payload: &Payload) -> Said<'_> {
+    match payload {
+        Payload::ExamScheduled(p) => Said {
+            exam_id: &p.exam_id,
+            exam_title: &p.exam_title,
+            student_id: &p.student_id,
+            starts_at: Some(p.starts_at),
+            ..Said::default()
+        },
+        Payload::ExamCancelled(p) => {
+            Said { exam_id: &p.exam_id, student_id: &p.student_id, reason: &p.reason, ..Said::default() }
+        }
+        Payload::ExamSubmitted(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            reason: &p.reason,
+            ..Said::default()
+        },
+        Payload::ManualReviewRequired(p) => {
+            Said { exam_id: &p.exam_id, student_id: &p.student_id, attempt_id: &p.attempt_id, ..Said::default() }
+        }
+        Payload::GradingCompleted(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            score: (p.score_hundredths, p.max_score_hundredths),
+            ..Said::default()
+        },
+        Payload::ResultsReleased(p) => Said { exam_id: &p.exam_id, exam_title: &p.exam_title, ..Said::default() },
+        Payload::MonitoringStarted(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            session_id: &p.session_id,
+            ..Said::default()
+        },
+        Payload::MonitoringStopped(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            session_id: &p.session_id,
+            reason: &p.reason,
+            ..Said::default()
+        },
+        Payload::AnomalyDetected(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            session_id: &p.session_id,
+            severity: &p.severity,
+            detail: &p.anomaly_type,
+            ..Said::default()
+        },
+        Payload::HighRiskAlert(p) => Said {
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            attempt_id: &p.attempt_id,
+            session_id: &p.session_id,
+            detail: &p.message,
+            ..Said::default()
+        },
+    }
 }
 
 impl Facts {
     /// Reads the payload and looks up names (exam title, student name) on the event's transaction.
-    pub async fn gather(conn: &mut AnyConnection, event: &EventEnvelope) -> sqlx::Result<Facts> {
-        let p = &event.payload;
-        let exam_id = s(p, "exam_id");
-        let mut exam = s(p, "exam_title");
-        if exam.is_empty() && !exam_id.is_empty() {
-            exam = queries::exam_title(conn, &exam_id).await?.unwrap_or_default();
+    pub async fn gather(conn: &mut AnyConnection, event: &Event) -> sqlx::Result<Facts> {
+        let p = said(&event.payload);
+        let mut exam = p.exam_title.to_owned();
+        if exam.is_empty() && !p.exam_id.is_empty() {
+            exam = queries::exam_title(conn, p.exam_id).await?.unwrap_or_default();
         }
-        let student_id = s(p, "student_id");
-        let student = if student_id.is_empty() {
+        let student = if p.student_id.is_empty() {
             String::new()
         } else {
-            queries::user_name(conn, &student_id).await?.unwrap_or_default()
+            queries::user_name(conn, p.student_id).await?.unwrap_or_default()
         };
-        let when = p.get("starts_at").and_then(Value::as_i64).map(datetime).unwrap_or_default();
-        let score =
-            format!("{} / {}", hundredths(p.get("score_hundredths")), hundredths(p.get("max_score_hundredths")));
-        let detail = [s(p, "anomaly_type"), s(p, "message")].into_iter().find(|d| !d.is_empty()).unwrap_or_default();
         Ok(Facts {
             exam,
             student,
-            when,
-            score,
-            severity: s(p, "severity").to_uppercase(),
-            detail,
-            reason: s(p, "reason"),
-            attempt_id: s(p, "attempt_id"),
-            session_id: s(p, "session_id"),
-            exam_id,
+            when: p.starts_at.map(datetime).unwrap_or_default(),
+            score: format!("{} / {}", hundredths(p.score.0), hundredths(p.score.1)),
+            severity: p.severity.to_uppercase(),
+            detail: p.detail.to_owned(),
+            reason: p.reason.to_owned(),
+            attempt_id: p.attempt_id.to_owned(),
+            session_id: p.session_id.to_owned(),
+            exam_id: p.exam_id.to_owned(),
         })
     }
 }
@@ -219,7 +283,7 @@ mod tests {
 
     #[test]
     fn scores_in_hundredths() {
-        assert_eq!(hundredths(Some(&Value::from(750))), "7.50");
-        assert_eq!(hundredths(Some(&Value::from(800))), "8");
+        assert_eq!(hundredths(750), "7.50");
+        assert_eq!(hundredths(800), "8");
     }
 }

@@ -76,6 +76,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/admin", "nav.dashboard"),
             ("/admin/users", "nav.users"),
             ("/admin/emails", "nav.emails"),
+            ("/admin/dead-letters", "nav.dead_letters"),
             ("/admin/reports", "nav.batch"),
             ("/teacher", "nav.exams"),
             ("/grading", "nav.to_grade"),

@@ -1,17 +1,20 @@
-//! Every payload the application writes matches its documented, versioned schema.
+//! Every payload the application writes matches its versioned type, and every type round-trips
+//! (JSON and the outbox) unchanged.
 
 use axum::http::StatusCode;
 use proctorwise::bookings::service as bookings;
 use proctorwise::db::{DbText, now_ms};
-use proctorwise::events::schema;
+use proctorwise::events::payload::{Field, Kind};
+use proctorwise::events::{CATALOGUE, Event, EventEnvelope, Payload, Unreadable, record, schema};
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::exams::queries;
+use serde_json::{Value, json};
 
 use crate::dual;
 use crate::exam_scenario::Scenario;
 use crate::helpers::{PASSWORD, TestApp};
 
-dual!(every_written_payload_matches_its_schema);
+dual!(every_written_payload_matches_its_schema, every_event_type_round_trips_through_the_outbox);
 
 async fn every_written_payload_matches_its_schema(app: TestApp) {
     // Fast monitoring rules, so that anomalies and a high-risk alert happen within the test.
@@ -82,6 +85,55 @@ async fn every_written_payload_matches_its_schema(app: TestApp) {
         seen.insert(event_type.clone());
     }
     let expected: std::collections::BTreeSet<String> =
-        schema::SCHEMAS.iter().map(|(t, _, _)| (*t).to_owned()).collect();
+        CATALOGUE.iter().map(|spec| spec.event_type.as_str().to_owned()).collect();
     assert_eq!(seen, expected, "every event type was produced and checked");
+}
+
+/// A payload with every declared field set (distinct values, lists of two).
+fn sample(fields: &[Field], seed: &str) -> Value {
+    let each = fields.iter().zip(1_i64..).map(|(field, n)| {
+        let value = match field.kind {
+            Kind::Str => json!(format!("{seed}-{}", field.name)),
+            Kind::Int => json!(1_700_000_000_000 + n),
+            Kind::Bool => json!(n % 2 == 0),
+            Kind::List(inner) => json!([sample(inner, "first"), sample(inner, "second")]),
+        };
+        (field.name.to_owned(), value)
+    });
+    Value::Object(each.collect())
+}
+
+async fn every_event_type_round_trips_through_the_outbox(app: TestApp) {
+    let db = &app.state.db;
+    for spec in CATALOGUE {
+        let name = spec.event_type.as_str();
+        let json = sample(spec.fields, name);
+        let payload = Payload::read(name, spec.version, &json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(serde_json::to_value(&payload).expect("JSON"), json, "{name}: every field, no other");
+        assert_eq!((payload.event_type(), payload.version()), (spec.event_type, spec.version));
+        let newer = Payload::read(name, spec.version + 1, &json);
+        assert!(matches!(newer, Err(Unreadable::Version { .. })), "{name}: unknown version refused");
+
+        let mut tx = db.pool().begin().await.expect("begin");
+        let id = record(&mut tx, "aggregate", payload.clone()).await.expect("record");
+        tx.commit().await.expect("commit");
+        let (event_type, version, occurred_at, stored): (String, i64, i64, DbText) =
+            sqlx::query_as("SELECT event_type, version, occurred_at, payload FROM outbox WHERE id = ?")
+                .bind(&id)
+                .fetch_one(db.pool())
+                .await
+                .expect("outbox row");
+        let envelope = EventEnvelope {
+            id: id.clone(),
+            event_type,
+            version,
+            occurred_at,
+            aggregate_id: "aggregate".into(),
+            payload: serde_json::from_str(&stored.0).expect("JSON payload"),
+        };
+        let wire: EventEnvelope =
+            serde_json::from_str(&serde_json::to_string(&envelope).expect("JSON")).expect("envelope");
+        let event = Event::read(&wire).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(event, Event { id, occurred_at, aggregate_id: "aggregate".into(), payload }, "{name}");
+    }
 }

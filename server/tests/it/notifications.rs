@@ -11,7 +11,8 @@ use proctorwise::accounts::model::{Role, User};
 use proctorwise::accounts::queries as accounts;
 use proctorwise::bookings::service as bookings;
 use proctorwise::events::outbox::{OutboxRow, list_of_type};
-use proctorwise::events::{EventEnvelope, EventType, handle_once};
+use proctorwise::events::payloads::{AnomalyDetected, ExamCancelled, ExamScheduled, HighRiskAlert};
+use proctorwise::events::{EventEnvelope, EventType, Payload, handle_once};
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::i18n::Lang;
 use proctorwise::notifications::NotificationHandler;
@@ -60,14 +61,16 @@ pub async fn deliver(app: &TestApp, event_type: EventType) -> usize {
     rows.len()
 }
 
-pub fn synthetic(event_type: &str, payload: serde_json::Value) -> EventEnvelope {
+/// An envelope of a payload no action wrote (fields a test leaves out are empty).
+pub fn synthetic(payload: impl Into<Payload>) -> EventEnvelope {
+    let payload: Payload = payload.into();
     EventEnvelope {
         id: uuid::Uuid::new_v4().to_string(),
-        event_type: event_type.into(),
-        version: 1,
+        event_type: payload.event_type().as_str().into(),
+        version: payload.version(),
         occurred_at: 0,
         aggregate_id: "synthetic".into(),
-        payload,
+        payload: serde_json::to_value(&payload).expect("JSON"),
     }
 }
 
@@ -169,10 +172,14 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     let h = handler();
     let db = &app.state.db;
     let anomaly = |severity: &str, attempt: &str| {
-        synthetic(
-            "anomaly_detected",
-            json!({"exam_id": "exam-1", "attempt_id": attempt, "student_id": student.id, "severity": severity, "anomaly_type": "no_face"}),
-        )
+        synthetic(AnomalyDetected {
+            exam_id: "exam-1".into(),
+            attempt_id: attempt.into(),
+            student_id: student.id.clone(),
+            severity: severity.into(),
+            anomaly_type: "no_face".into(),
+            ..Default::default()
+        })
     };
     for low in ["low", "medium"] {
         handle_once(db, &h, &anomaly(low, "a1")).await.expect("handle");
@@ -196,10 +203,13 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     handle_once(db, &h, &anomaly("critical", "a2")).await.expect("handle");
     assert_eq!(emails(&app, &p1).await.len(), 2, "another session gets its own email");
 
-    let alert = synthetic(
-        "high_risk_alert",
-        json!({"exam_id": "exam-1", "attempt_id": "a3", "critical_count": 4, "message": "4 critical anomalies"}),
-    );
+    let alert = synthetic(HighRiskAlert {
+        exam_id: "exam-1".into(),
+        attempt_id: "a3".into(),
+        critical_count: 4,
+        message: "4 critical anomalies".into(),
+        ..Default::default()
+    });
     handle_once(db, &h, &alert).await.expect("handle");
     for user in [&p2, &admin] {
         let urgent = notices(&app, user).await.into_iter().filter(|(_, title)| title.starts_with("URGENT")).count();
@@ -230,22 +240,40 @@ async fn preferences_and_language_are_honoured(app: TestApp) {
     page.assert_contains("name=\"exam_scheduled.in_app\" value=\"on\" checked");
     assert!(!page.body.contains("name=\"exam_cancelled.in_app\" value=\"on\" checked"), "unchecked = off");
 
-    let payload = json!({"student_id": student.id, "teacher_id": teacher.id, "exam_id": "x", "exam_title": "Chimie", "starts_at": 1_900_000_000_000_i64});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload.clone())).await.expect("handle");
+    let booked = ExamScheduled {
+        student_id: student.id.clone(),
+        teacher_id: teacher.id.clone(),
+        exam_id: "x".into(),
+        exam_title: "Chimie".into(),
+        starts_at: 1_900_000_000_000,
+        ..Default::default()
+    };
+    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
     let got = notices(&app, &student).await;
     assert_eq!(got, vec![("exam_scheduled".into(), "Examen réservé : Chimie".into())]);
     assert!(emails(&app, &student).await.is_empty(), "email switched off");
     let teacher_mail = emails(&app, &teacher).await;
     assert_eq!(teacher_mail[0].subject, "New booking: Chimie", "the teacher reads English");
-    handle_once(&app.state.db, &handler(), &synthetic("exam_cancelled", payload)).await.expect("handle");
+    let cancelled = ExamCancelled {
+        student_id: student.id.clone(),
+        teacher_id: teacher.id.clone(),
+        exam_id: "x".into(),
+        ..Default::default()
+    };
+    handle_once(&app.state.db, &handler(), &synthetic(cancelled)).await.expect("handle");
     assert_eq!(notices(&app, &student).await.len(), 1, "in-app switched off for cancellations");
     assert_eq!(emails(&app, &student).await.len(), 0);
     assert_eq!(notices(&app, &teacher).await.len(), 2);
 }
 
 async fn notify(app: &TestApp, student: &User, title: &str) {
-    let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": title});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    let booked = ExamScheduled {
+        student_id: student.id.clone(),
+        exam_id: "x".into(),
+        exam_title: title.into(),
+        ..Default::default()
+    };
+    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
 }
 
 async fn own_ids(app: &TestApp, user: &User) -> Vec<String> {

@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
 use proctorwise::db::now_ms;
 use proctorwise::events::handle_once;
+use proctorwise::events::payloads::ExamScheduled;
 use proctorwise::notifications::email::{Mailer, deliver_due};
 use proctorwise::notifications::outbox;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::dual;
@@ -53,8 +54,14 @@ async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
     };
     let tag = uuid::Uuid::new_v4().simple().to_string();
     let student = app.create_user(Role::Student, &format!("mail-{tag}@example.test")).await;
-    let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": "Optics <i>final</i>", "starts_at": 1_900_000_000_000_i64});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    let booked = ExamScheduled {
+        student_id: student.id.clone(),
+        exam_id: "x".into(),
+        exam_title: "Optics <i>final</i>".into(),
+        starts_at: 1_900_000_000_000,
+        ..Default::default()
+    };
+    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
     let queued = outbox::for_user(&app.state.db, &student.id).await.expect("emails");
     assert_eq!((queued.len(), queued[0].status.as_str()), (1, "pending"));
 
@@ -97,8 +104,13 @@ async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
 
 async fn admins_see_pending_emails_without_smtp(app: TestApp) {
     let student = app.create_user(Role::Student, "pending@example.test").await;
-    let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": "Geology"});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    let booked = ExamScheduled {
+        student_id: student.id.clone(),
+        exam_id: "x".into(),
+        exam_title: "Geology".into(),
+        ..Default::default()
+    };
+    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
     let (admin, _) = app.login_as(Role::Admin).await;
     let page = admin.get("/admin/emails?status=pending").await;
     page.assert_status(StatusCode::OK).assert_contains("pending@example.test").assert_contains("No SMTP server");

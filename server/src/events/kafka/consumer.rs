@@ -1,6 +1,7 @@
 //! One consumer-group task per handler: each message is handled once ([`handle_once`]) and its
-//! offset committed afterwards; a failure retries the same message with back-off, nothing is
-//! skipped. The task stops when asked, leaving its group before it returns.
+//! offset committed afterwards; a failure retries the same message with back-off. Only a message
+//! that cannot be read (not an event, unknown version) is skipped, once parked as a dead letter.
+//! The task stops when asked, leaving its group before it returns.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,8 +12,9 @@ use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::topic_partition_list::TopicPartitionList;
 use tokio::sync::watch;
 
-use super::{TOPICS, base_config};
+use super::{all_topics, base_config};
 use crate::db::Db;
+use crate::events::dead_letter::{self, Letter};
 use crate::events::envelope::EventEnvelope;
 use crate::events::handler::{EventHandler, handle_once};
 use crate::events::{drop_blocking, stopped_during};
@@ -33,7 +35,7 @@ pub async fn consume(
     backoff_max: Duration,
     mut stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
-    let topics: Vec<&str> = TOPICS.iter().copied().filter(|t| handler.wants(t)).collect();
+    let topics: Vec<&str> = all_topics().filter(|t| handler.wants(t)).collect();
     if topics.is_empty() {
         return Ok(());
     }
@@ -84,7 +86,7 @@ async fn run(
         loop {
             let outcome = match decode(message.payload()) {
                 Ok(event) => handle_once(db, handler, &event).await.map(|_| ()),
-                Err(e) => Err(e),
+                Err(e) => not_an_event(db, handler, &message, &e).await,
             };
             let Err(e) = outcome else { break };
             tracing::warn!(
@@ -112,6 +114,21 @@ fn commit(consumer: &StreamConsumer, message: &OwnedMessage) -> rdkafka::error::
     let mut offsets = TopicPartitionList::with_capacity(1);
     offsets.add_partition_offset(message.topic(), message.partition(), Offset::Offset(message.offset() + 1))?;
     consumer.commit(&offsets, CommitMode::Async)
+}
+
+/// Counts a message that is not an event envelope as a dead letter: an error while it has
+/// retries left, `Ok` once parked (then its offset is committed like a handled one).
+async fn not_an_event(
+    db: &Db,
+    handler: &dyn EventHandler,
+    message: &OwnedMessage,
+    e: &anyhow::Error,
+) -> anyhow::Result<()> {
+    let message_id = format!("{}/{}/{}", message.topic(), message.partition(), message.offset());
+    let key = message.key().map(String::from_utf8_lossy).unwrap_or_default();
+    let payload = message.payload().map(String::from_utf8_lossy).unwrap_or_default();
+    let letter = Letter { message_id: &message_id, topic: message.topic(), key: &key, payload: &payload };
+    dead_letter::fail(db, handler.name(), &letter, &format!("not an event envelope: {e:#}")).await
 }
 
 fn decode(payload: Option<&[u8]>) -> anyhow::Result<EventEnvelope> {

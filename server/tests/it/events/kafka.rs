@@ -73,13 +73,13 @@ async fn kafka_relay_publishes_committed_rows_with_key_headers_and_json(app: Tes
     tokio::task::spawn_blocking(move || drop(relay)).await.expect("drop the kafka clients");
 }
 
-fn kafka_relay(app: &TestApp, brokers: &str, timeout: Duration) -> Relay {
+pub(crate) fn kafka_relay(app: &TestApp, brokers: &str, timeout: Duration) -> Relay {
     let sink = KafkaSink::new(brokers, TopicSettings { partitions: 3, replication: 1 }, timeout).expect("producer");
     Relay::new(app.state.db.clone(), Arc::new(sink), fast())
 }
 
 /// Runs relay passes until the outbox is empty (failed passes allowed for `within`).
-async fn drain(app: &TestApp, relay: &Relay, within: Duration) {
+pub(crate) async fn drain(app: &TestApp, relay: &Relay, within: Duration) {
     let started = Instant::now();
     while outbox_state(app).await.0 > 0 {
         let pass = relay.run_once().await.expect("pass");

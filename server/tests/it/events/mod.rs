@@ -1,6 +1,7 @@
 //! The event backbone: the outbox relay (in process and to a real Kafka-protocol broker), the
 //! consumer groups, exactly-once handling, claims between replicas, and the relay lag.
 
+mod dead_letters;
 pub(crate) mod kafka;
 mod lag;
 mod relay;
@@ -11,9 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use proctorwise::events::payloads::ExamScheduled;
 use proctorwise::events::relay::RelayConfig;
-use proctorwise::events::{EventEnvelope, EventHandler, EventType, record};
-use serde_json::json;
+use proctorwise::events::{Event, EventHandler, record};
 use sqlx::AnyConnection;
 
 use crate::helpers::TestApp;
@@ -63,7 +64,7 @@ impl EventHandler for Counter {
         event_type == "exam_scheduled" || event_type == "exam_cancelled"
     }
 
-    async fn handle(&self, _tx: &mut AnyConnection, event: &EventEnvelope) -> anyhow::Result<()> {
+    async fn handle(&self, _tx: &mut AnyConnection, event: &Event) -> anyhow::Result<()> {
         if self.fail.load(Ordering::SeqCst) {
             anyhow::bail!("handler is down (test)");
         }
@@ -71,7 +72,7 @@ impl EventHandler for Counter {
         Ok(())
     }
 
-    async fn after_commit(&self, event: &EventEnvelope) {
+    async fn after_commit(&self, event: &Event) {
         // Counted whether or not the test has declared it yet: the relay may be faster.
         *self.counts.lock().expect("lock").entry(event.id.clone()).or_default() += 1;
     }
@@ -83,8 +84,12 @@ pub async fn record_events(app: &TestApp, n: usize) -> Vec<String> {
     for i in 0..n {
         let mut tx = app.state.db.pool().begin().await.expect("begin");
         let aggregate = uuid::Uuid::new_v4().to_string();
-        let payload = json!({"booking_id": aggregate, "n": i, "note": "é".repeat(3)});
-        ids.push(record(&mut tx, EventType::ExamScheduled, &aggregate, &payload).await.expect("record"));
+        let payload = ExamScheduled {
+            booking_id: aggregate.clone(),
+            exam_title: format!("{} n°{i}", "é".repeat(3)),
+            ..Default::default()
+        };
+        ids.push(record(&mut tx, &aggregate, payload).await.expect("record"));
         tx.commit().await.expect("commit");
     }
     ids

@@ -14,6 +14,7 @@ mod accounts;
 mod analytics;
 mod attempts;
 mod bookings;
+mod dead_letters;
 mod detection;
 mod exams;
 mod grading;
@@ -44,6 +45,7 @@ fn all_lines() -> Vec<Line> {
         attempts::LINES,
         grading::LINES,
         notifications::LINES,
+        dead_letters::LINES,
         monitoring::LINES,
         detection::LINES,
         reports::LINES,
