@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bench_support::{BenchDb, frame_body, machine, post_frame_answer, repo_dir, webcam_jpeg};
-use proctorwise::detection::{DetectionConfig, ServerDetector};
+use proctorwise::detection::ServerDetector;
 use proctorwise::{AppState, build_router};
 use serde_json::{Value, json};
 use wasm_detector::{Detector, DetectorConfig, FaceModelKind, ObjectModelKind, Passes, Rgba};
@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let mut config = db.config();
     config.monitoring.rate_per_10s = 1_000;
-    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.detection = bench_support::server_models()?;
     let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
     let mut state = AppState::new(config).await?;
     state.analyzer = Some(detector);

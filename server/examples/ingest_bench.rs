@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use bench_support::{
     BenchDb, Student, frame_body, jpeg_of_about, machine, percentiles, post_frame, repo_dir, verdict, webcam_jpeg,
 };
-use proctorwise::detection::{DetectionConfig, ServerDetector};
+use proctorwise::detection::ServerDetector;
 use proctorwise::{AppState, build_router};
 
 #[tokio::main]
@@ -50,7 +50,7 @@ async fn main() -> anyhow::Result<()> {
 
     // One frame in 10 flagged, verified meanwhile by the real models.
     let mut config = state.config.as_ref().clone();
-    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.detection = bench_support::server_models()?;
     config.monitoring.queue_size = frames;
     let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
     let mut verifying = AppState::with_db(config, state.db.clone());

@@ -20,7 +20,7 @@ use anyhow::Context;
 use bench_support::{BOUNDARY, BenchDb, frame_body, login, machine, percentiles, repo_dir, user, verdict, webcam_jpeg};
 use proctorwise::accounts::model::Role;
 use proctorwise::db::now_ms;
-use proctorwise::detection::{DetectionConfig, ServerDetector};
+use proctorwise::detection::ServerDetector;
 use proctorwise::{AppState, build_router};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     let rounds: usize = rest.get(1).map_or(Ok(2), |a| a.parse())?;
     let burst: usize = rest.get(2).map_or(Ok(50), |a| a.parse())?;
     let mut config = db.config();
-    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.detection = bench_support::server_models()?;
     config.monitoring.queue_size = burst.max(1) * 2;
     let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
     let two_people = webcam_jpeg(&repo_dir("models/eval/images").join("zidane.jpg"))

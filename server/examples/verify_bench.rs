@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use axum::http::StatusCode;
 use bench_support::{BenchDb, frame_body, machine, percentiles, post_frame, repo_dir, verdict, webcam_jpeg};
-use proctorwise::detection::{DetectionConfig, ServerDetector};
+use proctorwise::detection::ServerDetector;
 use proctorwise::{AppState, build_router};
 
 #[tokio::main]
@@ -31,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
     let mut config = db.config();
     config.monitoring.rate_per_10s = i64::MAX / 2;
     config.monitoring.queue_size = burst.max(1) + 16;
-    config.detection = DetectionConfig::in_dir(&repo_dir("models"));
+    config.detection = bench_support::server_models()?;
     let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
     let base = AppState::new(config.clone()).await?;
     println!(

@@ -86,6 +86,20 @@ pub fn repo_dir(sub: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(sub)
 }
 
+/// The server's default models from the repository's `models/`, with the face passes
+/// configurable as in production (`PROCTORWISE_FACE_INPUT`, `PROCTORWISE_FACE_CONFIRM_INPUT`).
+pub fn server_models() -> anyhow::Result<proctorwise::detection::DetectionConfig> {
+    let mut c = proctorwise::detection::DetectionConfig::in_dir(&repo_dir("models"));
+    for (name, side) in
+        [("PROCTORWISE_FACE_INPUT", &mut c.face_side), ("PROCTORWISE_FACE_CONFIRM_INPUT", &mut c.face_confirm_side)]
+    {
+        if let Ok(v) = std::env::var(name) {
+            *side = v.parse().map_err(|e| anyhow::anyhow!("{name}={v}: {e}"))?;
+        }
+    }
+    Ok(c)
+}
+
 /// A student logged in, with an active monitoring session.
 pub struct Student {
     /// Display name (`Student 0007`).
