@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 
 use super::envelope::EventEnvelope;
 use crate::db::{Db, is_unique_violation, now_ms};
+use crate::wakeup::Wakeups;
 
 /// Something that reacts to events (notifications, live panels, analytics…).
 #[async_trait]
@@ -27,9 +28,9 @@ pub trait EventHandler: Send + Sync + 'static {
     async fn after_commit(&self, _event: &EventEnvelope) {}
 }
 
-/// Every handler of this server.
-pub fn handlers() -> Vec<Arc<dyn EventHandler>> {
-    vec![Arc::new(crate::notifications::NotificationHandler::from_env())]
+/// Every handler of this server; they wake the application's live streams through `live`.
+pub fn handlers(live: &Wakeups) -> Vec<Arc<dyn EventHandler>> {
+    vec![Arc::new(crate::notifications::NotificationHandler::from_env(live.bell.clone()))]
 }
 
 /// Applies `event` to `handler` once: returns false when this handler had already handled it.

@@ -1,11 +1,10 @@
 //! Live panels over server-sent events (the htmx sse extension swaps the rendered fragments).
 //! Like the notification bell, each stream re-reads a cheap change marker in the database, so a
-//! change made on any replica reaches proctors connected to any other; a change committed on
-//! this replica wakes its streams at once. Pushes are spaced so a busy exam does not flood them.
+//! change made on any replica reaches proctors connected to any other; a change committed by
+//! this application wakes its streams at once (`AppState::live.panels`). Pushes are spaced so a busy exam does not flood them.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -30,14 +29,6 @@ const SPACING: Duration = Duration::from_millis(250);
 /// confirmations) leave the change marker or the detection time unchanged: for this long after a
 /// change, a stream reads again and looks this far back, pushing only what it has not pushed.
 const SETTLE_MS: i64 = 2_000;
-
-static WAKE: LazyLock<broadcast::Sender<()>> = LazyLock::new(|| broadcast::channel(16).0);
-
-/// Tells this replica's open streams that monitoring data changed.
-pub fn changed() {
-    // No receiver (no open stream) is not an error.
-    let _ = WAKE.send(());
-}
 
 /// `?after=` : the time the page was rendered (changes after it are pushed).
 #[derive(Deserialize)]
@@ -183,6 +174,7 @@ fn sse(start: StreamState) -> Response {
 }
 
 fn start(state: AppState, ctx: PageCtx, scope: Scope, kind: Kind, after: i64) -> StreamState {
+    let wake = state.live.panels.subscribe();
     StreamState {
         state,
         ctx,
@@ -193,7 +185,7 @@ fn start(state: AppState, ctx: PageCtx, scope: Scope, kind: Kind, after: i64) ->
         known: HashMap::new(),
         frame: None,
         pending: VecDeque::new(),
-        wake: WAKE.subscribe(),
+        wake,
         first: true,
         changed_at: 0,
         floor: after,

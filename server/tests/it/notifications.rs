@@ -33,8 +33,9 @@ dual!(
     live_stream_pushes_the_bell,
 );
 
-pub fn handler() -> NotificationHandler {
-    NotificationHandler::new("http://pw.test", Duration::from_secs(600))
+/// Notifications' event handler, waking the bells of `app`.
+pub fn handler(app: &TestApp) -> NotificationHandler {
+    NotificationHandler::new("http://pw.test", Duration::from_secs(600), app.state.live.bell.clone())
 }
 
 pub fn envelope(row: &OutboxRow) -> EventEnvelope {
@@ -50,7 +51,7 @@ pub fn envelope(row: &OutboxRow) -> EventEnvelope {
 
 /// Delivers every event of a type once (redelivery is a no-op).
 pub async fn deliver(app: &TestApp, event_type: EventType) -> usize {
-    let h = handler();
+    let h = handler(app);
     let rows = list_of_type(&app.state.db, event_type).await.expect("outbox");
     for row in &rows {
         let env = envelope(row);
@@ -166,7 +167,7 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     accounts::set_active(&app.state.db, &gone.id, false).await.expect("deactivate");
     let admin = app.create_user(Role::Admin, "admin@example.test").await;
     let student = app.create_user(Role::Student, "s@example.test").await;
-    let h = handler();
+    let h = handler(&app);
     let db = &app.state.db;
     let anomaly = |severity: &str, attempt: &str| {
         synthetic(
@@ -208,7 +209,7 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     assert_eq!(emails(&app, &admin).await.len(), 3);
 
     // Without a window (0 minutes) every critical anomaly emails.
-    let no_limit = NotificationHandler::new("http://pw.test", Duration::ZERO);
+    let no_limit = NotificationHandler::new("http://pw.test", Duration::ZERO, app.state.live.bell.clone());
     for _ in 0..2 {
         handle_once(db, &no_limit, &anomaly("critical", "a9")).await.expect("handle");
     }
@@ -231,13 +232,13 @@ async fn preferences_and_language_are_honoured(app: TestApp) {
     assert!(!page.body.contains("name=\"exam_cancelled.in_app\" value=\"on\" checked"), "unchecked = off");
 
     let payload = json!({"student_id": student.id, "teacher_id": teacher.id, "exam_id": "x", "exam_title": "Chimie", "starts_at": 1_900_000_000_000_i64});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload.clone())).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic("exam_scheduled", payload.clone())).await.expect("handle");
     let got = notices(&app, &student).await;
     assert_eq!(got, vec![("exam_scheduled".into(), "Examen réservé : Chimie".into())]);
     assert!(emails(&app, &student).await.is_empty(), "email switched off");
     let teacher_mail = emails(&app, &teacher).await;
     assert_eq!(teacher_mail[0].subject, "New booking: Chimie", "the teacher reads English");
-    handle_once(&app.state.db, &handler(), &synthetic("exam_cancelled", payload)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic("exam_cancelled", payload)).await.expect("handle");
     assert_eq!(notices(&app, &student).await.len(), 1, "in-app switched off for cancellations");
     assert_eq!(emails(&app, &student).await.len(), 0);
     assert_eq!(notices(&app, &teacher).await.len(), 2);
@@ -245,7 +246,7 @@ async fn preferences_and_language_are_honoured(app: TestApp) {
 
 async fn notify(app: &TestApp, student: &User, title: &str) {
     let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": title});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    handle_once(&app.state.db, &handler(app), &synthetic("exam_scheduled", payload)).await.expect("handle");
 }
 
 async fn own_ids(app: &TestApp, user: &User) -> Vec<String> {

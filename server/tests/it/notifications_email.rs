@@ -54,7 +54,7 @@ async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
     let tag = uuid::Uuid::new_v4().simple().to_string();
     let student = app.create_user(Role::Student, &format!("mail-{tag}@example.test")).await;
     let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": "Optics <i>final</i>", "starts_at": 1_900_000_000_000_i64});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic("exam_scheduled", payload)).await.expect("handle");
     let queued = outbox::for_user(&app.state.db, &student.id).await.expect("emails");
     assert_eq!((queued.len(), queued[0].status.as_str()), (1, "pending"));
 
@@ -98,7 +98,7 @@ async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
 async fn admins_see_pending_emails_without_smtp(app: TestApp) {
     let student = app.create_user(Role::Student, "pending@example.test").await;
     let payload = json!({"student_id": student.id, "exam_id": "x", "exam_title": "Geology"});
-    handle_once(&app.state.db, &handler(), &synthetic("exam_scheduled", payload)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic("exam_scheduled", payload)).await.expect("handle");
     let (admin, _) = app.login_as(Role::Admin).await;
     let page = admin.get("/admin/emails?status=pending").await;
     page.assert_status(StatusCode::OK).assert_contains("pending@example.test").assert_contains("No SMTP server");
