@@ -49,6 +49,8 @@ export PROCTORWISE_TEST_MARIADB_URL
 echo "using $PROCTORWISE_TEST_MARIADB_URL"
 
 log "SMTP sink (maildev) and Kafka-protocol broker (tansu) for the notification and event tests"
+# Here the tests that need them fail when one is missing (elsewhere they print SKIPPED).
+export PROCTORWISE_TEST_REQUIRE_SERVICES=1
 log_file="$(mktemp)"
 trap 'rm -f "$log_file"; deploy/lib/maildev.sh stop; deploy/lib/kafka.sh stop' EXIT
 maildev_env="$(deploy/lib/maildev.sh start)"
