@@ -1,4 +1,6 @@
-//! The storage contract on local storage in every run, and on HDFS when `HDFS_URL` is set.
+//! The storage contract on local storage in every run, and on HDFS on request:
+//! `HDFS_URL=hdfs://namenode:9000 cargo test -p proctorwise-batch --features hdfs --test storage --
+//! --ignored` (no HDFS runs where the suite usually runs, so that test is ignored, not green).
 
 use std::time::Duration;
 
@@ -12,11 +14,9 @@ async fn local_storage_keeps_the_contract() {
 }
 
 #[tokio::test]
-async fn hdfs_storage_keeps_the_contract_when_configured() {
-    let Ok(url) = std::env::var("HDFS_URL") else {
-        println!("skipped: HDFS_URL not set (set it, and build with --features hdfs, to run the contract on HDFS)");
-        return;
-    };
+#[ignore = "needs a running HDFS: set HDFS_URL, build with --features hdfs, run with --ignored"]
+async fn hdfs_storage_keeps_the_contract() {
+    let url = std::env::var("HDFS_URL").expect("HDFS_URL: the namenode of the HDFS to test (hdfs://host:port)");
     let storage = StorageConfig::Hdfs { url, base: "/proctorwise-test".into(), timeout: Duration::from_secs(20) }
         .open()
         .expect("HDFS client");

@@ -21,6 +21,7 @@ use crate::db::Db;
 use crate::error::AppError;
 use crate::ops::metrics::{self, Metrics};
 use crate::routing::{RouteInfo, Routes};
+use crate::wakeup::Wakeups;
 use crate::web::{csrf, errors, lang, security};
 
 /// Shared state of every handler.
@@ -43,6 +44,8 @@ pub struct AppState {
     pub analyzer: Option<Arc<dyn crate::monitoring::FrameAnalyzer>>,
     /// The bounded re-verification queue of this replica.
     pub verifier: Arc<crate::monitoring::VerifyQueue>,
+    /// Wakes this application's open live streams when it commits a change (each state its own).
+    pub live: Wakeups,
 }
 
 impl AppState {
@@ -78,6 +81,7 @@ impl AppState {
             frames,
             analyzer: None,
             verifier,
+            live: Wakeups::default(),
         }
     }
 }

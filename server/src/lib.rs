@@ -25,6 +25,7 @@ pub mod reports;
 pub mod routing;
 pub mod server;
 pub mod views;
+pub mod wakeup;
 pub mod web;
 
 pub use app::{AppState, build_router, route_table};

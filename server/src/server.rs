@@ -32,7 +32,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     tracing::info!(database = ?state.db.backend(), "ProctorWise listening on http://{addr}");
     println!("ProctorWise is running at http://{addr}  (ctrl-c to stop)");
     let upkeep = tokio::spawn(upkeep(state.clone()));
-    let auto_submit = tokio::spawn(crate::attempts::worker::run(state.db.clone(), Duration::from_secs(5)));
+    let auto_submit = tokio::spawn(crate::attempts::worker::run(state.clone(), Duration::from_secs(5)));
     let mailer = match &state.config.smtp_url {
         Some(url) => {
             use secrecy::ExposeSecret;
@@ -55,7 +55,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         state.db.clone(),
         &state.config,
         crate::events::RelayConfig::default(),
-        crate::events::handler::handlers(),
+        crate::events::handler::handlers(&state.live),
     )?;
     let monitoring = crate::monitoring::start(&state);
     let db = state.db.clone();

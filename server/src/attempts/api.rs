@@ -43,16 +43,9 @@ pub async fn start(
         return Err(AppError::Invalid(lang.t("attempt.error.consent_required").to_owned()));
     }
     if body.webcam != "granted" {
-        service::record_webcam_refusal(
-            &state.db,
-            &state.config.monitoring,
-            &user.id,
-            &booking_id,
-            "api: webcam not granted",
-        )
-        .await?;
+        service::record_webcam_refusal(&state, &user.id, &booking_id, "api: webcam not granted").await?;
     }
-    match service::start(&state.db, &user.id, &booking_id, body.webcam == "granted").await? {
+    match service::start(&state, &user.id, &booking_id, body.webcam == "granted").await? {
         Ok(id) => {
             let attempt = queries::get(&state.db, &id).await?.ok_or(AppError::NotFound)?;
             Ok((StatusCode::CREATED, Json(json!({"attempt_id": id, "deadline_at": attempt.deadline_at}))))
@@ -106,7 +99,7 @@ async fn own(state: &AppState, student_id: &str, attempt_id: &str) -> AppResult<
     if !is_id(attempt_id) {
         return Err(AppError::NotFound);
     }
-    service::load_for_student(&state.db, student_id, attempt_id).await?.ok_or(AppError::NotFound)
+    service::load_for_student(state, student_id, attempt_id).await?.ok_or(AppError::NotFound)
 }
 
 /// Body of an answer.
@@ -143,7 +136,7 @@ pub async fn save_answer(
         Ok(()) => Ok(Json(json!({"saved_at": now_ms()}))),
         Err(SaveRefusal::UnknownQuestion) => Err(AppError::Invalid(lang.t("attempt.error.bad_choice").to_owned())),
         Err(SaveRefusal::Closed) => {
-            grading::submit(&state.db, &attempt.id, SubmitReason::Deadline).await?;
+            grading::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
             Err(AppError::Conflict(lang.t("attempt.error.closed").to_owned()))
         }
     }
@@ -168,7 +161,7 @@ pub async fn submit(
 ) -> AppResult<Json<Value>> {
     let attempt = own(&state, &user.id, &attempt_id).await?;
     if attempt.status == AttemptStatus::InProgress {
-        grading::submit(&state.db, &attempt.id, SubmitReason::Student).await?;
+        grading::submit(&state, &attempt.id, SubmitReason::Student).await?;
     }
     Ok(Json(json!({"id": attempt.id, "status": "submitted"})))
 }

@@ -110,7 +110,7 @@ pub async fn start(
         let body = views_start::consent(&ctx, &page, false, Some(ctx.t("attempt.error.consent_required")));
         return Ok(respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &page.title, body));
     }
-    match service::start(&state.db, &user.id, &booking_id, form.webcam == "granted").await? {
+    match service::start(&state, &user.id, &booking_id, form.webcam == "granted").await? {
         Ok(attempt_id) => Ok(Redirect::to(&format!("/attempts/{attempt_id}")).into_response()),
         Err(StartRefusal::NotFound) => Err(AppError::NotFound),
         Err(StartRefusal::WebcamRequired) => {
@@ -137,10 +137,7 @@ pub async fn webcam_refused(
     Form(form): Form<RefusedForm>,
 ) -> AppResult<Redirect> {
     let reason = clean_reason(&form.reason);
-    let settings = &state.config.monitoring;
-    if !is_id(&booking_id)
-        || !service::record_webcam_refusal(&state.db, settings, &user.id, &booking_id, &reason).await?
-    {
+    if !is_id(&booking_id) || !service::record_webcam_refusal(&state, &user.id, &booking_id, &reason).await? {
         return Err(AppError::NotFound);
     }
     tracing::warn!(booking_id = %booking_id, reason = %reason, "webcam refused before the exam");

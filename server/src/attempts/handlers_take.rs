@@ -26,7 +26,7 @@ async fn own_attempt(state: &AppState, student_id: &str, attempt_id: &str) -> Ap
     if !is_id(attempt_id) {
         return Err(AppError::NotFound);
     }
-    service::load_for_student(&state.db, student_id, attempt_id).await?.ok_or(AppError::NotFound)
+    service::load_for_student(state, student_id, attempt_id).await?.ok_or(AppError::NotFound)
 }
 
 fn result_url(attempt: &Attempt) -> String {
@@ -129,7 +129,7 @@ pub async fn save_answer(
         forms::response_from_form(&question, &fields).map_err(|key| AppError::Invalid(ctx.lang.t(key).to_owned()))?;
     if let Some(response) = response {
         if let Err(SaveRefusal::Closed) = service::save_answer(&state.db, &attempt, &question.id, &response).await? {
-            grading::submit(&state.db, &attempt.id, SubmitReason::Deadline).await?;
+            grading::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
             return Ok(closed(&ctx, &attempt));
         }
     }
@@ -211,7 +211,7 @@ pub async fn submit(
         if form.confirm != "yes" {
             return Err(AppError::Invalid(ctx.t("attempt.error.confirm_submit").to_owned()));
         }
-        grading::submit(&state.db, &attempt.id, SubmitReason::Student).await?;
+        grading::submit(&state, &attempt.id, SubmitReason::Student).await?;
         tracing::info!(attempt_id = %attempt.id, "attempt submitted by the student");
     }
     Ok(Redirect::to(&result_url(&attempt)))

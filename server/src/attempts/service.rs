@@ -4,6 +4,7 @@ use super::model::{Attempt, AttemptStatus, SubmitReason};
 use super::queries::{self, NewAttempt};
 use super::rules::{SlotWindow, accepts_answers, deadline, extra_minutes, slot_window};
 use super::shuffle;
+use crate::app::AppState;
 use crate::db::{Db, is_unique_violation, now_ms};
 use crate::exams::accommodation_queries;
 use crate::exams::queries as exams;
@@ -11,7 +12,6 @@ use crate::exams::question_queries;
 use crate::exams::questions::Response;
 use crate::grading::service as grading;
 use crate::monitoring::refusal::Refused;
-use crate::monitoring::settings::MonitorSettings;
 
 /// Why an attempt could not start.
 #[derive(Debug, PartialEq, Eq)]
@@ -47,11 +47,12 @@ impl StartRefusal {
 /// Starts (or resumes) the attempt of a student's booking. `webcam_ok` is the browser's report
 /// that the camera works; a refusal is recorded separately by [`record_webcam_refusal`].
 pub async fn start(
-    db: &Db,
+    state: &AppState,
     student_id: &str,
     booking_id: &str,
     webcam_ok: bool,
 ) -> sqlx::Result<Result<String, StartRefusal>> {
+    let db = &state.db;
     let Some(booking) = queries::booking_of(db, booking_id, student_id).await? else {
         return Ok(Err(StartRefusal::NotFound));
     };
@@ -108,7 +109,7 @@ pub async fn start(
     };
     match inserted {
         Ok(id) => {
-            crate::monitoring::live::changed();
+            state.live.panels.notify();
             Ok(Ok(id))
         }
         // Two tabs started at once: the other one won, resume it.
@@ -126,12 +127,12 @@ pub async fn start(
 /// ([`crate::monitoring::refusal::clean_reason`]). Returns false when the booking is not the
 /// student's.
 pub async fn record_webcam_refusal(
-    db: &Db,
-    settings: &MonitorSettings,
+    state: &AppState,
     student_id: &str,
     booking_id: &str,
     reason: &str,
 ) -> sqlx::Result<bool> {
+    let db = &state.db;
     let Some(booking) = queries::booking_of(db, booking_id, student_id).await? else {
         return Ok(false);
     };
@@ -142,19 +143,20 @@ pub async fn record_webcam_refusal(
         return Ok(true);
     }
     let refused = Refused { booking_id, exam_id: &booking.exam_id, student_id, reason };
-    crate::monitoring::refusal::record(db, settings, &refused).await?;
+    crate::monitoring::refusal::record(state, &refused).await?;
     Ok(true)
 }
 
 /// The student's own attempt, submitted first if its deadline has passed (the server decides,
 /// whether or not the background worker has already run).
-pub async fn load_for_student(db: &Db, student_id: &str, attempt_id: &str) -> sqlx::Result<Option<Attempt>> {
+pub async fn load_for_student(state: &AppState, student_id: &str, attempt_id: &str) -> sqlx::Result<Option<Attempt>> {
+    let db = &state.db;
     let Some(attempt) = queries::get(db, attempt_id).await? else { return Ok(None) };
     if attempt.student_id != student_id {
         return Ok(None);
     }
     if attempt.status == AttemptStatus::InProgress && !accepts_answers(now_ms(), attempt.deadline_at) {
-        grading::submit(db, &attempt.id, SubmitReason::Deadline).await?;
+        grading::submit(state, &attempt.id, SubmitReason::Deadline).await?;
         return queries::get(db, attempt_id).await;
     }
     Ok(Some(attempt))

@@ -12,6 +12,7 @@ use super::dead_letter::{self, Letter};
 use super::envelope::EventEnvelope;
 use super::event::Event;
 use crate::db::{Db, is_unique_violation, now_ms};
+use crate::wakeup::Wakeups;
 
 /// Something that reacts to events (notifications, live panels, analytics…).
 #[async_trait]
@@ -30,9 +31,9 @@ pub trait EventHandler: Send + Sync + 'static {
     async fn after_commit(&self, _event: &Event) {}
 }
 
-/// Every handler of this server.
-pub fn handlers() -> Vec<Arc<dyn EventHandler>> {
-    vec![Arc::new(crate::notifications::NotificationHandler::from_env())]
+/// Every handler of this server; they wake the application's live streams through `live`.
+pub fn handlers(live: &Wakeups) -> Vec<Arc<dyn EventHandler>> {
+    vec![Arc::new(crate::notifications::NotificationHandler::from_env(live.bell.clone()))]
 }
 
 /// Applies `envelope` to `handler` once: returns false when this handler had already handled it,

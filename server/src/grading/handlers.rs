@@ -142,9 +142,8 @@ pub async fn my_result(
     if !is_id(&attempt_id) {
         return Err(AppError::NotFound);
     }
-    let attempt = crate::attempts::service::load_for_student(&state.db, &user.id, &attempt_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let attempt =
+        crate::attempts::service::load_for_student(&state, &user.id, &attempt_id).await?.ok_or(AppError::NotFound)?;
     if attempt.status == AttemptStatus::InProgress {
         return Ok(Redirect::to(&format!("/attempts/{}", attempt.id)).into_response());
     }

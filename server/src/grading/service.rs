@@ -5,6 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::rules::{auto_score, passes};
+use crate::app::AppState;
 use crate::attempts::model::SubmitReason;
 use crate::attempts::queries as attempts;
 use crate::db::{Db, now_ms};
@@ -19,19 +20,20 @@ use crate::exams::questions::{QuestionKind, Response};
 
 /// Submits an in-progress attempt and grades what can be graded. Returns false when the attempt
 /// was already submitted (a second submit, or the deadline worker racing the student).
-pub async fn submit(db: &Db, attempt_id: &str, reason: SubmitReason) -> sqlx::Result<bool> {
-    submit_with_note(db, attempt_id, reason, "", None).await
+pub async fn submit(state: &AppState, attempt_id: &str, reason: SubmitReason) -> sqlx::Result<bool> {
+    submit_with_note(state, attempt_id, reason, "", None).await
 }
 
 /// Like [`submit`], with the proctor's note (shown to the student) and id when a proctor stops it.
 /// The attempt's monitoring session stops in the same transaction.
 pub async fn submit_with_note(
-    db: &Db,
+    state: &AppState,
     attempt_id: &str,
     reason: SubmitReason,
     note: &str,
     by: Option<&str>,
 ) -> sqlx::Result<bool> {
+    let db = &state.db;
     let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(false) };
     let Some(exam) = exams::get_exam_any(db, &attempt.exam_id).await? else { return Ok(false) };
     let questions = question_queries::list_by_ids(db, &attempt.exam_id).await?;
@@ -101,7 +103,7 @@ pub async fn submit_with_note(
         finalize(&mut tx, attempt_id, &exam).await?;
     }
     tx.commit().await?;
-    crate::monitoring::live::changed();
+    state.live.panels.notify();
     Ok(true)
 }
 

@@ -116,7 +116,7 @@ pub async fn stop(
         return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
     };
     let done =
-        crate::grading::service::submit_with_note(&state.db, attempt_id, SubmitReason::Proctor, reason, Some(&user.id))
+        crate::grading::service::submit_with_note(&state, attempt_id, SubmitReason::Proctor, reason, Some(&user.id))
             .await?;
     if !done {
         return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
@@ -142,7 +142,7 @@ pub async fn mark_reviewed(
     .bind(&session.id)
     .execute(state.db.pool())
     .await?;
-    super::live::changed();
+    state.live.panels.notify();
     Ok(Redirect::to(&format!("/proctor/sessions/{}", session.id)).into_response())
 }
 
@@ -196,7 +196,7 @@ pub async fn review_anomaly(
     let detection = super::exam_settings::SessionDetection::of_session(&mut tx, &state, &session_id, &exam_id).await?;
     store::refresh_risk(&mut tx, &session_id, &detection.risk_weights()).await?;
     tx.commit().await?;
-    super::live::changed();
+    state.live.panels.notify();
     if !ctx.htmx {
         return Ok(Redirect::to(&format!("/proctor/sessions/{session_id}#anomaly-{anomaly_id}")).into_response());
     }

@@ -7,6 +7,7 @@ use sqlx::AnyConnection;
 use super::model::StopReason;
 use super::rules::{RuleState, close_all};
 use super::store;
+use crate::app::AppState;
 use crate::db::{Db, DbText, new_id, now_ms};
 use crate::events::payloads::{MonitoringStarted, MonitoringStopped};
 use crate::events::record;
@@ -150,7 +151,13 @@ async fn stop_in(conn: &mut AnyConnection, row: ActiveRow, stop: Stop<'_>) -> sq
 /// The attempt's active session, started again if the last one was closed because the browser
 /// vanished (or none exists, for attempts started before monitoring). `None` for a session a
 /// proctor stopped or an attempt no longer in progress.
-pub async fn ensure_active(db: &Db, attempt_id: &str, exam_id: &str, student_id: &str) -> sqlx::Result<Option<String>> {
+pub async fn ensure_active(
+    state: &AppState,
+    attempt_id: &str,
+    exam_id: &str,
+    student_id: &str,
+) -> sqlx::Result<Option<String>> {
+    let db = &state.db;
     let latest: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT id, status, stop_reason FROM monitoring_sessions WHERE attempt_id = ? ORDER BY started_at DESC, id LIMIT 1",
     )
@@ -177,7 +184,7 @@ pub async fn ensure_active(db: &Db, attempt_id: &str, exam_id: &str, student_id:
     match start_in(&mut tx, attempt_id, exam_id, student_id).await {
         Ok(id) => {
             tx.commit().await?;
-            super::live::changed();
+            state.live.panels.notify();
             Ok(Some(id))
         }
         // Two tabs at once: the other one started it.

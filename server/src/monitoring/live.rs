@@ -1,11 +1,10 @@
 //! Live panels over server-sent events (the htmx sse extension swaps the rendered fragments).
 //! Like the notification bell, each stream re-reads a cheap change marker in the database, so a
-//! change made on any replica reaches proctors connected to any other; a change committed on
-//! this replica wakes its streams at once. Pushes are spaced so a busy exam does not flood them.
+//! change made on any replica reaches proctors connected to any other; a change committed by
+//! this application wakes its streams at once (`AppState::live.panels`). Pushes are spaced so a busy exam does not flood them.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -30,14 +29,10 @@ const SPACING: Duration = Duration::from_millis(250);
 /// confirmations) leave the change marker or the detection time unchanged: for this long after a
 /// change, a stream reads again and looks this far back, pushing only what it has not pushed.
 const SETTLE_MS: i64 = 2_000;
-
-static WAKE: LazyLock<broadcast::Sender<()>> = LazyLock::new(|| broadcast::channel(16).0);
-
-/// Tells this replica's open streams that monitoring data changed.
-pub fn changed() {
-    // No receiver (no open stream) is not an error.
-    let _ = WAKE.send(());
-}
+/// How far back a panel looks for alerts it has not pushed. An anomaly's detection time is
+/// taken inside its transaction, which can commit seconds later under load (a burst of
+/// confirmations on SQLite); each alert is pushed once (`known`).
+const LOOKBACK_MS: i64 = 60_000;
 
 /// `?after=` : the time the page was rendered (changes after it are pushed).
 #[derive(Deserialize)]
@@ -131,7 +126,7 @@ async fn panel_events(s: &mut StreamState) -> sqlx::Result<()> {
     let active = queries::active(db, &s.scope, s.state.config.monitoring.panel_rows).await?;
     let more = views::hidden_rows(&stats, &active);
     s.pending.push_back(html("sessions", views::session_rows(&s.ctx, &active, now, true, more)));
-    let since = s.floor.max(s.after - SETTLE_MS);
+    let since = s.floor.max(s.after - LOOKBACK_MS);
     let mut fresh = queries::recent_alerts(db, &s.scope, since, 100).await?;
     fresh.retain(|a| !s.known.contains_key(&a.id));
     if let Some(newest) = fresh.first() {
@@ -139,7 +134,7 @@ async fn panel_events(s: &mut StreamState) -> sqlx::Result<()> {
         for a in &fresh {
             s.known.insert(a.id.clone(), a.detected_at);
         }
-        let keep_from = s.after - SETTLE_MS;
+        let keep_from = s.after - LOOKBACK_MS;
         s.known.retain(|_, at| *at >= keep_from);
         s.pending.push_back(html("alerts", views::alert_items(&s.ctx, &fresh)));
         for a in fresh.iter().filter(|a| matches!(a.severity.as_str(), "critical" | "high")).take(5) {
@@ -183,6 +178,7 @@ fn sse(start: StreamState) -> Response {
 }
 
 fn start(state: AppState, ctx: PageCtx, scope: Scope, kind: Kind, after: i64) -> StreamState {
+    let wake = state.live.panels.subscribe();
     StreamState {
         state,
         ctx,
@@ -193,7 +189,7 @@ fn start(state: AppState, ctx: PageCtx, scope: Scope, kind: Kind, after: i64) ->
         known: HashMap::new(),
         frame: None,
         pending: VecDeque::new(),
-        wake: WAKE.subscribe(),
+        wake,
         first: true,
         changed_at: 0,
         floor: after,

@@ -109,7 +109,7 @@ pub async fn take_attrs(
     exam_id: &str,
     student_id: &str,
 ) -> sqlx::Result<Option<TakeAttrs>> {
-    let Some(session) = lifecycle::ensure_active(&state.db, attempt_id, exam_id, student_id).await? else {
+    let Some(session) = lifecycle::ensure_active(state, attempt_id, exam_id, student_id).await? else {
         return Ok(None);
     };
     let m = &state.config.monitoring;

@@ -317,7 +317,7 @@ pub async fn record_frame(
     run_rules(&mut tx, state, &session, &detection, &locked.rule_state, &steps, None).await?;
     let notices = super::notices::take(&mut tx, session_id, now).await?;
     tx.commit().await?;
-    super::live::changed();
+    state.live.panels.notify();
     let mut answer = FrameAnswer { stored: false, picture_next: pictures.picture_next, notices };
     let Some((id, key, queued)) = stored else { return Ok(Ok(answer)) };
     let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
@@ -361,7 +361,7 @@ pub async fn record_event(
     let detection = SessionDetection::of_session(&mut tx, state, session_id, &locked.exam_id).await?;
     run_rules(&mut tx, state, &session, &detection, &locked.rule_state, &steps, None).await?;
     tx.commit().await?;
-    super::live::changed();
+    state.live.panels.notify();
     Ok(Ok(()))
 }
 

@@ -12,6 +12,7 @@ use super::model::{Kind, Severity};
 use super::rules::{Action, Opened};
 use super::settings::MonitorSettings;
 use super::store::{self, SessionRef};
+use crate::app::AppState;
 use crate::db::{Db, DbText, is_unique_violation, new_id, now_ms};
 
 /// Why a session stopped when it only holds a refusal (no label of its own yet in the panels).
@@ -42,7 +43,8 @@ pub struct Refused<'a> {
 
 /// Records a refusal; returns whether it opened the anomaly (false: an earlier refusal of the
 /// same booking did, and this one is counted in its details).
-pub async fn record(db: &Db, settings: &MonitorSettings, r: &Refused<'_>) -> sqlx::Result<bool> {
+pub async fn record(state: &AppState, r: &Refused<'_>) -> sqlx::Result<bool> {
+    let (db, settings) = (&state.db, &state.config.monitoring);
     let now = now_ms();
     let session_id = match ensure_session(db, r, now).await? {
         Some(id) => id,
@@ -74,7 +76,7 @@ pub async fn record(db: &Db, settings: &MonitorSettings, r: &Refused<'_>) -> sql
         }
     };
     tx.commit().await?;
-    super::live::changed();
+    state.live.panels.notify();
     Ok(opened)
 }
 

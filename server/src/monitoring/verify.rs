@@ -338,7 +338,7 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
     if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
         state.verifier.observe(latency, analysis_ms);
-        super::live::changed();
+        state.live.panels.notify();
     }
     Ok(())
 }

@@ -48,7 +48,7 @@ pub async fn run_once(state: &AppState) -> sqlx::Result<(usize, usize, usize)> {
         }
     }
     if ticked + closed > 0 {
-        super::live::changed();
+        state.live.panels.notify();
     }
     Ok((ticked, closed, deleted))
 }

@@ -42,7 +42,7 @@ pub async fn mark_read(
     if !is_id(&id) || !queries::mark_read(&state.db, &user.id, &id).await? {
         return Err(AppError::NotFound);
     }
-    super::live::wake();
+    state.live.bell.notify();
     let n = queries::find_own(&state.db, &user.id, &id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(to_json(&n)))
 }
@@ -50,7 +50,7 @@ pub async fn mark_read(
 /// `POST /api/v1/notifications/read-all`.
 pub async fn mark_all_read(State(state): State<AppState>, Authed { user, .. }: Authed) -> AppResult<Json<Value>> {
     let marked = queries::mark_all_read(&state.db, &user.id).await?;
-    super::live::wake();
+    state.live.bell.notify();
     Ok(Json(json!({ "marked": marked, "unread": 0 })))
 }
 

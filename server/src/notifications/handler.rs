@@ -7,13 +7,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
-use super::live;
 use super::queries::{self, NewEmail, NewNotification, Recipient};
 use super::routing::{Audience, Delivery, HANDLED, released_attempt, route, storm_key};
 use super::texts::{Facts, email_html, email_text, render};
 use crate::db::now_ms;
 use crate::events::{Event, EventHandler, EventType};
 use crate::i18n::Lang;
+use crate::wakeup::Wakeup;
 
 /// Default alert-storm window: one anomaly email per proctor and session per 10 minutes.
 pub const DEFAULT_STORM_WINDOW: Duration = Duration::from_secs(600);
@@ -24,22 +24,24 @@ pub struct NotificationHandler {
     public_url: String,
     /// At most one anomaly email per (recipient, session) in this window.
     storm_window: Duration,
+    /// The application's bell streams, woken once a notification is committed.
+    bell: Wakeup,
 }
 
 impl NotificationHandler {
-    /// A handler with explicit settings.
-    pub fn new(public_url: impl Into<String>, storm_window: Duration) -> Self {
-        Self { public_url: public_url.into().trim_end_matches('/').to_owned(), storm_window }
+    /// A handler with explicit settings, waking `bell` after each committed notification.
+    pub fn new(public_url: impl Into<String>, storm_window: Duration, bell: Wakeup) -> Self {
+        Self { public_url: public_url.into().trim_end_matches('/').to_owned(), storm_window, bell }
     }
 
     /// Settings from `PROCTORWISE_PUBLIC_URL` and `PROCTORWISE_ALERT_EMAIL_WINDOW_MINUTES` (default 10).
-    pub fn from_env() -> Self {
+    pub fn from_env(bell: Wakeup) -> Self {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.trim().is_empty());
         let public_url = var("PROCTORWISE_PUBLIC_URL").unwrap_or_else(|| {
             format!("http://{}", var("PROCTORWISE_BIND").unwrap_or_else(|| "127.0.0.1:8000".into()))
         });
         let minutes = var("PROCTORWISE_ALERT_EMAIL_WINDOW_MINUTES").and_then(|m| m.trim().parse::<u64>().ok());
-        Self::new(public_url, minutes.map_or(DEFAULT_STORM_WINDOW, |m| Duration::from_secs(m * 60)))
+        Self::new(public_url, minutes.map_or(DEFAULT_STORM_WINDOW, |m| Duration::from_secs(m * 60)), bell)
     }
 
     async fn resolve(&self, conn: &mut AnyConnection, audience: &Audience) -> sqlx::Result<Vec<Recipient>> {
@@ -142,6 +144,6 @@ impl EventHandler for NotificationHandler {
     }
 
     async fn after_commit(&self, _event: &Event) {
-        live::wake();
+        self.bell.notify();
     }
 }

@@ -55,7 +55,7 @@ pub async fn mark_read(
     if !is_id(&id) || !queries::mark_read(&state.db, &user.id, &id).await? {
         return Err(AppError::NotFound);
     }
-    super::live::wake();
+    state.live.bell.notify();
     if ctx.htmx {
         let n = queries::find_own(&state.db, &user.id, &id).await?.ok_or(AppError::NotFound)?;
         return Ok(views::item(&ctx, &n).into_response());
@@ -70,7 +70,7 @@ pub async fn mark_all_read(
     ctx: PageCtx,
 ) -> AppResult<Response> {
     queries::mark_all_read(&state.db, &user.id).await?;
-    super::live::wake();
+    state.live.bell.notify();
     if ctx.htmx {
         let (items, total) = queries::list(&state.db, &user.id, PER_PAGE, 0).await?;
         let pages = (total + PER_PAGE - 1) / PER_PAGE;
@@ -108,6 +108,6 @@ pub async fn save_preferences(
         .map(|c| (c, on(format!("{}.in_app", c.as_str())), on(format!("{}.email", c.as_str()))))
         .collect();
     queries::save_preferences(&state.db, &user.id, &prefs).await?;
-    super::live::wake();
+    state.live.bell.notify();
     Ok(Redirect::to("/notifications/preferences?saved=1"))
 }

@@ -1,9 +1,8 @@
 //! Live bell: `GET /notifications/stream` pushes the rendered bell whenever the caller's unread
-//! count changes. Each stream polls the count (works across replicas) and wakes at once when a
-//! handler on this replica committed a notification.
+//! count changes. Each stream polls the count (works across replicas) and wakes at once when this
+//! application committed a change to notifications (`AppState::live.bell`).
 
 use std::convert::Infallible;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -20,14 +19,6 @@ use crate::web::PageCtx;
 
 /// How often an open stream re-reads the unread count.
 const POLL: Duration = Duration::from_millis(2500);
-
-static WAKE: LazyLock<broadcast::Sender<()>> = LazyLock::new(|| broadcast::channel(64).0);
-
-/// Tells this replica's open streams to re-read their counts now.
-pub fn wake() {
-    // No receiver (no open stream) is not an error.
-    let _ = WAKE.send(());
-}
 
 struct StreamState {
     db: Db,
@@ -65,7 +56,7 @@ pub async fn stream(
     Authed { user, .. }: Authed,
     ctx: PageCtx,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let start =
-        StreamState { db: state.db.clone(), user_id: user.id, lang: ctx.lang, last: None, wake: WAKE.subscribe() };
+    let wake = state.live.bell.subscribe();
+    let start = StreamState { db: state.db, user_id: user.id, lang: ctx.lang, last: None, wake };
     Sse::new(futures_util::stream::unfold(start, next_change)).keep_alive(KeepAlive::default())
 }

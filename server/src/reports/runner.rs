@@ -80,3 +80,21 @@ pub async fn run_started(
     }
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server built with `--features hdfs` stores its frames on HDFS when `HDFS_URL` is set: its
+    /// batch jobs must then open HDFS too (the client connects lazily, so no namenode is needed).
+    #[test]
+    fn batch_outputs_go_to_hdfs_exactly_when_the_server_is_built_for_it() {
+        let config = BatchConfig {
+            output_dir: PathBuf::from("unused"),
+            hdfs_url: Some("hdfs://127.0.0.1:9000".into()),
+            schedule: None,
+        };
+        let opened = config.storage().open();
+        assert_eq!(opened.is_ok(), cfg!(feature = "hdfs"), "{:?}", opened.err());
+    }
+}

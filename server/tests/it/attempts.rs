@@ -143,8 +143,8 @@ async fn the_server_submits_at_the_deadline_without_a_browser(app: TestApp) {
         .execute(db.pool())
         .await
         .expect("expire");
-    assert_eq!(worker::submit_overdue(db).await.expect("worker"), 1);
-    assert_eq!(worker::submit_overdue(db).await.expect("worker"), 0, "submitted once");
+    assert_eq!(worker::submit_overdue(&app.state).await.expect("worker"), 1);
+    assert_eq!(worker::submit_overdue(&app.state).await.expect("worker"), 0, "submitted once");
     let attempt = queries::get(db, &attempt_id).await.expect("q").expect("attempt");
     assert_eq!(attempt.status, proctorwise::attempts::model::AttemptStatus::Submitted);
     let reason: Option<String> = sqlx::query_scalar("SELECT submit_reason FROM attempts WHERE id = ?")

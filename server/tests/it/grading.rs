@@ -146,10 +146,10 @@ async fn concurrent_submissions_count_once(app: TestApp) {
     let db = app.state.db.clone();
     let tasks: Vec<_> = (0..6)
         .map(|i| {
-            let db = db.clone();
+            let state = app.state.clone();
             let id = attempt_id.clone();
             let reason = if i % 2 == 0 { SubmitReason::Student } else { SubmitReason::Deadline };
-            tokio::spawn(async move { service::submit(&db, &id, reason).await.expect("submit") })
+            tokio::spawn(async move { service::submit(&state, &id, reason).await.expect("submit") })
         })
         .collect();
     let mut wins = 0;

@@ -15,6 +15,8 @@ use proctorwise::db::Db;
 use proctorwise::{AppState, Config, build_router};
 use tower::ServiceExt;
 
+pub mod services;
+
 /// The database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {

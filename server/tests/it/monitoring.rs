@@ -10,6 +10,7 @@ mod pipeline;
 mod real_models;
 mod storage;
 mod verdicts;
+mod wakeups;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -34,8 +34,9 @@ dual!(
     live_stream_pushes_the_bell,
 );
 
-pub fn handler() -> NotificationHandler {
-    NotificationHandler::new("http://pw.test", Duration::from_secs(600))
+/// Notifications' event handler, waking the bells of `app`.
+pub fn handler(app: &TestApp) -> NotificationHandler {
+    NotificationHandler::new("http://pw.test", Duration::from_secs(600), app.state.live.bell.clone())
 }
 
 pub fn envelope(row: &OutboxRow) -> EventEnvelope {
@@ -51,7 +52,7 @@ pub fn envelope(row: &OutboxRow) -> EventEnvelope {
 
 /// Delivers every event of a type once (redelivery is a no-op).
 pub async fn deliver(app: &TestApp, event_type: EventType) -> usize {
-    let h = handler();
+    let h = handler(app);
     let rows = list_of_type(&app.state.db, event_type).await.expect("outbox");
     for row in &rows {
         let env = envelope(row);
@@ -169,7 +170,7 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     accounts::set_active(&app.state.db, &gone.id, false).await.expect("deactivate");
     let admin = app.create_user(Role::Admin, "admin@example.test").await;
     let student = app.create_user(Role::Student, "s@example.test").await;
-    let h = handler();
+    let h = handler(&app);
     let db = &app.state.db;
     let anomaly = |severity: &str, attempt: &str| {
         synthetic(AnomalyDetected {
@@ -218,7 +219,7 @@ async fn anomalies_reach_proctors_and_admins_without_email_storms(app: TestApp) 
     assert_eq!(emails(&app, &admin).await.len(), 3);
 
     // Without a window (0 minutes) every critical anomaly emails.
-    let no_limit = NotificationHandler::new("http://pw.test", Duration::ZERO);
+    let no_limit = NotificationHandler::new("http://pw.test", Duration::ZERO, app.state.live.bell.clone());
     for _ in 0..2 {
         handle_once(db, &no_limit, &anomaly("critical", "a9")).await.expect("handle");
     }
@@ -248,7 +249,7 @@ async fn preferences_and_language_are_honoured(app: TestApp) {
         starts_at: 1_900_000_000_000,
         ..Default::default()
     };
-    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic(booked)).await.expect("handle");
     let got = notices(&app, &student).await;
     assert_eq!(got, vec![("exam_scheduled".into(), "Examen réservé : Chimie".into())]);
     assert!(emails(&app, &student).await.is_empty(), "email switched off");
@@ -260,7 +261,7 @@ async fn preferences_and_language_are_honoured(app: TestApp) {
         exam_id: "x".into(),
         ..Default::default()
     };
-    handle_once(&app.state.db, &handler(), &synthetic(cancelled)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic(cancelled)).await.expect("handle");
     assert_eq!(notices(&app, &student).await.len(), 1, "in-app switched off for cancellations");
     assert_eq!(emails(&app, &student).await.len(), 0);
     assert_eq!(notices(&app, &teacher).await.len(), 2);
@@ -273,7 +274,7 @@ async fn notify(app: &TestApp, student: &User, title: &str) {
         exam_title: title.into(),
         ..Default::default()
     };
-    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
+    handle_once(&app.state.db, &handler(app), &synthetic(booked)).await.expect("handle");
 }
 
 async fn own_ids(app: &TestApp, user: &User) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! Emails through a real SMTP server (maildev, started by deploy/lib/maildev.sh, which exports
 //! PROCTORWISE_TEST_SMTP and PROCTORWISE_TEST_MAILDEV_API). When those variables are set and
-//! maildev does not answer, these tests fail.
+//! maildev does not answer, these tests fail, as they do under deploy/test.sh without them.
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
@@ -13,19 +13,18 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::dual;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, services};
 use crate::notifications::{handler, synthetic};
 
 dual!(emails_are_sent_only_when_the_server_accepts_them, admins_see_pending_emails_without_smtp);
 
 const FROM: &str = "ProctorWise <no-reply@localhost>";
 
-/// maildev's SMTP address and HTTP API, or None when the suite runs without them.
-fn maildev() -> Option<(String, String)> {
-    let smtp = std::env::var("PROCTORWISE_TEST_SMTP").ok()?;
-    let api =
-        std::env::var("PROCTORWISE_TEST_MAILDEV_API").expect("PROCTORWISE_TEST_MAILDEV_API with PROCTORWISE_TEST_SMTP");
-    Some((smtp, api))
+/// maildev's SMTP address and HTTP API, or `None` when they are unset outside deploy/test.sh
+/// (see [`services::required`]).
+#[track_caller]
+fn maildev() -> Option<[String; 2]> {
+    services::required("an SMTP sink (maildev)", ["PROCTORWISE_TEST_SMTP", "PROCTORWISE_TEST_MAILDEV_API"])
 }
 
 /// GET on maildev's HTTP API (plain HTTP/1.0: the server closes the connection after the body).
@@ -48,10 +47,7 @@ async fn closed_port() -> u16 {
 }
 
 async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
-    let Some((smtp, api)) = maildev() else {
-        eprintln!("PROCTORWISE_TEST_SMTP is not set (run deploy/test.sh): SMTP delivery not exercised");
-        return;
-    };
+    let Some([smtp, api]) = maildev() else { return };
     let tag = uuid::Uuid::new_v4().simple().to_string();
     let student = app.create_user(Role::Student, &format!("mail-{tag}@example.test")).await;
     let booked = ExamScheduled {
@@ -61,7 +57,7 @@ async fn emails_are_sent_only_when_the_server_accepts_them(app: TestApp) {
         starts_at: 1_900_000_000_000,
         ..Default::default()
     };
-    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic(booked)).await.expect("handle");
     let queued = outbox::for_user(&app.state.db, &student.id).await.expect("emails");
     assert_eq!((queued.len(), queued[0].status.as_str()), (1, "pending"));
 
@@ -110,7 +106,7 @@ async fn admins_see_pending_emails_without_smtp(app: TestApp) {
         exam_title: "Geology".into(),
         ..Default::default()
     };
-    handle_once(&app.state.db, &handler(), &synthetic(booked)).await.expect("handle");
+    handle_once(&app.state.db, &handler(&app), &synthetic(booked)).await.expect("handle");
     let (admin, _) = app.login_as(Role::Admin).await;
     let page = admin.get("/admin/emails?status=pending").await;
     page.assert_status(StatusCode::OK).assert_contains("pending@example.test").assert_contains("No SMTP server");

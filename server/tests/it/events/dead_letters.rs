@@ -66,7 +66,7 @@ async fn unreadable_events_are_parked_after_bounded_retries_and_shown_to_admins(
     tx.commit().await.expect("commit");
 
     let db = app.state.db.clone();
-    let relay = Relay::new(db.clone(), Arc::new(InProcessSink::new(db.clone(), vec![Arc::new(handler())])), fast());
+    let relay = Relay::new(db.clone(), Arc::new(InProcessSink::new(db.clone(), vec![Arc::new(handler(&app))])), fast());
     let first = relay.run_once().await.expect("pass");
     assert_eq!((first.published, first.failed), (0, 1), "an unreadable event is an error, retried");
     let retrying = list(&db, 10).await.expect("dead letters");

@@ -1,6 +1,7 @@
 //! The relay and the consumer groups against a real Kafka-protocol broker (tansu on loopback,
 //! started by deploy/test.sh, which sets PROCTORWISE_TEST_KAFKA). With the variable set and the
-//! broker unreachable these tests fail; without it (plain `cargo test`) they say they are skipped.
+//! broker unreachable these tests fail, as they do under deploy/test.sh without the variable;
+//! elsewhere (plain `cargo test`) they print that they are skipped.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -20,7 +21,7 @@ use rdkafka::message::{Headers, Message};
 
 use super::{Counter, eventually, fast, outbox_state, record_events};
 use crate::dual;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, services};
 
 dual!(
     kafka_relay_publishes_committed_rows_with_key_headers_and_json,
@@ -28,12 +29,11 @@ dual!(
     kafka_relay_recreates_the_topics_a_broker_lost,
 );
 
-/// The suite's broker, or `None` (skipped, with the reason printed) when the variable is unset.
+/// The suite's broker, or `None` when the variable is unset outside deploy/test.sh (see
+/// [`services::required`]).
+#[track_caller]
 pub(crate) fn test_kafka() -> Option<String> {
-    let Ok(addr) = std::env::var("PROCTORWISE_TEST_KAFKA") else {
-        eprintln!("skipped: PROCTORWISE_TEST_KAFKA is unset (deploy/test.sh starts tansu and sets it)");
-        return None;
-    };
+    let [addr] = services::required("a Kafka broker (tansu)", ["PROCTORWISE_TEST_KAFKA"])?;
     let socket = addr.parse().unwrap_or_else(|e| panic!("PROCTORWISE_TEST_KAFKA={addr:?} is not host:port: {e}"));
     if let Err(e) = std::net::TcpStream::connect_timeout(&socket, Duration::from_secs(3)) {
         panic!("PROCTORWISE_TEST_KAFKA={addr} is set but the broker is unreachable: {e}");

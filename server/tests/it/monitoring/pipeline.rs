@@ -363,7 +363,7 @@ async fn the_deadline_stops_monitoring_with_the_attempt(app: TestApp) {
         .execute(app.state.db.pool())
         .await
         .expect("deadline");
-    assert_eq!(proctorwise::attempts::worker::submit_overdue(&app.state.db).await.expect("worker"), 1);
+    assert_eq!(proctorwise::attempts::worker::submit_overdue(&app.state).await.expect("worker"), 1);
     let stopped = outbox(&app, "monitoring_stopped").await;
     assert_eq!(stopped.len(), 1);
     assert_eq!(stopped[0]["reason"], "deadline");

@@ -24,7 +24,8 @@ fn photo_jpeg(name: &str) -> Vec<u8> {
 
 fn models() -> ServerDetector {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
-    ServerDetector::load(&DetectionConfig::in_dir(&dir)).expect("server models (run models/fetch.sh)")
+    let config = DetectionConfig { face_confirm_side: 320, ..DetectionConfig::in_dir(&dir) };
+    ServerDetector::load(&config).expect("server models (run models/fetch.sh)")
 }
 
 async fn verified(app: &TestApp, session: &str) -> Vec<(String, String, String, String, String)> {
@@ -98,7 +99,7 @@ async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
 
 dual!(real_models_confirm_a_true_flag_and_reject_a_false_one);
 
-/// The quick pass (CenterFace 320) confirms two faces alone; a picture of one person (or of
+/// The quick pass (CenterFace 320, when configured) confirms two faces alone; a picture of one person (or of
 /// nobody) always goes on to the full pass at 640, so no claim is rejected at the smaller input.
 #[test]
 fn the_quick_face_pass_confirms_but_never_rejects() {
@@ -113,7 +114,7 @@ fn the_quick_face_pass_confirms_but_never_rejects() {
     assert_eq!(server.models(&one)["faces"], "CenterFace 640");
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let off = DetectionConfig { face_confirm_side: 0, ..DetectionConfig::in_dir(&dir) };
+    let off = DetectionConfig::in_dir(&dir);
     let full = ServerDetector::load(&off).expect("models").analyze_faces(&photo_jpeg("zidane.jpg")).expect("zidane");
-    assert_eq!((full.faces.len(), full.face_input), (2, 640), "0 turns the quick pass off: {full:?}");
+    assert_eq!((full.faces.len(), full.face_input), (2, 640), "0 (the default) turns the quick pass off: {full:?}");
 }

@@ -1,5 +1,6 @@
-//! The frame store contract, run against the local store always and against HDFS when
-//! `HDFS_URL` is set (the binary must then be built with `--features hdfs`, or the test fails).
+//! The frame store contract, run against the local store always and against HDFS on request:
+//! `HDFS_URL=hdfs://namenode:9000 cargo test -p proctorwise --features hdfs --test it -- --ignored
+//! hdfs_store` (no HDFS runs where the suite usually runs, so that test is ignored, not green).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,8 +35,9 @@ async fn local_store_keeps_the_contract() {
 }
 
 #[tokio::test]
-async fn hdfs_store_keeps_the_contract_when_configured() {
-    let Ok(url) = std::env::var("HDFS_URL") else { return };
+#[ignore = "needs a running HDFS: set HDFS_URL, build with --features hdfs, run with --ignored"]
+async fn hdfs_store_keeps_the_contract() {
+    let url = std::env::var("HDFS_URL").expect("HDFS_URL: the namenode of the HDFS to test (hdfs://host:port)");
     let dir = tempfile::tempdir().expect("dir");
     let store = from_config(Some(&url), dir.path(), Duration::from_secs(10))
         .expect("HDFS_URL is set: the store must build (use --features hdfs)");
