@@ -4,8 +4,9 @@
 //! a TCP socket), then, round after round, `burst` students post at once a frame whose verdict
 //! shows two faces, with its picture (two people: `zidane.jpg` of the evaluation set). The server
 //! verifies each picture with its own models before it stores the critical anomaly; the time
-//! from sending a frame to the `toast` of its confirmed anomaly is taken on every stream
-//! (p50/p95/max). The panel spaces its pushes by 250 ms by design (coalescing bursts).
+//! from sending a frame to its confirmed anomaly in the panel's alert feed (`Name · Exam`) is
+//! taken on every stream (p50/p95/max). The panel spaces its pushes by 250 ms and shows at most
+//! 5 toasts per push by design (coalescing bursts), so the feed, not the toast, is awaited.
 //!
 //! `cargo run -p proctorwise --release --example sse_bench -- [mysql://root@127.0.0.1:3306] [streams] [rounds] [burst]`
 //! (defaults: SQLite in a temporary directory, 5 streams, 2 rounds of 50 sessions at once).
@@ -73,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
             let mut seen = Vec::with_capacity(rounds);
             for _ in 0..rounds {
                 let (sent, names) = go.recv().await?;
-                let needles: Vec<Vec<u8>> = names.iter().map(|n| format!("{n} (Bench)").into_bytes()).collect();
+                let needles: Vec<Vec<u8>> = names.iter().map(|n| format!("{n} · Bench").into_bytes()).collect();
                 seen.extend(sse.wait_all(&needles, sent, Duration::from_secs(120)).await?);
             }
             Ok::<_, anyhow::Error>(seen)
@@ -110,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
     let (p50, p95, _, max) = percentiles(&mut latencies);
     let (post50, _, _, post_max) = percentiles(&mut posts);
     println!(
-        "SSE over HTTP: flagged frame sent → toast of its anomaly confirmed by the server's models, on {streams} streams × {rounds} rounds × {burst} sessions ({} samples): p50 {p50:.0} ms, p95 {p95:.0} ms, max {max:.0} ms (the frame's own POST: p50 {post50:.0} ms, max {post_max:.0} ms); {}",
+        "SSE over HTTP: flagged frame sent → alert of its anomaly confirmed by the server's models, on {streams} streams × {rounds} rounds × {burst} sessions ({} samples): p50 {p50:.0} ms, p95 {p95:.0} ms, max {max:.0} ms (the frame's own POST: p50 {post50:.0} ms, max {post_max:.0} ms); {}",
         latencies.len(),
         machine()
     );

@@ -27,10 +27,10 @@ pub struct DetectionConfig {
     /// CenterFace's long input side (`PROCTORWISE_FACE_INPUT`, multiple of 32, default 640).
     pub face_side: usize,
     /// CenterFace's long input side for a quick pass that may confirm a claim of several faces
-    /// before the full pass (`PROCTORWISE_FACE_CONFIRM_INPUT`, multiple of 32; default 0: off).
-    /// Seeing two or more faces there is enough to confirm; anything else goes on to the full
-    /// pass, so a claim is never rejected at the smaller input. Off by default: on a webcam
-    /// frame whose second person is small, 320 misses them and the pass only adds its cost
+    /// before the full pass (`PROCTORWISE_FACE_CONFIRM_INPUT`, multiple of 32, default 416; 0
+    /// turns it off). Seeing two or more faces there is enough to confirm; anything else goes
+    /// on to the full pass, so a claim is never rejected at the smaller input. 416, not 320: at
+    /// 320 a second person at a distance is missed and the pass only adds its cost
     /// (models/README.md, "The server's quick face pass").
     pub face_confirm_side: usize,
     /// Object model file (`PROCTORWISE_OBJECT_MODEL`, default `<models dir>/ssd.onnx`;
@@ -87,7 +87,7 @@ impl DetectionConfig {
             face_model: dir.join("centerface.onnx"),
             face_kind: FaceModelKind::CenterFace,
             face_side: 640,
-            face_confirm_side: 0,
+            face_confirm_side: 416,
             object_model: Some(dir.join("ssd.onnx")),
             object_kind: ObjectModelKind::Ssd,
             second_objects: Some(second),

@@ -54,7 +54,7 @@ fn face_models() -> FaceModels {
             "browser BlazeFace back 256",
             "browser CenterFace 416",
             "browser BlazeFace back 256 ≥ 0.65",
-            "server CenterFace 320 (confirmation pass)",
+            "server CenterFace 416 (confirmation pass)",
         ],
         detectors: [
             face(FaceModelKind::CenterFace, "centerface.onnx"),
@@ -65,7 +65,7 @@ fn face_models() -> FaceModels {
             Detector::load(
                 (FaceModelKind::CenterFace, &read("centerface.onnx")),
                 None,
-                DetectorConfig { face_side: 320, ..config.clone() },
+                DetectorConfig { face_side: 416, ..config.clone() },
             )
             .expect("face model"),
         ],
@@ -79,7 +79,7 @@ fn faces(m: &FaceModels, case: &Case) -> [usize; FACE_MODELS] {
     let small = webcam(&case.image);
     std::array::from_fn(|i| {
         let (img, passes) = match i {
-            0 | 5 => (&case.image, Passes::default()),
+            0 => (&case.image, Passes::default()),
             3 => (&small, Passes { wide_faces: true, ..Passes::default() }),
             _ => (&small, Passes::default()),
         };
@@ -107,7 +107,7 @@ fn face_summary(m: &FaceModels, cases: &[Case], found: &[[usize; FACE_MODELS]]) 
             100.0 * class as f64 / n as f64
         );
     }
-    // The server confirms a two-face flag at 320 without the 640 pass: its only risk is seeing
+    // The server confirms a two-face flag at 416 without the 640 pass: its only risk is seeing
     // two faces where there is at most one.
     let false_two: Vec<&str> = cases
         .iter()
@@ -118,7 +118,7 @@ fn face_summary(m: &FaceModels, cases: &[Case], found: &[[usize; FACE_MODELS]]) 
     let pairs = cases.iter().zip(found).filter(|(c, f)| c.faces.is_some_and(|e| e >= 2) && f[5] >= 2).count();
     let groups = cases.iter().filter(|c| c.faces.is_some_and(|e| e >= 2)).count();
     println!(
-        "\nConfirmation pass (CenterFace 320): 2+ faces seen in {} of the images with at most one face {:?}; \
+        "\nConfirmation pass (CenterFace 416): 2+ faces seen in {} of the images with at most one face {:?}; \
          in {pairs} of the {groups} images with two or more (the others go on to the 640 pass).",
         false_two.len(),
         false_two

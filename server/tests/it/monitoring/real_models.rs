@@ -24,8 +24,7 @@ fn photo_jpeg(name: &str) -> Vec<u8> {
 
 fn models() -> ServerDetector {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let config = DetectionConfig { face_confirm_side: 320, ..DetectionConfig::in_dir(&dir) };
-    ServerDetector::load(&config).expect("server models (run models/fetch.sh)")
+    ServerDetector::load(&DetectionConfig::in_dir(&dir)).expect("server models (run models/fetch.sh)")
 }
 
 async fn verified(app: &TestApp, session: &str) -> Vec<(String, String, String, String, String)> {
@@ -72,7 +71,7 @@ async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
         .expect("details");
     let details: serde_json::Value = serde_json::from_str(&details).expect("JSON details");
     assert_eq!(
-        details["server"]["models"]["faces"], "CenterFace 320 (quick pass: two or more faces seen)",
+        details["server"]["models"]["faces"], "CenterFace 416 (quick pass: two or more faces seen)",
         "two faces at the quick pass confirm the picture, and the evidence says so: {details}"
     );
 
@@ -99,14 +98,14 @@ async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
 
 dual!(real_models_confirm_a_true_flag_and_reject_a_false_one);
 
-/// The quick pass (CenterFace 320, when configured) confirms two faces alone; a picture of one person (or of
+/// The quick pass (CenterFace 416 by default) confirms two faces alone; a picture of one person (or of
 /// nobody) always goes on to the full pass at 640, so no claim is rejected at the smaller input.
 #[test]
 fn the_quick_face_pass_confirms_but_never_rejects() {
     use proctorwise::monitoring::FrameAnalyzer;
     let server = models();
     let two = server.analyze_faces(&photo_jpeg("zidane.jpg")).expect("zidane");
-    assert_eq!((two.faces.len(), two.face_input), (2, 320), "{two:?}");
+    assert_eq!((two.faces.len(), two.face_input), (2, 416), "{two:?}");
     let one = server.analyze_faces(&photo_jpeg("astronaut.png")).expect("astronaut");
     assert_eq!((one.faces.len(), one.face_input), (1, 640), "{one:?}");
     let none = server.analyze_faces(&photo_jpeg("coffee.png")).expect("coffee");
@@ -114,7 +113,7 @@ fn the_quick_face_pass_confirms_but_never_rejects() {
     assert_eq!(server.models(&one)["faces"], "CenterFace 640");
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let off = DetectionConfig::in_dir(&dir);
+    let off = DetectionConfig { face_confirm_side: 0, ..DetectionConfig::in_dir(&dir) };
     let full = ServerDetector::load(&off).expect("models").analyze_faces(&photo_jpeg("zidane.jpg")).expect("zidane");
-    assert_eq!((full.faces.len(), full.face_input), (2, 640), "0 (the default) turns the quick pass off: {full:?}");
+    assert_eq!((full.faces.len(), full.face_input), (2, 640), "0 turns the quick pass off: {full:?}");
 }
