@@ -30,4 +30,5 @@ mod monitoring;
 mod notifications;
 mod notifications_email;
 mod ops;
+mod structure;
 mod webcam_refusal;
