@@ -46,6 +46,8 @@ function fakeDetector() {
       ctx.fillRect(0, 0, 64, 48);
       return ctx.getImageData(0, 0, 64, 48);
     },
+    // The drawn "camera" is one flat colour: it counts as a picture here.
+    blank: () => false,
   };
 }
 
