@@ -116,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
         machine()
     );
     let analysis: (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(verify_ms), 0) FROM monitoring_frames WHERE verification = 'done'",
+        "SELECT COUNT(*), CAST(COALESCE(SUM(verify_ms), 0) AS SIGNED) FROM monitoring_frames WHERE verification = 'done'",
     )
     .fetch_one(state.db.pool())
     .await?;
