@@ -94,15 +94,23 @@ impl ServerDetector {
 
     /// Decodes a JPEG or PNG and runs every model (CPU-heavy: call from a blocking thread).
     pub fn analyze_image(&self, bytes: &[u8]) -> anyhow::Result<Detections> {
-        let img = image::load_from_memory(bytes).context("not a readable JPEG or PNG image")?.to_rgba8();
-        let rgba = Rgba::new(img.width(), img.height(), img.as_raw()).map_err(|e| anyhow::anyhow!(e))?;
-        self.detector.detect(rgba).map_err(|e| anyhow::anyhow!(e))
+        let img = decode(bytes)?;
+        self.detector.detect(rgba(&img)?).map_err(|e| anyhow::anyhow!(e))
     }
 
     /// The single-frame flags of a detection result under the configured thresholds.
     pub fn flags(&self, detections: &Detections) -> Vec<Flag> {
         self.thresholds.flags(detections)
     }
+}
+
+/// A JPEG or PNG as RGBA pixels.
+fn decode(bytes: &[u8]) -> anyhow::Result<image::RgbaImage> {
+    Ok(image::load_from_memory(bytes).context("not a readable JPEG or PNG image")?.to_rgba8())
+}
+
+fn rgba(img: &image::RgbaImage) -> anyhow::Result<Rgba<'_>> {
+    Rgba::new(img.width(), img.height(), img.as_raw()).map_err(|e| anyhow::anyhow!(e))
 }
 
 fn model_names(detector: &Detector) -> (String, String) {
@@ -137,8 +145,8 @@ impl crate::monitoring::FrameAnalyzer for ServerDetector {
     /// threshold confirm the picture at a quarter of the cost; otherwise (one face, none) the
     /// full pass decides, so a claim is never rejected on the quick pass alone.
     fn analyze_faces(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
-        let img = image::load_from_memory(jpeg).context("not a readable JPEG or PNG image")?.to_rgba8();
-        let rgba = Rgba::new(img.width(), img.height(), img.as_raw()).map_err(|e| anyhow::anyhow!(e))?;
+        let img = decode(jpeg)?;
+        let rgba = rgba(&img)?;
         if let Some(quick) = self.detector.quick_faces(rgba).map_err(|e| anyhow::anyhow!(e))? {
             if quick.faces.iter().filter(|f| f.score >= self.thresholds.face).count() >= 2 {
                 return Ok(quick);
