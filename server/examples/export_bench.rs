@@ -21,7 +21,7 @@ use proctorwise::accounts::model::{Email, NewUser, Role};
 use proctorwise::accounts::{password, queries as accounts};
 use proctorwise::config::default_sqlite_url;
 use proctorwise::db::{Db, new_id, now_ms};
-use proctorwise::{AppState, Config, build_router};
+use proctorwise::{AppState, build_router};
 use tower::ServiceExt;
 
 const EXAMS: usize = 20;
@@ -287,7 +287,7 @@ async fn main() -> anyhow::Result<()> {
         }
         None => (default_sqlite_url(dir.path()), None),
     };
-    let state = AppState::new(Config::for_database(dir.path().to_path_buf(), url)).await?;
+    let state = proctorwise::assembly::state(proctorwise::assembly::config_for(dir.path().to_path_buf(), url)).await?;
     let started = Instant::now();
     let anomalies: usize = std::env::var("BENCH_ANOMALIES").map_or(Ok(100_000), |a| a.parse())?;
     let exam_id = generate(&state.db, submissions, anomalies).await?;

@@ -47,11 +47,11 @@ async fn main() -> anyhow::Result<()> {
         verdicts.push(per_phase);
     }
     let mut config = db.config();
-    config.monitoring.rate_per_10s = 1_000;
-    config.detection = bench_support::server_models()?;
-    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
-    let mut state = AppState::new(config).await?;
-    state.analyzer = Some(detector);
+    config.monitoring_mut().rate_per_10s = 1_000;
+    *config.detection_mut() = bench_support::server_models()?;
+    let detector = Arc::new(ServerDetector::load(config.detection()).context("models (run models/fetch.sh)")?);
+    let mut state = proctorwise::assembly::state(config).await?;
+    state.set_analyzer(detector);
     let router = build_router(state.clone());
     let workers = proctorwise::monitoring::verify::start_workers(&state);
     let students = bench_support::students(&state, &router, variants.len()).await?;
@@ -60,10 +60,10 @@ async fn main() -> anyhow::Result<()> {
         state.db.backend(),
         if front { "BlazeFace 128" } else { "BlazeFace back 256" },
         variants.len(),
-        state.config.monitoring.interval_ms,
+        state.config.monitoring().interval_ms,
         machine()
     );
-    let interval = Duration::from_millis(u64::try_from(state.config.monitoring.interval_ms)?);
+    let interval = Duration::from_millis(u64::try_from(state.config.monitoring().interval_ms)?);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, student) in students.into_iter().enumerate() {
@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
                 tick.tick().await;
                 seq += 1;
                 let d = &verdicts[seq % CYCLE];
-                let flagged = flagged(d, &cfg.monitoring.rules);
+                let flagged = flagged(d, &cfg.monitoring().rules);
                 flags += usize::from(flagged);
                 let verdict = json!({
                     "seq": seq, "captured_at": proctorwise::db::now_ms(), "analyzed": true,

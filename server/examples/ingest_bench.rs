@@ -21,8 +21,8 @@ use axum::http::StatusCode;
 use bench_support::{
     BenchDb, Student, frame_body, jpeg_of_about, machine, percentiles, post_frame, repo_dir, verdict, webcam_jpeg,
 };
+use proctorwise::build_router;
 use proctorwise::detection::ServerDetector;
-use proctorwise::{AppState, build_router};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -32,8 +32,8 @@ async fn main() -> anyhow::Result<()> {
     let frames: usize = rest.get(1).map_or(Ok(20_000), |a| a.parse())?;
     let concurrency: usize = rest.get(2).map_or(Ok(32), |a| a.parse())?;
     let mut config = db.config();
-    config.monitoring.rate_per_10s = i64::MAX / 2;
-    let state = AppState::new(config).await?;
+    config.monitoring_mut().rate_per_10s = i64::MAX / 2;
+    let state = proctorwise::assembly::state(config).await?;
     let router = build_router(state.clone());
     println!(
         "ingest_bench: database {:?}, {students} students, {frames} frames per run, {concurrency} in flight; {}",
@@ -50,11 +50,11 @@ async fn main() -> anyhow::Result<()> {
 
     // One frame in 10 flagged, verified meanwhile by the real models.
     let mut config = state.config.as_ref().clone();
-    config.detection = bench_support::server_models()?;
-    config.monitoring.queue_size = frames;
-    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
-    let mut verifying = AppState::with_db(config, state.db.clone());
-    verifying.analyzer = Some(detector);
+    *config.detection_mut() = bench_support::server_models()?;
+    config.monitoring_mut().queue_size = frames;
+    let detector = Arc::new(ServerDetector::load(config.detection()).context("models (run models/fetch.sh)")?);
+    let mut verifying = proctorwise::assembly::state_with_db(config, state.db.clone());
+    verifying.set_analyzer(detector);
     let workers = proctorwise::monitoring::verify::start_workers(&verifying);
     let router = build_router(verifying.clone());
     let two_people = Arc::new(
@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
     report(
         &format!(
             "verdict only, while 1 frame in 10 is flagged and verified ({} workers)",
-            verifying.config.monitoring.workers
+            verifying.config.monitoring().workers
         ),
         mixed,
     );

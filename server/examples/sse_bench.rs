@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use bench_support::{BOUNDARY, BenchDb, frame_body, login, machine, percentiles, repo_dir, user, verdict, webcam_jpeg};
 use proctorwise::accounts::model::Role;
+use proctorwise::build_router;
 use proctorwise::db::now_ms;
 use proctorwise::detection::ServerDetector;
-use proctorwise::{AppState, build_router};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -34,13 +34,13 @@ async fn main() -> anyhow::Result<()> {
     let rounds: usize = rest.get(1).map_or(Ok(2), |a| a.parse())?;
     let burst: usize = rest.get(2).map_or(Ok(50), |a| a.parse())?;
     let mut config = db.config();
-    config.detection = bench_support::server_models()?;
-    config.monitoring.queue_size = burst.max(1) * 2;
-    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
+    *config.detection_mut() = bench_support::server_models()?;
+    config.monitoring_mut().queue_size = burst.max(1) * 2;
+    let detector = Arc::new(ServerDetector::load(config.detection()).context("models (run models/fetch.sh)")?);
     let two_people = webcam_jpeg(&repo_dir("models/eval/images").join("zidane.jpg"))
         .context("zidane.jpg (run models/fetch.sh images)")?;
-    let mut state = AppState::new(config).await?;
-    state.analyzer = Some(detector);
+    let mut state = proctorwise::assembly::state(config).await?;
+    state.set_analyzer(detector);
     let workers = proctorwise::monitoring::verify::start_workers(&state);
     let router = build_router(state.clone());
     let students = bench_support::students(&state, &router, rounds * burst).await?;
@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "sse_bench: database {:?}, server on http://{addr}, {streams} proctor streams, {rounds} rounds of {burst} sessions sending a flagged frame at once, {} verification workers; {}",
         state.db.backend(),
-        state.config.monitoring.workers,
+        state.config.monitoring().workers,
         machine()
     );
 

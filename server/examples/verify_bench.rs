@@ -29,11 +29,11 @@ async fn main() -> anyhow::Result<()> {
     let burst: usize = rest.get(1).map_or(Ok(34), |a| a.parse())?;
     let photos = photos()?;
     let mut config = db.config();
-    config.monitoring.rate_per_10s = i64::MAX / 2;
-    config.monitoring.queue_size = burst.max(1) + 16;
-    config.detection = bench_support::server_models()?;
-    let detector = Arc::new(ServerDetector::load(&config.detection).context("models (run models/fetch.sh)")?);
-    let base = AppState::new(config.clone()).await?;
+    config.monitoring_mut().rate_per_10s = i64::MAX / 2;
+    config.monitoring_mut().queue_size = burst.max(1) + 16;
+    *config.detection_mut() = bench_support::server_models()?;
+    let detector = Arc::new(ServerDetector::load(config.detection()).context("models (run models/fetch.sh)")?);
+    let base = proctorwise::assembly::state(config.clone()).await?;
     println!(
         "verify_bench: database {:?}, {} evaluation photos as 640x480 JPEGs ({} KB on average); {}",
         base.db.backend(),
@@ -45,8 +45,8 @@ async fn main() -> anyhow::Result<()> {
     let students = bench_support::students(&base, &router, 4).await?;
 
     // Latency: one worker, one frame at a time.
-    let mut state = AppState::with_db(with_workers(&config, 1), base.db.clone());
-    state.analyzer = Some(detector.clone());
+    let mut state = proctorwise::assembly::state_with_db(with_workers(&config, 1), base.db.clone());
+    state.set_analyzer(detector.clone());
     let router = build_router(state.clone());
     let tasks = proctorwise::monitoring::verify::start_workers(&state);
     let (mut latency, mut analysis) = (Vec::new(), Vec::new());
@@ -73,8 +73,8 @@ async fn main() -> anyhow::Result<()> {
 
     // Throughput: `burst` frames queued, then the pool starts.
     for workers in [1, 2] {
-        let mut state = AppState::with_db(with_workers(&config, workers), base.db.clone());
-        state.analyzer = Some(detector.clone());
+        let mut state = proctorwise::assembly::state_with_db(with_workers(&config, workers), base.db.clone());
+        state.set_analyzer(detector.clone());
         let router = build_router(state.clone());
         let before = done(&state).await?;
         for i in 0..burst {
@@ -110,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
 
 fn with_workers(config: &proctorwise::Config, workers: usize) -> proctorwise::Config {
     let mut config = config.clone();
-    config.monitoring.workers = workers;
+    config.monitoring_mut().workers = workers;
     config
 }
 

@@ -1,6 +1,7 @@
 //! Typed configuration read from environment variables, with embedded defaults that run the
 //! whole product on one machine (SQLite, local frame storage, in-process events).
 
+use std::any::type_name;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -8,8 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use secrecy::SecretString;
 
-use crate::reports::runner::BatchConfig;
-use crate::reports::schedule::{Schedule, TimeOfDay, parse_monthly, parse_weekly};
+use axum::http::Extensions;
 
 /// Which relational database the server talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,12 +74,9 @@ pub struct Config {
     pub health_timeout: Duration,
     /// Seconds between two refreshes of the admin dashboard (`PROCTORWISE_DASHBOARD_REFRESH_SECONDS`).
     pub dashboard_refresh_secs: u64,
-    /// Monitoring pipeline settings (frame store, limits, queue, rules, risk weights).
-    pub monitoring: crate::monitoring::settings::MonitorSettings,
-    /// Detection models and single-frame thresholds (server re-verification, `detect`).
-    pub detection: crate::detection::DetectionConfig,
-    /// Batch analytics: output folder, HDFS, embedded schedule (`PROCTORWISE_BATCH_*`).
-    pub batch: BatchConfig,
+    /// The sections the contexts read (monitoring, detection, batch…), one per type, each read
+    /// from the environment by its context and added at the assembly point (`assembly.rs`).
+    sections: Extensions,
 }
 
 pub(crate) fn var(name: &str) -> Option<String> {
@@ -108,16 +105,6 @@ pub(crate) fn parse_bool(name: &str, default: bool) -> anyhow::Result<bool> {
 /// Sender of emails when `PROCTORWISE_MAIL_FROM` is unset.
 pub const DEFAULT_MAIL_FROM: &str = "ProctorWise <no-reply@localhost>";
 
-/// This machine's name (for the replica id), or `localhost`.
-fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().chars().take(80).collect::<String>())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".into())
-}
-
 /// The SQLite URL used when `DATABASE_URL` is unset.
 pub fn default_sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}/proctorwise.db?mode=rwc", data_dir.display())
@@ -136,7 +123,6 @@ impl Config {
             Some(s) => SecretString::from(s),
             None => load_or_create_secret(&data_dir)?,
         };
-        let detection = crate::detection::DetectionConfig::from_env()?;
         Ok(Self {
             bind,
             database_url,
@@ -156,27 +142,13 @@ impl Config {
             seed_demo: parse_bool("PROCTORWISE_DEMO", true)?,
             health_timeout: Duration::from_millis(parse_var("PROCTORWISE_HEALTH_TIMEOUT_MS", 2000u64)?),
             dashboard_refresh_secs: parse_var("PROCTORWISE_DASHBOARD_REFRESH_SECONDS", 30u64)?.max(5),
-            monitoring: {
-                // The rules count faces and objects with the detection thresholds.
-                let mut m = crate::monitoring::settings::MonitorSettings::from_env(&data_dir)?;
-                m.rules.face_threshold = detection.thresholds.face;
-                m.rules.object_threshold = detection.thresholds.object;
-                m.rules.forbidden_objects = detection.thresholds.forbidden.clone();
-                if std::env::var_os("PROCTORWISE_REPLICA_ID").is_none() {
-                    m.replica_id = format!("{}:{}", host_name(), bind.port());
-                }
-                // Silence longer than a reload of the exam page on a slow machine (README).
-                m.rules.lost_after_intervals =
-                    parse_var("PROCTORWISE_MONITOR_LOST_AFTER_INTERVALS", m.rules.lost_after_intervals)?.max(1);
-                m
-            },
-            detection,
-            batch: batch_from_env(&data_dir)?,
+            sections: Extensions::new(),
             data_dir,
         })
     }
 
-    /// A configuration for tests and tools: given data dir and database, defaults elsewhere.
+    /// A configuration for tests and tools: given data dir and database, defaults elsewhere, no
+    /// section yet.
     pub fn for_database(data_dir: PathBuf, database_url: String) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -197,9 +169,7 @@ impl Config {
             seed_demo: false,
             health_timeout: Duration::from_millis(2000),
             dashboard_refresh_secs: 30,
-            monitoring: crate::monitoring::settings::MonitorSettings::defaults(&data_dir),
-            detection: crate::detection::DetectionConfig::in_dir(Path::new("models")),
-            batch: BatchConfig { output_dir: data_dir.join("batch"), hdfs_url: None, schedule: None },
+            sections: Extensions::new(),
             data_dir,
         }
     }
@@ -213,30 +183,27 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
-}
 
-/// Batch settings: `PROCTORWISE_BATCH_DIR`, `HDFS_URL`, `PROCTORWISE_BATCH_SCHEDULE` (on/off) and the
-/// three times `PROCTORWISE_BATCH_DAILY_AT` (`02:00`), `PROCTORWISE_BATCH_WEEKLY_AT` (`sun 03:00`),
-/// `PROCTORWISE_BATCH_MONTHLY_AT` (`1 05:00`), all UTC.
-fn batch_from_env(data_dir: &Path) -> anyhow::Result<BatchConfig> {
-    let mut schedule = Schedule::default();
-    if let Some(raw) = var("PROCTORWISE_BATCH_DAILY_AT") {
-        schedule.daily = TimeOfDay::parse(&raw)
-            .with_context(|| format!("PROCTORWISE_BATCH_DAILY_AT={raw:?} must look like 02:00"))?;
+    /// Adds (or replaces) a context's section.
+    #[must_use]
+    pub fn with_section<T: Clone + Send + Sync + 'static>(mut self, section: T) -> Self {
+        self.sections.insert(section);
+        self
     }
-    if let Some(raw) = var("PROCTORWISE_BATCH_WEEKLY_AT") {
-        schedule.weekly = parse_weekly(&raw)
-            .with_context(|| format!("PROCTORWISE_BATCH_WEEKLY_AT={raw:?} must look like sun 03:00"))?;
+
+    /// A context's section; the assembly point adds every section, so a missing one is a bug.
+    pub fn section<T: Send + Sync + 'static>(&self) -> &T {
+        self.sections
+            .get::<T>()
+            .unwrap_or_else(|| panic!("{} is not in the configuration (assembly.rs)", type_name::<T>()))
     }
-    if let Some(raw) = var("PROCTORWISE_BATCH_MONTHLY_AT") {
-        schedule.monthly = parse_monthly(&raw)
-            .with_context(|| format!("PROCTORWISE_BATCH_MONTHLY_AT={raw:?} must look like 1 05:00 (day 1-28)"))?;
+
+    /// A context's section, to change it (tests and tools).
+    pub fn section_mut<T: Send + Sync + 'static>(&mut self) -> &mut T {
+        self.sections
+            .get_mut::<T>()
+            .unwrap_or_else(|| panic!("{} is not in the configuration (assembly.rs)", type_name::<T>()))
     }
-    Ok(BatchConfig {
-        output_dir: var("PROCTORWISE_BATCH_DIR").map_or_else(|| data_dir.join("batch"), PathBuf::from),
-        hdfs_url: var("HDFS_URL"),
-        schedule: parse_bool("PROCTORWISE_BATCH_SCHEDULE", true)?.then_some(schedule),
-    })
 }
 
 /// Reads `secret.key` from the data dir, creating it with 32 random bytes on first use, so that

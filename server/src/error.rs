@@ -1,5 +1,5 @@
 //! The one error type of every handler. `IntoResponse` records an [`ErrorReport`]; the
-//! `web::errors` middleware turns it into a page, an htmx toast or JSON depending on who asked.
+//! `views::errors` middleware turns it into a page, an htmx toast or JSON depending on who asked.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,10 @@ pub enum AppError {
     /// The request body is larger than allowed.
     #[error("request too large")]
     TooLarge,
+    /// A body of a kind this route does not take (a frame that is not a JPEG); message in the
+    /// user's language.
+    #[error("unsupported media type: {0}")]
+    Unsupported(String),
     /// Too many attempts; message in the user's language.
     #[error("too many requests: {message}")]
     Throttled {
@@ -60,6 +64,8 @@ pub struct ErrorReport {
     pub code: &'static str,
     /// Message already in the user's language, or `None` for the default text of `code`.
     pub message: Option<String>,
+    /// Answer with JSON whoever asked.
+    pub json: bool,
 }
 
 impl AppError {
@@ -72,6 +78,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -85,11 +92,57 @@ impl AppError {
             AppError::Invalid(m) => ("invalid", Some(m.clone())),
             AppError::Conflict(m) => ("conflict", Some(m.clone())),
             AppError::TooLarge => ("too_large", None),
+            AppError::Unsupported(m) => ("unsupported", Some(m.clone())),
             AppError::Throttled { message, .. } => ("throttled", Some(message.clone())),
             AppError::Csrf => ("csrf", None),
             AppError::Internal(_) => ("internal", None),
         };
-        ErrorReport { code, message }
+        ErrorReport { code, message, json: false }
+    }
+
+    /// The same error answered as JSON whoever asked, with a more precise message than the
+    /// default of its kind (the browser's monitoring uploads).
+    pub fn json_because(self, message: impl Into<String>) -> JsonError {
+        JsonError { error: self, message: Some(message.into()) }
+    }
+}
+
+/// An error answered as JSON (`{"error": code, "message": …}`) whoever asked: for endpoints
+/// only scripts call, which the page-or-toast rendering would not help.
+#[derive(Debug)]
+pub struct JsonError {
+    error: AppError,
+    message: Option<String>,
+}
+
+impl From<AppError> for JsonError {
+    fn from(error: AppError) -> Self {
+        Self { error, message: None }
+    }
+}
+
+impl From<sqlx::Error> for JsonError {
+    fn from(err: sqlx::Error) -> Self {
+        AppError::from(err).into()
+    }
+}
+
+impl From<anyhow::Error> for JsonError {
+    fn from(err: anyhow::Error) -> Self {
+        AppError::Internal(err).into()
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        let mut response = self.error.into_response();
+        if let Some(report) = response.extensions_mut().get_mut::<ErrorReport>() {
+            report.json = true;
+            if self.message.is_some() {
+                report.message = self.message;
+            }
+        }
+        response
     }
 }
 

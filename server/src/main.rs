@@ -9,7 +9,7 @@ use proctorwise::accounts::{password, queries};
 use proctorwise::db::{Db, is_unique_violation};
 use proctorwise::detection::cli::DetectOptions;
 use proctorwise::detection::{self, DetectionConfig};
-use proctorwise::{AppState, Config, demo, server};
+use proctorwise::{Config, assembly, demo, server};
 
 #[derive(Parser)]
 #[command(name = "proctorwise", version, about = "Online exam proctoring server")]
@@ -60,13 +60,13 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     server::init_logging();
-    let config = Config::from_env()?;
+    let config = assembly::config_from_env()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let seed = config.seed_demo;
-            let mut state = AppState::new(config).await?;
-            match detection::ServerDetector::load(&state.config.detection) {
-                Ok(models) => state.analyzer = Some(std::sync::Arc::new(models)),
+            let mut state = assembly::state(config).await?;
+            match detection::ServerDetector::load(state.config.detection()) {
+                Ok(models) => state.set_analyzer(std::sync::Arc::new(models)),
                 Err(e) => tracing::warn!("server re-verification is off ({e:#}): flagged frames wait as pending"),
             }
             if seed && queries::count_all(&state.db).await? == 0 {
@@ -90,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
             create_user(&config, &email, &name, &role, password).await
         }
         Command::SeedDemo => {
-            let state = AppState::new(config).await?;
+            let state = assembly::state(config).await?;
             let report = demo::seed(&state.db).await?;
             println!("accounts created: {:?}; demo exam created: {}", report.created_accounts, report.created_exam);
             Ok(())

@@ -57,7 +57,7 @@ impl BenchDb {
 
     /// A configuration on this database (frames under the temporary directory).
     pub fn config(&self) -> Config {
-        Config::for_database(self.dir.path().to_path_buf(), self.url.clone())
+        proctorwise::assembly::config_for(self.dir.path().to_path_buf(), self.url.clone())
     }
 
     /// Drops the MariaDB schema (SQLite goes with the temporary directory).

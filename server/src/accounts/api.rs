@@ -77,7 +77,7 @@ pub async fn issue_token(
 ) -> AppResult<Json<TokenResponse>> {
     match authenticate(&state.db, &req.email, &req.password, &ip).await? {
         Ok(user) => {
-            let (token, expires_ms) = state.tokens.issue(&user)?;
+            let (token, expires_ms) = state.tokens().issue(&user)?;
             Ok(Json(TokenResponse { token, expires_at: rfc3339(expires_ms), role: user.role }))
         }
         Err(LoginRefusal::Locked { minutes }) => Err(AppError::Throttled {

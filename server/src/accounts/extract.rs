@@ -25,7 +25,7 @@ pub async fn current_user(parts: &mut Parts, state: &AppState) -> AppResult<Opti
         return Ok(user.clone());
     }
     let user_id = if parts.uri.path().starts_with("/api/") {
-        bearer(parts).and_then(|t| state.tokens.verify(t)).map(|c| c.sub)
+        bearer(parts).and_then(|t| state.tokens().verify(t)).map(|c| c.sub)
     } else {
         match parts.extensions.get::<Session>() {
             Some(session) => session

@@ -9,13 +9,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{LoginRefusal, authenticate};
-use super::extract::SESSION_USER;
+use super::extract::{MaybeUser, SESSION_USER};
 use super::forms::{FieldErrors, LoginForm, RegisterForm};
 use super::model::User;
 use super::{password, queries, views};
 use crate::app::AppState;
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::views::layout::{respond, respond_with};
 use crate::web::client_ip::client_ip;
 use crate::web::lang::SESSION_LANG;
@@ -28,8 +29,8 @@ pub struct NextQuery {
 }
 
 /// `GET /login`.
-pub async fn login_page(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
-    if let Some(user) = &ctx.user {
+pub async fn login_page(ctx: PageCtx, MaybeUser(user): MaybeUser, Query(q): Query<NextQuery>) -> Response {
+    if let Some(user) = &user {
         return Redirect::to(user.role.home_path()).into_response();
     }
     respond(&ctx, ctx.t("login.title"), views::login_form(&ctx, "", q.next.as_deref(), None))
@@ -93,8 +94,8 @@ pub async fn logout(session: Session) -> AppResult<Redirect> {
 }
 
 /// `GET /register`.
-pub async fn register_page(ctx: PageCtx) -> Response {
-    if let Some(user) = &ctx.user {
+pub async fn register_page(ctx: PageCtx, MaybeUser(user): MaybeUser) -> Response {
+    if let Some(user) = &user {
         return Redirect::to(user.role.home_path()).into_response();
     }
     respond(&ctx, ctx.t("register.title"), views::register_form(&ctx, "", "", &FieldErrors::new()))
@@ -105,9 +106,10 @@ pub async fn register(
     State(state): State<AppState>,
     session: Session,
     ctx: PageCtx,
+    MaybeUser(user): MaybeUser,
     Form(form): Form<RegisterForm>,
 ) -> AppResult<Response> {
-    if let Some(user) = &ctx.user {
+    if let Some(user) = &user {
         return Ok(Redirect::to(user.role.home_path()).into_response());
     }
     let rerender = |errors: &FieldErrors| {
@@ -129,4 +131,26 @@ pub async fn register(
     tracing::info!(user_id = %user.id, "student registered");
     start_session(&session, &user).await?;
     Ok(Redirect::to(user.role.home_path()).into_response())
+}
+
+/// The language switcher's form.
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    next: Option<String>,
+}
+
+/// `POST /lang`: remembers the language in the session and on the account.
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    session: Session,
+    MaybeUser(user): MaybeUser,
+    Form(form): Form<LangForm>,
+) -> AppResult<Redirect> {
+    let lang = Lang::parse(&form.lang).unwrap_or_default();
+    session.insert(SESSION_LANG, lang).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    if let Some(user) = user {
+        queries::set_locale(&state.db, &user.id, lang).await?;
+    }
+    Ok(Redirect::to(local_redirect_target(form.next.as_deref(), "/")))
 }

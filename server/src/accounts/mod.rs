@@ -7,11 +7,13 @@ pub mod extract;
 pub mod forms;
 pub mod handlers;
 pub mod model;
+mod openapi;
 pub mod password;
 pub mod queries;
 pub mod session_store;
 pub mod throttle;
 pub mod tokens;
+pub mod upkeep;
 mod views;
 
 use crate::routing::Routes;
@@ -24,6 +26,12 @@ pub fn routes() -> Routes {
         .post("/logout", handlers::logout)
         .get("/register", handlers::register_page)
         .post("/register", handlers::register)
+        .post("/lang", handlers::switch_lang)
         .merge(admin::routes())
         .merge(api::routes())
+}
+
+/// OpenAPI `paths` entries of this context's JSON API.
+pub fn openapi_paths() -> serde_json::Value {
+    openapi::paths()
 }

@@ -1,5 +1,6 @@
 //! Bearer tokens (JWT, HS256) for the JSON API.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
@@ -7,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::model::User;
+use crate::app::AppState;
 use crate::db::now_ms;
 
 const ISSUER: &str = "proctorwise";
@@ -56,6 +58,13 @@ impl TokenKeys {
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 5;
         decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+    }
+}
+
+impl AppState {
+    /// The keys signing and checking API bearer tokens.
+    pub fn tokens(&self) -> &TokenKeys {
+        self.part::<Arc<TokenKeys>>()
     }
 }
 

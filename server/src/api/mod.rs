@@ -29,7 +29,11 @@ where
     }
 }
 
-/// Routes of the API's own documents.
-pub fn routes() -> Routes {
-    Routes::new().get("/api/v1/openapi.json", openapi::document)
+/// Routes of the API's own documents: the OpenAPI document made of the contexts' paths.
+pub fn routes(contexts: &[serde_json::Value]) -> Routes {
+    let document = std::sync::Arc::new(openapi::spec(contexts));
+    Routes::new().get("/api/v1/openapi.json", move || {
+        let document = document.clone();
+        async move { Json(document.as_ref().clone()) }
+    })
 }

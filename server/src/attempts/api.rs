@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::model::{AttemptStatus, SubmitReason};
 use super::service::{self, SaveRefusal, StartRefusal};
+use super::submit;
 use super::{forms, queries};
 use crate::accounts::extract::{Authed, StudentOnly};
 use crate::api::ApiJson;
@@ -16,7 +17,6 @@ use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::exams::question_queries;
 use crate::exams::questions::{Response, StudentQuestion};
-use crate::grading::service as grading;
 use crate::i18n::Lang;
 
 /// Body of the start call.
@@ -136,7 +136,7 @@ pub async fn save_answer(
         Ok(()) => Ok(Json(json!({"saved_at": now_ms()}))),
         Err(SaveRefusal::UnknownQuestion) => Err(AppError::Invalid(lang.t("attempt.error.bad_choice").to_owned())),
         Err(SaveRefusal::Closed) => {
-            grading::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
+            submit::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
             Err(AppError::Conflict(lang.t("attempt.error.closed").to_owned()))
         }
     }
@@ -161,7 +161,7 @@ pub async fn submit(
 ) -> AppResult<Json<Value>> {
     let attempt = own(&state, &user.id, &attempt_id).await?;
     if attempt.status == AttemptStatus::InProgress {
-        grading::submit(&state, &attempt.id, SubmitReason::Student).await?;
+        submit::submit(&state, &attempt.id, SubmitReason::Student).await?;
     }
     Ok(Json(json!({"id": attempt.id, "status": "submitted"})))
 }

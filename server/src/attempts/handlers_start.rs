@@ -84,7 +84,7 @@ async fn load_page(state: &AppState, student_id: &str, booking_id: &str) -> AppR
         questions,
         starts_at: booking.starts_at,
         ends_at: booking.ends_at,
-        privacy: Privacy::of(&state.config.monitoring),
+        privacy: Privacy::of(state.config.monitoring()),
     })
 }
 

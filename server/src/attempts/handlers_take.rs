@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::model::{Attempt, AttemptStatus, SubmitReason};
 use super::service::{self, SaveRefusal};
+use super::submit;
 use super::views_panels::{self, QuestionPanel};
 use super::views_take::{self, Frame};
 use super::{forms, queries};
@@ -17,7 +18,6 @@ use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::exams::questions::StudentQuestion;
 use crate::exams::{queries as exams, question_queries};
-use crate::grading::service as grading;
 use crate::views::layout::respond;
 use crate::web::PageCtx;
 
@@ -129,7 +129,7 @@ pub async fn save_answer(
         forms::response_from_form(&question, &fields).map_err(|key| AppError::Invalid(ctx.lang.t(key).to_owned()))?;
     if let Some(response) = response {
         if let Err(SaveRefusal::Closed) = service::save_answer(&state.db, &attempt, &question.id, &response).await? {
-            grading::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
+            submit::submit(&state, &attempt.id, SubmitReason::Deadline).await?;
             return Ok(closed(&ctx, &attempt));
         }
     }
@@ -211,7 +211,7 @@ pub async fn submit(
         if form.confirm != "yes" {
             return Err(AppError::Invalid(ctx.t("attempt.error.confirm_submit").to_owned()));
         }
-        grading::submit(&state, &attempt.id, SubmitReason::Student).await?;
+        submit::submit(&state, &attempt.id, SubmitReason::Student).await?;
         tracing::info!(attempt_id = %attempt.id, "attempt submitted by the student");
     }
     Ok(Redirect::to(&result_url(&attempt)))

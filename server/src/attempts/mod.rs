@@ -4,12 +4,15 @@
 mod api;
 pub mod forms;
 mod handlers_start;
+mod handlers_stop;
 mod handlers_take;
 pub mod model;
 pub mod queries;
 pub mod rules;
 pub mod service;
 pub mod shuffle;
+pub mod submit;
+pub mod takers;
 mod views_panels;
 mod views_start;
 pub mod views_take;
@@ -30,6 +33,7 @@ pub fn routes() -> Routes {
         .post("/attempts/{attempt_id}/q/{n}", handlers_take::save_answer)
         .get("/attempts/{attempt_id}/review", handlers_take::review)
         .post("/attempts/{attempt_id}/submit", handlers_take::submit)
+        .post("/proctor/sessions/{session_id}/stop", handlers_stop::stop)
         .post("/api/v1/bookings/{booking_id}/start", api::start)
         .get("/api/v1/attempts/{attempt_id}", api::get_attempt)
         .post("/api/v1/attempts/{attempt_id}/answers", api::save_answer)

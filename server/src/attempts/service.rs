@@ -4,13 +4,13 @@ use super::model::{Attempt, AttemptStatus, SubmitReason};
 use super::queries::{self, NewAttempt};
 use super::rules::{SlotWindow, accepts_answers, deadline, extra_minutes, slot_window};
 use super::shuffle;
+use super::submit;
 use crate::app::AppState;
 use crate::db::{Db, is_unique_violation, now_ms};
 use crate::exams::accommodation_queries;
 use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::Response;
-use crate::grading::service as grading;
 use crate::monitoring::refusal::Refused;
 
 /// Why an attempt could not start.
@@ -156,7 +156,7 @@ pub async fn load_for_student(state: &AppState, student_id: &str, attempt_id: &s
         return Ok(None);
     }
     if attempt.status == AttemptStatus::InProgress && !accepts_answers(now_ms(), attempt.deadline_at) {
-        grading::submit(state, &attempt.id, SubmitReason::Deadline).await?;
+        submit::submit(state, &attempt.id, SubmitReason::Deadline).await?;
         return queries::get(db, attempt_id).await;
     }
     Ok(Some(attempt))

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use super::model::SubmitReason;
 use super::queries;
+use super::submit::submit;
 use crate::app::AppState;
 use crate::db::now_ms;
-use crate::grading::service::submit;
 
 /// Submits every overdue attempt once; returns how many this call submitted.
 pub async fn submit_overdue(state: &AppState) -> sqlx::Result<usize> {
@@ -37,8 +37,7 @@ pub async fn run(state: AppState, period: Duration) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        crate::ops::heartbeat::beat(&state.db, "auto_submit", i64::try_from(period.as_millis()).unwrap_or(i64::MAX))
-            .await;
+        crate::heartbeat::beat(&state.db, "auto_submit", i64::try_from(period.as_millis()).unwrap_or(i64::MAX)).await;
         if let Err(e) = submit_overdue(&state).await {
             tracing::warn!(error = %e, "auto-submit pass failed; retrying at the next tick");
         }

@@ -8,6 +8,7 @@ pub mod handlers;
 pub mod messages;
 mod openapi;
 pub mod queries;
+pub mod seats;
 pub mod service;
 pub mod status;
 pub mod views;

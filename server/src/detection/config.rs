@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use wasm_detector::{FaceModelKind, Fusion, ObjectModelKind, Thresholds};
 
-use crate::config::{parse_bool, parse_var, var};
+use crate::config::{Config, parse_bool, parse_var, var};
 
 /// A second object model, run beside the first and combined with it.
 #[derive(Clone, Debug)]
@@ -73,6 +73,18 @@ pub fn default_object_threshold(kind: ObjectModelKind, fusion: Option<Fusion>) -
 /// `proctorwise detect --forbidden-objects`); the error names the unknown labels.
 pub fn forbidden_objects(list: &str) -> Result<Vec<String>, String> {
     wasm_detector::parse_label_list(list)
+}
+
+impl Config {
+    /// The detection section: models and single-frame thresholds (server re-verification, `detect`).
+    pub fn detection(&self) -> &DetectionConfig {
+        self.section()
+    }
+
+    /// The detection section, to change it (tests and tools).
+    pub fn detection_mut(&mut self) -> &mut DetectionConfig {
+        self.section_mut()
+    }
 }
 
 impl DetectionConfig {

@@ -136,15 +136,11 @@ fn fusion_words(f: Fusion) -> &'static str {
     }
 }
 
-impl crate::monitoring::FrameAnalyzer for ServerDetector {
-    fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
-        self.analyze_image(jpeg)
-    }
-
+impl ServerDetector {
     /// Faces only. With a quick pass loaded, two or more faces seen there at the verdict
     /// threshold confirm the picture at a quarter of the cost; otherwise (one face, none) the
     /// full pass decides, so a claim is never rejected on the quick pass alone.
-    fn analyze_faces(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
+    pub fn faces_only(&self, jpeg: &[u8]) -> anyhow::Result<Detections> {
         let img = decode(jpeg)?;
         let rgba = rgba(&img)?;
         if let Some(quick) = self.detector.quick_faces(rgba).map_err(|e| anyhow::anyhow!(e))? {
@@ -156,7 +152,8 @@ impl crate::monitoring::FrameAnalyzer for ServerDetector {
         self.detector.detect_timed(rgba, passes).map(|(d, _)| d).map_err(|e| anyhow::anyhow!(e))
     }
 
-    fn models(&self, detections: &Detections) -> serde_json::Value {
+    /// The models behind `detections`, as stored with each anomaly (`{"faces": name, "objects": name}`).
+    pub fn models_behind(&self, detections: &Detections) -> serde_json::Value {
         let faces = match self.detector.quick_face_side() {
             Some(side) if usize::try_from(detections.face_input).is_ok_and(|s| s == side) => {
                 format!("{} {side} (quick pass: two or more faces seen)", self.detector.models().0.name())

@@ -3,8 +3,6 @@
 //! that this consumer handled this event id commit in one transaction. It reads the payload into
 //! its type first; an event it cannot read is retried a few times, then parked as a dead letter.
 
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
@@ -12,7 +10,6 @@ use super::dead_letter::{self, Letter};
 use super::envelope::EventEnvelope;
 use super::event::Event;
 use crate::db::{Db, is_unique_violation, now_ms};
-use crate::wakeup::Wakeups;
 
 /// Something that reacts to events (notifications, live panels, analytics…).
 #[async_trait]
@@ -29,11 +26,6 @@ pub trait EventHandler: Send + Sync + 'static {
 
     /// Runs after the transaction committed (e.g. wake live streams). Must not fail.
     async fn after_commit(&self, _event: &Event) {}
-}
-
-/// Every handler of this server; they wake the application's live streams through `live`.
-pub fn handlers(live: &Wakeups) -> Vec<Arc<dyn EventHandler>> {
-    vec![Arc::new(crate::notifications::NotificationHandler::from_env(live.bell.clone()))]
 }
 
 /// Applies `envelope` to `handler` once: returns false when this handler had already handled it,

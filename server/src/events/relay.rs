@@ -144,7 +144,7 @@ impl Relay {
         while !*stop.borrow() {
             // The health panel reads this heartbeat; every 5 s is plenty (passes run every 200 ms).
             if last_beat.is_none_or(|t| t.elapsed() >= HEARTBEAT_EVERY) {
-                crate::ops::heartbeat::beat(&self.db, "relay", 5_000).await;
+                crate::heartbeat::beat(&self.db, "relay", 5_000).await;
                 last_beat = Some(std::time::Instant::now());
             }
             let pause = match self.run_once().await {

@@ -14,9 +14,7 @@ use super::access::owned_exam;
 use super::forms::{ExamForm, FieldErrors, SlotForm, any_overlap};
 use super::forms_question::AccommodationForm;
 use super::model::{Exam, ExamSettings, ExamSummary};
-use super::{
-    editor_queries, queries, question_queries, views_accommodations, views_exam, views_questions, views_slots,
-};
+use super::{queries, question_queries, views_accommodations, views_exam, views_questions, views_slots};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::accounts::model::{Role, User};
 use crate::app::AppState;
@@ -134,14 +132,14 @@ pub async fn edit_exam_page(
 
 /// Why the duration cannot become `minutes` (an i18n key), if it cannot: it is frozen once a
 /// student started, and slots would overlap once lengthened.
-async fn duration_refusal(db: &Db, exam: &Exam, minutes: i64) -> AppResult<Option<&'static str>> {
+async fn duration_refusal(state: &AppState, exam: &Exam, minutes: i64) -> AppResult<Option<&'static str>> {
     if minutes == exam.duration_minutes {
         return Ok(None);
     }
-    if editor_queries::count_attempts(db, &exam.id).await? > 0 {
+    if state.takers().started(&state.db, &exam.id).await? > 0 {
         return Ok(Some("editor.error.duration_frozen"));
     }
-    let slots = queries::list_slots(db, &exam.id).await?;
+    let slots = queries::list_slots(&state.db, &exam.id).await?;
     let ranges: Vec<(i64, i64)> = slots.iter().map(|s| (s.starts_at, s.starts_at + minutes * 60_000)).collect();
     Ok(any_overlap(&ranges).then_some("editor.error.duration_overlap"))
 }
@@ -149,7 +147,7 @@ async fn duration_refusal(db: &Db, exam: &Exam, minutes: i64) -> AppResult<Optio
 /// The page's settings and detection settings, or the errors per field (a duration that can no
 /// longer change included).
 async fn checked_update(
-    db: &Db,
+    state: &AppState,
     exam: &Exam,
     form: &ExamForm,
     defaults: &DetectionDefaults,
@@ -158,7 +156,7 @@ async fn checked_update(
         Ok(valid) => valid,
         Err(errors) => return Ok(Err(errors)),
     };
-    Ok(match duration_refusal(db, exam, settings.duration_minutes).await? {
+    Ok(match duration_refusal(state, exam, settings.duration_minutes).await? {
         Some(key) => Err(FieldErrors::from([("duration_minutes", key)])),
         None => Ok((settings, detection)),
     })
@@ -176,7 +174,7 @@ pub async fn update_exam(
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
     let mut form = ExamForm::from_pairs(&pairs);
     let defaults = DetectionDefaults::from_config(&state.config);
-    let (settings, detection) = match checked_update(&state.db, &exam, &form, &defaults).await? {
+    let (settings, detection) = match checked_update(&state, &exam, &form, &defaults).await? {
         Ok(valid) => valid,
         Err(errors) => {
             if form.detection.is_none() {

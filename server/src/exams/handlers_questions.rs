@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
 use serde::Deserialize;
 
 use super::access::owned_exam;
@@ -19,7 +18,6 @@ use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::db::is_id;
 use crate::error::{AppError, AppResult};
-use crate::views::components::notice;
 use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
@@ -117,8 +115,7 @@ pub async fn update_question(
         Err(errors) => return Ok(form_page(&ctx, &exam, Some(&question.id), &form, &errors)),
     };
     let key_changed = question_queries::update(&state.db, &exam.id, &question.id, &draft).await?;
-    let submissions =
-        if key_changed { question_queries::count_submitted_answers(&state.db, &question.id).await? } else { 0 };
+    let submissions = if key_changed { state.takers().answered(&state.db, &question.id).await? } else { 0 };
     if submissions > 0 {
         let body = views_questions::regrade_offer(&ctx, &exam.id, &question.id, submissions);
         return Ok(respond(&ctx, ctx.t("editor.question.saved"), body));
@@ -168,24 +165,6 @@ pub async fn delete_question(
     }
     question_queries::delete(&state.db, &exam.id, &question.id).await?;
     after_change(&state, &ctx, &exam, None).await
-}
-
-/// `POST /exams/{exam_id}/questions/{question_id}/regrade`.
-pub async fn regrade_question(
-    State(state): State<AppState>,
-    Authed { user, .. }: Authed<TeacherOrAdmin>,
-    ctx: PageCtx,
-    Path((exam_id, question_id)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    let question = owned_question(&state, &exam, &question_id).await?;
-    let n = crate::grading::regrade::regrade_question(&state.db, &exam.id, &question.id).await?;
-    tracing::info!(user = %user.id, question_id = %question.id, attempts = n, "question regraded");
-    let body = html! {
-        (notice("success", &ctx.lang.tf("editor.question.regraded", &[("n", &n.to_string())])))
-        p { a.button href={"/exams/" (exam.id) "#questions"} { (ctx.t("editor.back_to_exam")) } }
-    };
-    Ok(respond(&ctx, ctx.t("editor.question.regrade_title"), body))
 }
 
 /// `GET /exams/{exam_id}/preview`: the questions as students see them (no key).

@@ -15,7 +15,6 @@ use super::queries;
 use super::views_slots::{PendingRemoval, slots_section};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
-use crate::bookings::service::{count_active_on_slot, remove_slot as cancel_slot_bookings};
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::views::layout::respond_with;
@@ -75,14 +74,14 @@ pub async fn remove_slot(
         .await?
         .filter(|s| s.exam_id == exam.id && s.cancelled_at.is_none())
         .ok_or(AppError::NotFound)?;
-    let bookings = count_active_on_slot(&state.db, &slot.id).await?;
+    let bookings = state.seats().on_slot(&state.db, &slot.id).await?;
     if bookings > 0 && !form.confirmed() {
         let slots = queries::list_slots(&state.db, &exam.id).await?;
         let pending = PendingRemoval { slot: &slot, bookings };
         let body = slots_section(&ctx, &exam, &slots, &blank_slot_form(), &FieldErrors::new(), Some(pending));
         return Ok(respond_with(&ctx, StatusCode::OK, ctx.t("editor.slot.remove"), body));
     }
-    let cancelled = cancel_slot_bookings(&state.db, &slot.id, &user.id).await?;
+    let cancelled = state.seats().remove_slot(&state.db, &slot.id, &user.id).await?;
     tracing::info!(user = %user.id, slot_id = %slot.id, cancelled, "slot removed");
     after_change(&state, &ctx, &exam).await
 }

@@ -9,10 +9,9 @@ use serde::Deserialize;
 
 use super::access::owned_exam;
 use super::model::ExamStatus;
-use super::{editor_queries, queries, question_queries, views_exam};
+use super::{queries, question_queries, views_exam};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
-use crate::bookings::service::cancel_all_for_exam;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::views::layout::respond;
@@ -70,7 +69,7 @@ pub async fn unpublish_exam(
     if exam.status != ExamStatus::Published {
         return Ok(Redirect::to(&back).into_response());
     }
-    let active = editor_queries::count_active_bookings(&state.db, &exam.id).await?;
+    let active = state.seats().on_exam(&state.db, &exam.id).await?;
     if active > 0 && !form.confirmed() {
         let message = ctx.lang.tf("editor.unpublish.confirm", &[("n", &active.to_string())]);
         let body = views_exam::confirm_page(
@@ -85,7 +84,7 @@ pub async fn unpublish_exam(
     }
     // Draft first, so no new booking slips in while the existing ones are cancelled.
     queries::set_status(&state.db, &exam.id, ExamStatus::Draft).await?;
-    let cancelled = cancel_all_for_exam(&state.db, &exam.id, "exam_unpublished", &user.id).await?;
+    let cancelled = state.seats().release_exam(&state.db, &exam.id, "exam_unpublished", &user.id).await?;
     tracing::info!(user = %user.id, exam_id = %exam.id, cancelled, "exam unpublished");
     Ok(Redirect::to(&back).into_response())
 }
@@ -101,7 +100,7 @@ pub async fn delete_exam(
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
     if !form.confirmed() {
-        let active = editor_queries::count_active_bookings(&state.db, &exam.id).await?;
+        let active = state.seats().on_exam(&state.db, &exam.id).await?;
         let message = ctx.lang.tf("editor.delete.confirm", &[("title", &exam.title), ("n", &active.to_string())]);
         let back = format!("/exams/{}", exam.id);
         let body =
@@ -109,7 +108,7 @@ pub async fn delete_exam(
         return Ok(respond(&ctx, ctx.t("editor.delete"), body));
     }
     queries::set_status(&state.db, &exam.id, ExamStatus::Deleted).await?;
-    let cancelled = cancel_all_for_exam(&state.db, &exam.id, "exam_deleted", &user.id).await?;
+    let cancelled = state.seats().release_exam(&state.db, &exam.id, "exam_deleted", &user.id).await?;
     tracing::info!(user = %user.id, exam_id = %exam.id, cancelled, "exam deleted");
     Ok(Redirect::to("/teacher").into_response())
 }

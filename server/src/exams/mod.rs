@@ -5,7 +5,6 @@ pub mod access;
 pub mod accommodation_queries;
 pub mod api;
 pub mod detection;
-pub mod editor_queries;
 pub mod forms;
 pub mod forms_question;
 pub mod handlers;
@@ -14,6 +13,7 @@ mod handlers_import;
 mod handlers_questions;
 mod handlers_slots;
 mod handlers_status;
+pub mod holders;
 pub mod import;
 pub mod model;
 mod openapi;
@@ -56,7 +56,6 @@ pub fn routes() -> Routes {
         .post("/exams/{exam_id}/questions/{question_id}", q::update_question)
         .post("/exams/{exam_id}/questions/{question_id}/move", q::move_question)
         .post("/exams/{exam_id}/questions/{question_id}/delete", q::delete_question)
-        .post("/exams/{exam_id}/questions/{question_id}/regrade", q::regrade_question)
         .get("/exams/{exam_id}/preview", q::preview_exam)
         .get("/exams/{exam_id}/import", handlers_import::import_page)
         .post("/exams/{exam_id}/import", handlers_import::upload_import)

@@ -297,7 +297,13 @@ pub async fn count_with_status(db: &Db, status: ExamStatus) -> sqlx::Result<i64>
 
 /// An exam even if deleted (grading and results of attempts taken before the deletion).
 pub async fn get_exam_any(db: &Db, exam_id: &str) -> sqlx::Result<Option<Exam>> {
+    let mut conn = db.pool().acquire().await?;
+    get_exam_on(&mut conn, exam_id).await
+}
+
+/// Like [`get_exam_any`], on the caller's connection (inside its transaction).
+pub async fn get_exam_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<Option<Exam>> {
     let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = ?");
-    let row: Option<ExamRow> = sqlx::query_as(&sql).bind(exam_id).fetch_optional(db.pool()).await?;
+    let row: Option<ExamRow> = sqlx::query_as(&sql).bind(exam_id).fetch_optional(conn).await?;
     Ok(row.map(Exam::from))
 }

@@ -51,8 +51,14 @@ pub async fn list_for_exam(db: &Db, exam_id: &str) -> sqlx::Result<Vec<Question>
 
 /// Questions by id, deleted ones included (grading an attempt taken before a deletion).
 pub async fn list_by_ids(db: &Db, exam_id: &str) -> sqlx::Result<Vec<Question>> {
+    let mut conn = db.pool().acquire().await?;
+    list_by_ids_on(&mut conn, exam_id).await
+}
+
+/// Like [`list_by_ids`], on the caller's connection (inside its transaction).
+pub async fn list_by_ids_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<Vec<Question>> {
     let sql = format!("SELECT {COLUMNS} FROM questions WHERE exam_id = ? ORDER BY position");
-    let rows: Vec<QuestionRow> = sqlx::query_as(&sql).bind(exam_id).fetch_all(db.pool()).await?;
+    let rows: Vec<QuestionRow> = sqlx::query_as(&sql).bind(exam_id).fetch_all(conn).await?;
     Ok(rows.into_iter().filter_map(QuestionRow::into_question).collect())
 }
 
@@ -185,14 +191,4 @@ pub async fn shift(db: &Db, exam_id: &str, question_id: &str, delta: i64) -> sql
     }
     tx.commit().await?;
     Ok(true)
-}
-
-/// How many submitted attempts answered a question (to offer a regrade after a key change).
-pub async fn count_submitted_answers(db: &Db, question_id: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM answers a JOIN attempts t ON t.id = a.attempt_id WHERE a.question_id = ? AND t.status = 'submitted'",
-    )
-    .bind(question_id)
-    .fetch_one(db.pool())
-    .await
 }

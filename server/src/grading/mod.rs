@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
         .get("/exams/{exam_id}/results/{attempt_id}", handlers::copy)
         .post("/exams/{exam_id}/results/{attempt_id}/questions/{question_id}/grade", handlers::grade)
         .post("/exams/{exam_id}/results/release", handlers::release)
+        .post("/exams/{exam_id}/questions/{question_id}/regrade", regrade::regrade)
         .get("/grading", handlers::review_queue)
         .get("/results", handlers::my_results)
         .get("/attempts/{attempt_id}/result", handlers::my_result)

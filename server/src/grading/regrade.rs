@@ -2,14 +2,45 @@
 //! question gets its automatic score again, and graded attempts get their total, maximum and
 //! pass/fail again, in one transaction.
 
+use axum::extract::{Path, State};
+use axum::response::Response as Page;
+use maud::html;
 use sqlx::FromRow;
 
 use super::rules::{auto_score, passes};
-use crate::db::Db;
-use crate::db::DbText;
+use crate::accounts::extract::{Authed, TeacherOrAdmin};
+use crate::app::AppState;
+use crate::db::{Db, DbText, is_id};
+use crate::error::{AppError, AppResult};
+use crate::exams::access::owned_exam;
 use crate::exams::points::Points;
 use crate::exams::questions::{QuestionKind, Response};
 use crate::exams::{queries as exams, question_queries};
+use crate::views::components::notice;
+use crate::views::layout::respond;
+use crate::web::PageCtx;
+
+/// `POST /exams/{exam_id}/questions/{question_id}/regrade`: the editor offered it after the
+/// key or the points of an answered question changed.
+pub async fn regrade(
+    State(state): State<AppState>,
+    Authed { user, .. }: Authed<TeacherOrAdmin>,
+    ctx: PageCtx,
+    Path((exam_id, question_id)): Path<(String, String)>,
+) -> AppResult<Page> {
+    let exam = owned_exam(&state.db, &user, &exam_id).await?;
+    if !is_id(&question_id) {
+        return Err(AppError::NotFound);
+    }
+    let question = question_queries::get(&state.db, &exam.id, &question_id).await?.ok_or(AppError::NotFound)?;
+    let n = regrade_question(&state.db, &exam.id, &question.id).await?;
+    tracing::info!(user = %user.id, question_id = %question.id, attempts = n, "question regraded");
+    let body = html! {
+        (notice("success", &ctx.lang.tf("editor.question.regraded", &[("n", &n.to_string())])))
+        p { a.button href={"/exams/" (exam.id) "#questions"} { (ctx.t("editor.back_to_exam")) } }
+    };
+    Ok(respond(&ctx, ctx.t("editor.question.regrade_title"), body))
+}
 
 #[derive(FromRow)]
 struct AnswerRow {

@@ -1,110 +1,64 @@
-//! Submission and grading, each in one transaction with its outbox events: an attempt is
-//! submitted once, auto-gradable answers are scored at once, essays wait for the teacher, and the
-//! attempt becomes `graded` when every answer has a score.
+//! Grading, in the transaction of the submission (the attempts call [`AutoGrader`]) or of the
+//! teacher's grade, with its outbox events: auto-gradable answers are scored at once, essays wait
+//! for the teacher, and the attempt becomes `graded` when every answer has a score.
 
+use std::collections::HashMap;
+
+use async_trait::async_trait;
 use sqlx::AnyConnection;
 
 use super::rules::{auto_score, passes};
-use crate::app::AppState;
-use crate::attempts::model::SubmitReason;
+use crate::attempts::model::Attempt;
 use crate::attempts::queries as attempts;
+use crate::attempts::submit::Grader;
 use crate::db::{Db, now_ms};
-use crate::events::payloads::{
-    ExamSubmitted, GradingCompleted, ManualReviewRequired, ReleasedAttempt, ResultsReleased,
-};
+use crate::events::payloads::{GradingCompleted, ManualReviewRequired, ReleasedAttempt, ResultsReleased};
 use crate::events::record;
 use crate::exams::points::Points;
 use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::{QuestionKind, Response};
 
-/// Submits an in-progress attempt and grades what can be graded. Returns false when the attempt
-/// was already submitted (a second submit, or the deadline worker racing the student).
-pub async fn submit(state: &AppState, attempt_id: &str, reason: SubmitReason) -> sqlx::Result<bool> {
-    submit_with_note(state, attempt_id, reason, "", None).await
-}
+/// The grader the attempts call inside the submitting transaction.
+pub struct AutoGrader;
 
-/// Like [`submit`], with the proctor's note (shown to the student) and id when a proctor stops it.
-/// The attempt's monitoring session stops in the same transaction.
-pub async fn submit_with_note(
-    state: &AppState,
-    attempt_id: &str,
-    reason: SubmitReason,
-    note: &str,
-    by: Option<&str>,
-) -> sqlx::Result<bool> {
-    let db = &state.db;
-    let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(false) };
-    let Some(exam) = exams::get_exam_any(db, &attempt.exam_id).await? else { return Ok(false) };
-    let questions = question_queries::list_by_ids(db, &attempt.exam_id).await?;
-    let now = now_ms();
-    let mut tx = db.pool().begin().await?;
-    let done = sqlx::query(
-        "UPDATE attempts SET status = 'submitted', submitted_at = ?, submit_reason = ? WHERE id = ? AND status = 'in_progress'",
-    )
-    .bind(now)
-    .bind(reason.as_str())
-    .bind(attempt_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    // Read the answers after taking the row: no save can slip in between.
-    let rows: Vec<(String, crate::db::DbText)> =
-        sqlx::query_as("SELECT question_id, response FROM answers WHERE attempt_id = ?")
-            .bind(attempt_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let responses: std::collections::HashMap<String, Response> =
-        rows.into_iter().filter_map(|(q, r)| serde_json::from_str(&r.0).ok().map(|r| (q, r))).collect();
-    let mut pending = 0;
-    let mut answered = 0;
-    for qid in &attempt.question_order {
-        let Some(question) = questions.iter().find(|q| &q.id == qid) else { continue };
-        let response = responses.get(qid);
-        if response.is_some_and(|r| !r.is_blank()) {
-            answered += 1;
+#[async_trait]
+impl Grader for AutoGrader {
+    /// Scores every auto-gradable answer; the attempt is graded at once when nothing is left,
+    /// otherwise the teacher is asked to review the rest (`manual_review_required`).
+    async fn submitted(
+        &self,
+        conn: &mut AnyConnection,
+        attempt: &Attempt,
+        responses: &HashMap<String, Response>,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        let Some(exam) = exams::get_exam_on(&mut *conn, &attempt.exam_id).await? else { return Ok(()) };
+        let questions = question_queries::list_by_ids_on(&mut *conn, &attempt.exam_id).await?;
+        let mut pending = 0;
+        for qid in &attempt.question_order {
+            let Some(question) = questions.iter().find(|q| &q.id == qid) else { continue };
+            let response = responses.get(qid);
+            let score = auto_score(question, response);
+            if score.is_none() {
+                pending += 1;
+            }
+            store_score(conn, &attempt.id, qid, response, score, now).await?;
         }
-        let score = auto_score(question, response);
-        if score.is_none() {
-            pending += 1;
+        if pending > 0 {
+            let review = ManualReviewRequired {
+                attempt_id: attempt.id.clone(),
+                exam_id: exam.id.clone(),
+                student_id: attempt.student_id.clone(),
+                teacher_id: exam.teacher_id.clone(),
+                pending_answers: pending,
+            };
+            record(conn, &attempt.id, review).await?;
+        } else {
+            finalize(conn, &attempt.id, &exam).await?;
         }
-        store_score(&mut tx, attempt_id, qid, response, score, now).await?;
+        Ok(())
     }
-    let submitted = ExamSubmitted {
-        attempt_id: attempt_id.to_owned(),
-        booking_id: attempt.booking_id.clone(),
-        exam_id: attempt.exam_id.clone(),
-        student_id: attempt.student_id.clone(),
-        reason: reason.as_str().to_owned(),
-        submitted_at: now,
-        answered,
-        questions: i64::try_from(attempt.question_order.len()).unwrap_or(i64::MAX),
-    };
-    record(&mut tx, attempt_id, submitted).await?;
-    let stop_reason = match reason {
-        SubmitReason::Student => crate::monitoring::model::StopReason::Submitted,
-        SubmitReason::Deadline => crate::monitoring::model::StopReason::Deadline,
-        SubmitReason::Proctor => crate::monitoring::model::StopReason::Proctor,
-    };
-    let stop = crate::monitoring::lifecycle::Stop { reason: stop_reason, note, by };
-    crate::monitoring::lifecycle::stop_attempt_in(&mut tx, attempt_id, stop).await?;
-    if pending > 0 {
-        let review = ManualReviewRequired {
-            attempt_id: attempt_id.to_owned(),
-            exam_id: exam.id.clone(),
-            student_id: attempt.student_id.clone(),
-            teacher_id: exam.teacher_id.clone(),
-            pending_answers: pending,
-        };
-        record(&mut tx, attempt_id, review).await?;
-    } else {
-        finalize(&mut tx, attempt_id, &exam).await?;
-    }
-    tx.commit().await?;
-    state.live.panels.notify();
-    Ok(true)
 }
 
 async fn store_score(

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
-use crate::accounts::extract::{Authed, StudentOnly, TeacherOrAdmin};
+use crate::accounts::extract::{Authed, MaybeUser, StudentOnly, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::exams::{handlers as exam_handlers, views as exam_views};
@@ -12,8 +12,8 @@ use crate::views::respond;
 use crate::web::PageCtx;
 
 /// `GET /`: the caller's home, or the login page.
-pub async fn root(ctx: PageCtx) -> Response {
-    match &ctx.user {
+pub async fn root(MaybeUser(user): MaybeUser) -> Response {
+    match &user {
         Some(user) => Redirect::to(user.role.home_path()).into_response(),
         None => Redirect::to("/login").into_response(),
     }

@@ -27,7 +27,7 @@ pub struct SessionDetection {
 impl SessionDetection {
     /// The environment's settings (no exam override).
     pub fn defaults(state: &AppState) -> Self {
-        let m = &state.config.monitoring;
+        let m = state.config.monitoring();
         Self {
             faces: true,
             objects: true,

@@ -37,7 +37,7 @@ pub async fn get_frame(
         return Err(AppError::NotFound);
     }
     let key = frame.storage_key.ok_or(AppError::NotFound)?;
-    let bytes = state.frames.get(&key).await?.ok_or(AppError::NotFound)?;
+    let bytes = state.frames().get(&key).await?.ok_or(AppError::NotFound)?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));

@@ -10,7 +10,6 @@ use super::queries::{self, HistoryFilter, Scope};
 use super::{store, views, views_detail};
 use crate::accounts::extract::{Authed, ProctorOrAdmin};
 use crate::app::AppState;
-use crate::attempts::model::SubmitReason;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::views::layout::respond;
@@ -25,7 +24,7 @@ pub async fn panel(
     let scope = Scope::of(&user);
     let now = now_ms();
     let stats = queries::stats(&state.db, &scope, views::utc_midnight(now)).await?;
-    let active = queries::active(&state.db, &scope, state.config.monitoring.panel_rows).await?;
+    let active = queries::active(&state.db, &scope, state.config.monitoring().panel_rows).await?;
     let alerts = queries::recent_alerts(&state.db, &scope, 0, 30).await?;
     Ok(respond(&ctx, ctx.t("proctor.title"), views::panel(&ctx, &stats, &active, &alerts, now)))
 }
@@ -71,7 +70,7 @@ pub async fn history(
     Ok(respond(&ctx, ctx.t("monitor.tab.history"), body))
 }
 
-async fn session_in_scope(state: &AppState, scope: &Scope, id: &str) -> AppResult<queries::SessionRow> {
+pub async fn session_in_scope(state: &AppState, scope: &Scope, id: &str) -> AppResult<queries::SessionRow> {
     if !is_id(id) {
         return Err(AppError::NotFound);
     }
@@ -90,39 +89,6 @@ pub async fn detail(
     let latest = queries::latest_frame(&state.db, &session.id).await?;
     let title = ctx.lang.tf("monitor.session_title", &[("student", &session.student_name)]);
     Ok(respond(&ctx, &title, views_detail::page(&ctx, &session, &anomalies, latest.as_ref(), now_ms())))
-}
-
-/// The stop form.
-#[derive(Deserialize)]
-pub struct StopForm {
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /proctor/sessions/{session_id}/stop`: ends the exam with a reason the student reads.
-pub async fn stop(
-    State(state): State<AppState>,
-    Authed { user, .. }: Authed<ProctorOrAdmin>,
-    ctx: PageCtx,
-    Path(session_id): Path<String>,
-    Form(form): Form<StopForm>,
-) -> AppResult<Response> {
-    let session = session_in_scope(&state, &Scope::of(&user), &session_id).await?;
-    let reason = form.reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::Invalid(ctx.t("monitor.err.reason_required").to_owned()));
-    }
-    let (Some(attempt_id), "active") = (session.attempt_id.as_deref(), session.status.as_str()) else {
-        return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
-    };
-    let done =
-        crate::grading::service::submit_with_note(&state, attempt_id, SubmitReason::Proctor, reason, Some(&user.id))
-            .await?;
-    if !done {
-        return Err(AppError::Conflict(ctx.t("monitor.err.already_stopped").to_owned()));
-    }
-    tracing::info!(session_id = %session.id, proctor = %user.id, "exam stopped by a proctor");
-    Ok(Redirect::to(&format!("/proctor/sessions/{}", session.id)).into_response())
 }
 
 /// `POST /proctor/sessions/{session_id}/reviewed`: the proctor has gone through the session.

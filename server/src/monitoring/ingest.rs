@@ -1,6 +1,7 @@
 //! The browser's endpoints (MONITORING-CONTRACT): `POST /monitoring/sessions/{id}/frames`
 //! (multipart verdict + optional JPEG) and `POST /monitoring/sessions/{id}/events` (JSON). Only
-//! the student's own active session; answers are JSON, errors `{"error": message, "code": …}`.
+//! the student's own active session; answers are JSON, errors too (`{"error": code, "message": …}`,
+//! like the API's, whoever asked).
 
 use axum::Json;
 use axum::extract::multipart::{Field, MultipartRejection};
@@ -18,39 +19,31 @@ use crate::accounts::extract::MaybeUser;
 use crate::accounts::model::{Role, User};
 use crate::app::AppState;
 use crate::db::is_id;
+use crate::error::{AppError, JsonError};
 use crate::i18n::Lang;
 
-/// A JSON error the browser script understands.
-fn refuse(status: StatusCode, lang: Lang, code: &str, key: &'static str) -> Response {
-    (status, Json(json!({"error": lang.t(key), "code": code}))).into_response()
-}
-
-fn refusal(r: &Refusal, lang: Lang) -> Response {
+/// Why a frame or an event is refused: the error and the message for the student.
+fn refusal(r: &Refusal, lang: Lang) -> JsonError {
     match r {
-        Refusal::NotFound => refuse(StatusCode::NOT_FOUND, lang, "not_found", "monitor.err.no_session"),
-        Refusal::Forbidden => refuse(StatusCode::FORBIDDEN, lang, "forbidden", "monitor.err.not_yours"),
-        Refusal::Stopped => refuse(StatusCode::CONFLICT, lang, "stopped", "monitor.err.stopped"),
-        Refusal::Throttled => refuse(StatusCode::TOO_MANY_REQUESTS, lang, "throttled", "monitor.err.throttled"),
+        Refusal::NotFound => AppError::NotFound.json_because(lang.t("monitor.err.no_session")),
+        Refusal::Forbidden => AppError::Forbidden.json_because(lang.t("monitor.err.not_yours")),
+        Refusal::Stopped => AppError::Conflict(lang.t("monitor.err.stopped").to_owned()).into(),
+        Refusal::Throttled => AppError::Throttled {
+            message: lang.t("monitor.err.throttled").to_owned(),
+            retry_after_secs: THROTTLE_RETRY_SECS,
+        }
+        .into(),
     }
 }
 
-fn internal(lang: Lang, e: &anyhow::Error) -> Response {
-    tracing::error!(error = format!("{e:#}"), "monitoring input failed");
-    refuse(StatusCode::INTERNAL_SERVER_ERROR, lang, "internal", "error.internal")
-}
-
-/// A refusal before anything is stored: status, code, message key.
-type Why = (StatusCode, &'static str, &'static str);
-
-fn refuse_why((status, code, key): Why, lang: Lang) -> Response {
-    refuse(status, lang, code, key)
-}
+/// Seconds after which a throttled browser may send again (the rate is counted per 10 s).
+const THROTTLE_RETRY_SECS: u64 = 10;
 
 /// The caller if they are a student.
-fn student(user: Option<User>) -> Result<User, Why> {
+fn student(user: Option<User>, lang: Lang) -> Result<User, JsonError> {
     match user {
-        None => Err((StatusCode::UNAUTHORIZED, "unauthorized", "error.unauthorized")),
-        Some(u) if u.role != Role::Student => Err((StatusCode::FORBIDDEN, "forbidden", "monitor.err.not_yours")),
+        None => Err(AppError::Unauthorized.into()),
+        Some(u) if u.role != Role::Student => Err(AppError::Forbidden.json_because(lang.t("monitor.err.not_yours"))),
         Some(u) => Ok(u),
     }
 }
@@ -104,7 +97,7 @@ enum ReadStop {
     TooLarge,
     /// A frame whose first bytes are not a JPEG's (415), seen before the rest is read.
     NotJpeg,
-    /// A broken body (400).
+    /// A broken body (422).
     Broken,
 }
 
@@ -135,9 +128,9 @@ async fn read_limited(field: &mut Field<'_>, max: usize, jpeg: bool) -> Result<V
 }
 
 /// Reads the multipart body: (verdict text, frame bytes), or the refusal.
-async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Option<Vec<u8>>), Why> {
-    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "too_large", "monitor.err.too_large");
-    let broken = || (StatusCode::BAD_REQUEST, "invalid", "monitor.err.bad_body");
+async fn read_parts(mut multipart: Multipart, max: usize, lang: Lang) -> Result<(String, Option<Vec<u8>>), JsonError> {
+    let too_large = || AppError::TooLarge.json_because(lang.t("monitor.err.too_large"));
+    let broken = || AppError::Invalid(lang.t("monitor.err.bad_body").to_owned()).into();
     let (mut verdict, mut frame) = (None, None);
     loop {
         let mut field = match multipart.next_field().await {
@@ -153,7 +146,7 @@ async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Opt
             Ok(b) => b,
             Err(ReadStop::TooLarge) => return Err(too_large()),
             Err(ReadStop::NotJpeg) => {
-                return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported", "monitor.err.not_jpeg"));
+                return Err(AppError::Unsupported(lang.t("monitor.err.not_jpeg").to_owned()).into());
             }
             Err(ReadStop::Broken) => return Err(broken()),
         };
@@ -163,7 +156,7 @@ async fn read_parts(mut multipart: Multipart, max: usize) -> Result<(String, Opt
             _ => {}
         }
     }
-    let verdict = verdict.ok_or((StatusCode::UNPROCESSABLE_ENTITY, "invalid", "monitor.err.verdict"))?;
+    let verdict = verdict.ok_or_else(|| AppError::Invalid(lang.t("monitor.err.verdict").to_owned()))?;
     Ok((verdict, frame))
 }
 
@@ -176,60 +169,44 @@ pub async fn post_frame(
     lang: Lang,
     Path(session_id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let user = match student(user) {
-        Ok(u) => u,
-        Err(why) => return refuse_why(why, lang),
-    };
+) -> Result<Response, JsonError> {
+    let user = student(user, lang)?;
     if !is_id(&session_id) {
-        return refusal(&Refusal::NotFound, lang);
+        return Err(refusal(&Refusal::NotFound, lang));
     }
-    let Ok(multipart) = multipart else {
-        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, "unsupported", "monitor.err.multipart");
-    };
-    let settings = &state.config.monitoring;
-    let (verdict_text, frame) = match read_parts(multipart, settings.max_frame_bytes).await {
-        Ok(parts) => parts,
-        Err(why) => return refuse_why(why, lang),
-    };
-    let Some((verdict, seen)) = parse_verdict(&verdict_text) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.verdict");
-    };
+    let multipart = multipart.map_err(|_| AppError::Unsupported(lang.t("monitor.err.multipart").to_owned()))?;
+    let settings = state.config.monitoring();
+    let (verdict_text, frame) = read_parts(multipart, settings.max_frame_bytes, lang).await?;
+    let (verdict, seen) =
+        parse_verdict(&verdict_text).ok_or_else(|| AppError::Invalid(lang.t("monitor.err.verdict").to_owned()))?;
     let jpeg = match frame {
         None => None,
         Some(bytes) => {
             let s = settings.clone();
-            let checked = tokio::task::spawn_blocking(move || check_jpeg(&bytes, &s).map(|(w, h)| (bytes, w, h))).await;
+            let checked = tokio::task::spawn_blocking(move || check_jpeg(&bytes, &s).map(|(w, h)| (bytes, w, h)))
+                .await
+                .map_err(anyhow::Error::from)?;
+            let problem = |key| AppError::Invalid(lang.t(key).to_owned());
             match checked {
-                Ok(Ok((bytes, width, height))) => Some(CheckedJpeg { bytes, width, height }),
-                Ok(Err(JpegProblem::NotJpeg)) => {
-                    return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, "unsupported", "monitor.err.not_jpeg");
+                Ok((bytes, width, height)) => Some(CheckedJpeg { bytes, width, height }),
+                Err(JpegProblem::NotJpeg) => {
+                    return Err(AppError::Unsupported(lang.t("monitor.err.not_jpeg").to_owned()).into());
                 }
-                Ok(Err(JpegProblem::Corrupt)) => {
-                    return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.corrupt");
-                }
-                Ok(Err(JpegProblem::BadSize)) => {
-                    return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.size");
-                }
-                Err(e) => return internal(lang, &e.into()),
+                Err(JpegProblem::Corrupt) => return Err(problem("monitor.err.corrupt").into()),
+                Err(JpegProblem::BadSize) => return Err(problem("monitor.err.size").into()),
             }
         }
     };
     let frame = FrameIn { seq: verdict.seq, captured_at: verdict.captured_at, seen, verdict_json: verdict_text, jpeg };
-    match pipeline::record_frame(&state, &user.id, &session_id, frame).await {
-        Ok(Ok(answer)) => {
-            let notices: Vec<_> = answer.notices.iter().map(|n| n.told(lang)).collect();
-            let body = json!({
-                "accepted": true,
-                "stored_frame": answer.stored,
-                "picture_next": answer.picture_next,
-                "notices": notices,
-            });
-            (StatusCode::ACCEPTED, Json(body)).into_response()
-        }
-        Ok(Err(r)) => refusal(&r, lang),
-        Err(e) => internal(lang, &e),
-    }
+    let answer = pipeline::record_frame(&state, &user.id, &session_id, frame).await?.map_err(|r| refusal(&r, lang))?;
+    let notices: Vec<_> = answer.notices.iter().map(|n| n.told(lang)).collect();
+    let body = json!({
+        "accepted": true,
+        "stored_frame": answer.stored,
+        "picture_next": answer.picture_next,
+        "notices": notices,
+    });
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }
 
 /// A browser event.
@@ -251,22 +228,14 @@ pub async fn post_event(
     lang: Lang,
     Path(session_id): Path<String>,
     body: Result<Json<EventBody>, JsonRejection>,
-) -> Response {
-    let user = match student(user) {
-        Ok(u) => u,
-        Err(why) => return refuse_why(why, lang),
-    };
+) -> Result<Response, JsonError> {
+    let user = student(user, lang)?;
     if !is_id(&session_id) {
-        return refusal(&Refusal::NotFound, lang);
+        return Err(refusal(&Refusal::NotFound, lang));
     }
-    let Ok(Json(body)) = body else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, lang, "invalid", "monitor.err.event");
-    };
-    match pipeline::record_event(&state, &user.id, &session_id, body.kind).await {
-        Ok(Ok(())) => (StatusCode::ACCEPTED, Json(json!({"accepted": true}))).into_response(),
-        Ok(Err(r)) => refusal(&r, lang),
-        Err(e) => internal(lang, &e),
-    }
+    let Json(body) = body.map_err(|_| AppError::Invalid(lang.t("monitor.err.event").to_owned()))?;
+    pipeline::record_event(&state, &user.id, &session_id, body.kind).await?.map_err(|r| refusal(&r, lang))?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"accepted": true}))).into_response())
 }
 
 #[cfg(test)]

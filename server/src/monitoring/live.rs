@@ -123,7 +123,7 @@ async fn panel_events(s: &mut StreamState) -> sqlx::Result<()> {
     let now = now_ms();
     let stats = queries::stats(db, &s.scope, views::utc_midnight(now)).await?;
     s.pending.push_back(html("stats", views::stats_bar(&s.ctx, &stats)));
-    let active = queries::active(db, &s.scope, s.state.config.monitoring.panel_rows).await?;
+    let active = queries::active(db, &s.scope, s.state.config.monitoring().panel_rows).await?;
     let more = views::hidden_rows(&stats, &active);
     s.pending.push_back(html("sessions", views::session_rows(&s.ctx, &active, now, true, more)));
     let since = s.floor.max(s.after - LOOKBACK_MS);

@@ -8,7 +8,7 @@ pub mod exam_settings;
 pub mod explain;
 pub mod frame_queries;
 mod frames;
-mod handlers;
+pub mod handlers;
 pub mod ingest;
 mod jpeg;
 pub mod lifecycle;
@@ -16,6 +16,7 @@ pub mod live;
 pub mod messages;
 pub mod model;
 pub mod notices;
+pub mod parts;
 pub mod pipeline;
 pub mod queries;
 pub mod refusal;
@@ -51,7 +52,6 @@ pub fn routes() -> Routes {
         .get("/proctor/history", handlers::history)
         .get("/proctor/sessions/{session_id}", handlers::detail)
         .get("/proctor/sessions/{session_id}/stream", live::session_stream)
-        .post("/proctor/sessions/{session_id}/stop", handlers::stop)
         .post("/proctor/sessions/{session_id}/reviewed", handlers::mark_reviewed)
         .post("/proctor/anomalies/{anomaly_id}/review", handlers::review_anomaly)
         .get("/proctor/assignments", assignments::page)
@@ -112,7 +112,7 @@ pub async fn take_attrs(
     let Some(session) = lifecycle::ensure_active(state, attempt_id, exam_id, student_id).await? else {
         return Ok(None);
     };
-    let m = &state.config.monitoring;
+    let m = state.config.monitoring();
     // The browser flags what this session's rules count (the exam's own labels, or none when
     // its object checks are off).
     let mut conn = state.db.pool().acquire().await?;

@@ -12,7 +12,7 @@ use super::sampling::{self, Pictures};
 use super::store::{self, SessionRef};
 use super::verify::CLAIM_MS;
 use crate::app::AppState;
-use crate::db::{DbText, new_id, now_ms};
+use crate::db::{DbText, new_id};
 
 /// A capture time more than this before the frame's arrival is taken as the arrival time less
 /// this (a browser clock cannot move an observation further back).
@@ -168,7 +168,7 @@ pub(super) async fn run_rules(
     steps: &[Step<'_>],
     close_at: Option<i64>,
 ) -> sqlx::Result<bool> {
-    let cfg = &state.config.monitoring;
+    let cfg = state.config.monitoring();
     let rules_cfg = detection.rules(&cfg.rules);
     let mut rule_state: RuleState = serde_json::from_str(stored_state).unwrap_or_default();
     let before = rule_state.clone();
@@ -230,8 +230,8 @@ pub async fn record_frame(
     session_id: &str,
     frame: FrameIn,
 ) -> anyhow::Result<Result<FrameAnswer, Refusal>> {
-    let cfg = &state.config.monitoring;
-    let now = now_ms();
+    let cfg = state.config.monitoring();
+    let now = state.clock.now_ms();
     let mut tx = state.db.pool().begin().await?;
     let Some(locked) = lock(&mut tx, session_id, student_id, Some((frame.jpeg.is_some(), frame.seq)), now).await?
     else {
@@ -261,8 +261,8 @@ pub async fn record_frame(
         let object_flag = frame.seen.as_ref().is_some_and(|o| rules::flags_object(o, &rules_cfg));
         let checked_objects = detection.objects
             && (!matches!(purpose, "flagged" | "follow_up") || object_flag || rules::watching_objects(&rule_state));
-        let check = purpose != "sample" || state.verifier.sample_allowed(cfg.sample_share, &mut rand::rng());
-        let queue_now = check && state.analyzer.is_some() && state.verifier.has_room();
+        let check = purpose != "sample" || state.verifier().sample_allowed(cfg.sample_share, &mut rand::rng());
+        let queue_now = check && state.analyzer().is_some() && state.verifier().has_room();
         let verification = match (check, queue_now) {
             (false, _) => "not_needed",
             (true, true) => "queued",
@@ -287,7 +287,7 @@ pub async fn record_frame(
             purpose,
             checked_objects,
             verification,
-            claimed: queue_now.then(|| (state.verifier.replica(), now + CLAIM_MS)),
+            claimed: queue_now.then(|| (state.verifier().replica(), now + CLAIM_MS)),
         };
         frame_queries::insert(&mut tx, &new).await?;
         stored = Some((id, key, queue_now));
@@ -321,13 +321,13 @@ pub async fn record_frame(
     let mut answer = FrameAnswer { stored: false, picture_next: pictures.picture_next, notices };
     let Some((id, key, queued)) = stored else { return Ok(Ok(answer)) };
     let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
-    if let Err(e) = state.frames.put(&key, &bytes).await {
+    if let Err(e) = state.frames().put(&key, &bytes).await {
         tracing::warn!(frame_id = id, error = format!("{e:#}"), "frame not stored");
         frame_queries::forget_file(&state.db, &id).await?;
         return Ok(Ok(answer));
     }
     answer.stored = true;
-    if queued && !state.verifier.offer(id.clone()) {
+    if queued && !state.verifier().offer(id.clone()) {
         // Filled up meanwhile: the frame waits as pending, the sweeper queues it later.
         frame_queries::unclaim(&state.db, &id).await?;
     }
@@ -341,13 +341,13 @@ pub async fn record_event(
     session_id: &str,
     event: rules::BrowserEvent,
 ) -> anyhow::Result<Result<(), Refusal>> {
-    let now = now_ms();
+    let now = state.clock.now_ms();
     let mut tx = state.db.pool().begin().await?;
     let Some(locked) = lock(&mut tx, session_id, student_id, None, now).await? else {
         drop(tx);
         return Ok(Err(diagnose(state, session_id, student_id).await?));
     };
-    if locked.rate_count > state.config.monitoring.rate_per_10s {
+    if locked.rate_count > state.config.monitoring().rate_per_10s {
         return Ok(Err(Refusal::Throttled));
     }
     if event == rules::BrowserEvent::DetectorUnavailable {

@@ -44,7 +44,7 @@ pub struct Refused<'a> {
 /// Records a refusal; returns whether it opened the anomaly (false: an earlier refusal of the
 /// same booking did, and this one is counted in its details).
 pub async fn record(state: &AppState, r: &Refused<'_>) -> sqlx::Result<bool> {
-    let (db, settings) = (&state.db, &state.config.monitoring);
+    let (db, settings) = (&state.db, state.config.monitoring());
     let now = now_ms();
     let session_id = match ensure_session(db, r, now).await? {
         Some(id) => id,

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use super::model::{RiskWeights, Severity};
 use super::rules::RuleConfig;
+use crate::config::Config;
+use wasm_detector::Thresholds;
 
 /// Everything the monitoring pipeline can be tuned with.
 #[derive(Clone, Debug)]
@@ -84,9 +86,14 @@ impl MonitorSettings {
         }
     }
 
-    /// Reads the environment over the defaults.
-    pub fn from_env(data_dir: &Path) -> anyhow::Result<Self> {
-        let mut s = Self::defaults(data_dir);
+    /// Reads the environment over the defaults; the rules count faces and objects with the
+    /// detection thresholds, and the replica id defaults to this machine's name and port.
+    pub fn from_env(config: &Config, thresholds: &Thresholds) -> anyhow::Result<Self> {
+        let mut s = Self::defaults(&config.data_dir);
+        s.rules.face_threshold = thresholds.face;
+        s.rules.object_threshold = thresholds.object;
+        s.rules.forbidden_objects = thresholds.forbidden.clone();
+        s.replica_id = format!("{}:{}", host_name(), config.bind.port());
         if let Some(dir) = var("PROCTORWISE_FRAME_DIR") {
             s.frame_dir = PathBuf::from(dir);
         }
@@ -111,6 +118,9 @@ impl MonitorSettings {
         s.panel_rows = parse("PROCTORWISE_PANEL_ROWS", s.panel_rows)?.max(1);
         s.hdfs_timeout = Duration::from_secs(parse("PROCTORWISE_HDFS_TIMEOUT_SECONDS", 10u64)?.max(1));
         s.rules.frame_interval_ms = s.interval_ms;
+        // Silence longer than a reload of the exam page on a slow machine (README).
+        s.rules.lost_after_intervals =
+            parse("PROCTORWISE_MONITOR_LOST_AFTER_INTERVALS", s.rules.lost_after_intervals)?.max(1);
         if let Some(raw) = var("PROCTORWISE_CONNECTION_LOST_SEVERITY") {
             s.rules.connection_lost_severity = Severity::parse(raw.trim()).ok_or_else(|| {
                 anyhow::anyhow!("PROCTORWISE_CONNECTION_LOST_SEVERITY must be low, medium, high or critical")
@@ -124,6 +134,28 @@ impl MonitorSettings {
         };
         Ok(s)
     }
+}
+
+impl Config {
+    /// The monitoring section (frame store, limits, queue, rules, risk weights).
+    pub fn monitoring(&self) -> &MonitorSettings {
+        self.section()
+    }
+
+    /// The monitoring section, to change it (tests and tools).
+    pub fn monitoring_mut(&mut self) -> &mut MonitorSettings {
+        self.section_mut()
+    }
+}
+
+/// This machine's name (for the replica id), or `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().chars().take(80).collect::<String>())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }
 
 fn var(name: &str) -> Option<String> {

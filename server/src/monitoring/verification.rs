@@ -58,7 +58,7 @@ fn summary(o: &Observation) -> Value {
 /// What is stored with an anomaly the server's observation opens: both verdicts, the models
 /// and the thresholds.
 fn evidence(server: &Observation, browser: Option<&Observation>, models: &Value, state: &AppState) -> Value {
-    let r = &state.config.monitoring.rules;
+    let r = &state.config.monitoring().rules;
     let mut server_part = summary(server);
     server_part["models"] = models.clone();
     let round = |t: f32| (f64::from(t) * 1000.0).round() / 1000.0;
@@ -87,7 +87,7 @@ pub async fn apply_verification(
         .fetch_one(&mut *tx)
         .await?;
     let detection = SessionDetection::of_session(&mut tx, state, &frame.session_id, &exam_id).await?;
-    let cfg = &detection.rules(&state.config.monitoring.rules);
+    let cfg = &detection.rules(&state.config.monitoring().rules);
     let outcome = match (&browser, frame.flagged != 0) {
         (Some(b), true) => Some(if rules::agrees(b, &server, cfg) { "confirmed" } else { "rejected" }),
         _ => None,
@@ -171,7 +171,7 @@ async fn apply_in_order(conn: &mut AnyConnection, state: &AppState, session_id: 
             let d: wasm_detector::Detections = serde_json::from_str(r.server_result.as_deref()?).ok()?;
             let server = server_observation(&d, &r.id, r.checked_objects != 0);
             let browser = browser_observation(r.client_result.as_deref());
-            let models = state.analyzer.as_ref().map(|a| a.models(&d)).unwrap_or_default();
+            let models = state.analyzer().map(|a| a.models(&d)).unwrap_or_default();
             let evidence = evidence(&server, browser.as_ref(), &models, state);
             Some((server, evidence, r.observed_at))
         })

@@ -35,6 +35,21 @@ pub trait FrameAnalyzer: Send + Sync + 'static {
     }
 }
 
+/// The server's full models (`PROCTORWISE_MODEL_*`) are the analyzer of production.
+impl FrameAnalyzer for crate::detection::ServerDetector {
+    fn analyze(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections> {
+        self.analyze_image(jpeg)
+    }
+
+    fn analyze_faces(&self, jpeg: &[u8]) -> anyhow::Result<wasm_detector::Detections> {
+        self.faces_only(jpeg)
+    }
+
+    fn models(&self, detections: &wasm_detector::Detections) -> serde_json::Value {
+        self.models_behind(detections)
+    }
+}
+
 /// How long a queued frame stays claimed without renewal before another sweeper may queue it.
 pub const CLAIM_MS: i64 = 30_000;
 
@@ -226,12 +241,12 @@ impl VerifyQueue {
 
 /// Starts the worker pool and the sweeper of pending frames (once per queue; needs an analyzer).
 pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
-    let Some(analyzer) = state.analyzer.clone() else {
+    let Some(analyzer) = state.analyzer().cloned() else {
         tracing::info!("no frame analyzer configured: flagged frames stay pending verification");
         return Vec::new();
     };
-    let Some(receiver) = state.verifier.take_receiver() else { return Vec::new() };
-    let workers = state.config.monitoring.workers;
+    let Some(receiver) = state.verifier().take_receiver() else { return Vec::new() };
+    let workers = state.config.monitoring().workers;
     let pool = match AnalysisPool::start(analyzer, workers) {
         Ok(pool) => Arc::new(pool),
         Err(e) => {
@@ -248,16 +263,16 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
                 let next = receiver.lock().await.recv().await;
                 let Some(frame_id) = next else { return };
                 if let Err(e) = process(&state, &pool, &frame_id).await {
-                    state.verifier.failed.fetch_add(1, Ordering::Relaxed);
+                    state.verifier().failed.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(frame_id, error = format!("{e:#}"), "frame verification failed");
                 }
-                state.verifier.release(&frame_id);
+                state.verifier().release(&frame_id);
             }
         }));
     }
     let sweeper = state.clone();
     tasks.push(tokio::spawn(async move {
-        match super::frame_queries::release_replica(&sweeper.db, sweeper.verifier.replica()).await {
+        match super::frame_queries::release_replica(&sweeper.db, sweeper.verifier().replica()).await {
             Ok(n) if n > 0 => tracing::info!(frames = n, "frames queued before a restart are pending again"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot release the frames of a previous run"),
@@ -266,9 +281,10 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         loop {
             if renewed.elapsed() >= Duration::from_millis(u64::try_from(CLAIM_MS / 3).unwrap_or(10_000)) {
                 renewed = Instant::now();
-                let ids = sweeper.verifier.held_ids();
+                let ids = sweeper.verifier().held_ids();
                 let until = now_ms() + CLAIM_MS;
-                if let Err(e) = super::frame_queries::renew(&sweeper.db, sweeper.verifier.replica(), &ids, until).await
+                if let Err(e) =
+                    super::frame_queries::renew(&sweeper.db, sweeper.verifier().replica(), &ids, until).await
                 {
                     tracing::warn!(error = %e, "cannot renew verification claims");
                 }
@@ -287,21 +303,21 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
 /// Claims pending frames (oldest first) while the queue has room; returns how many were queued.
 /// Frames already in this replica's queue are left alone.
 pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
-    let room = state.verifier.sender.capacity();
+    let room = state.verifier().sender.capacity();
     if room == 0 {
         return Ok(0);
     }
     let now = now_ms();
     let candidates = super::frame_queries::claimable(&state.db, now, room).await?;
-    let replica = state.verifier.replica();
+    let replica = state.verifier().replica();
     let mut queued = 0;
     for id in candidates {
-        if state.verifier.holds(&id)
+        if state.verifier().holds(&id)
             || !super::frame_queries::claim(&state.db, &id, replica, now, now + CLAIM_MS).await?
         {
             continue;
         }
-        if state.verifier.offer(id.clone()) {
+        if state.verifier().offer(id.clone()) {
             queued += 1;
         } else {
             super::frame_queries::unclaim(&state.db, &id).await?;
@@ -313,7 +329,7 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
 
 async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyhow::Result<()> {
     let now = now_ms();
-    if !super::frame_queries::take(&state.db, frame_id, state.verifier.replica(), now, now + CLAIM_MS).await? {
+    if !super::frame_queries::take(&state.db, frame_id, state.verifier().replica(), now, now + CLAIM_MS).await? {
         return Ok(()); // another replica queued it after our claim expired, or it is done
     }
     let Some(frame) = super::frame_queries::for_verification(&state.db, frame_id).await? else { return Ok(()) };
@@ -321,7 +337,7 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
         super::frame_queries::mark_failed(&state.db, frame_id).await?;
         return Ok(());
     };
-    let Some(jpeg) = state.frames.get(&key).await? else {
+    let Some(jpeg) = state.frames().get(&key).await? else {
         super::frame_queries::mark_failed(&state.db, frame_id).await?;
         return Ok(());
     };
@@ -337,7 +353,7 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
     };
     if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
-        state.verifier.observe(latency, analysis_ms);
+        state.verifier().observe(latency, analysis_ms);
         state.live.panels.notify();
     }
     Ok(())

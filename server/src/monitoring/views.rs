@@ -152,7 +152,7 @@ pub fn panel(ctx: &PageCtx, stats: &Stats, active: &[SessionRow], alerts: &[Anom
                 a href="#active" { (ctx.t("monitor.tab.active")) } " · "
                 a href="#alerts" { (ctx.t("monitor.tab.alerts")) } " · "
                 a href="/proctor/history" { (ctx.t("monitor.tab.history")) }
-                @if ctx.user.as_ref().is_some_and(|u| u.role == crate::accounts::model::Role::Admin) {
+                @if ctx.viewer_is(crate::accounts::model::Role::Admin.as_str()) {
                     " · " a href="/proctor/assignments" { (ctx.t("monitor.assign.title")) }
                 }
             }

@@ -7,12 +7,11 @@ use std::time::Duration;
 use super::lifecycle::{Stop, stop_session};
 use super::model::StopReason;
 use crate::app::AppState;
-use crate::db::now_ms;
 
 /// One pass; returns (sessions ticked with a change, sessions closed, frames deleted).
 pub async fn run_once(state: &AppState) -> sqlx::Result<(usize, usize, usize)> {
-    let cfg = &state.config.monitoring;
-    let now = now_ms();
+    let cfg = state.config.monitoring();
+    let now = state.clock.now_ms();
     let silent_since = now - cfg.rules.lost_after_intervals * cfg.rules.frame_interval_ms;
     let silent: Vec<(String, i64)> = sqlx::query_as(
         "SELECT id, COALESCE(last_frame_at, started_at) FROM monitoring_sessions \
@@ -38,7 +37,7 @@ pub async fn run_once(state: &AppState) -> sqlx::Result<(usize, usize, usize)> {
     if cfg.retention_days > 0 {
         let before = now - i64::try_from(cfg.retention_days).unwrap_or(0) * 86_400_000;
         for (id, key) in super::frame_queries::expired(&state.db, before, 200).await? {
-            match state.frames.delete(&key).await {
+            match state.frames().delete(&key).await {
                 Ok(()) => {
                     super::frame_queries::forget_file(&state.db, &id).await?;
                     deleted += 1;

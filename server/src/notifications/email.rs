@@ -98,7 +98,7 @@ pub async fn run(db: Db, mailer: Mailer, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        crate::ops::heartbeat::beat(&db, "email", i64::try_from(every.as_millis()).unwrap_or(i64::MAX)).await;
+        crate::heartbeat::beat(&db, "email", i64::try_from(every.as_millis()).unwrap_or(i64::MAX)).await;
         if let Err(e) = deliver_due(&db, &mailer).await {
             tracing::warn!(error = %e, "email sender: database error");
         }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use tokio::io::AsyncReadExt;
 
-use super::heartbeat;
+use crate::heartbeat;
+use futures_util::future::join_all;
+
 use crate::app::AppState;
 use crate::config::Backend;
 use crate::db::{DbText, now_ms};
@@ -55,17 +57,21 @@ pub struct Component {
 /// Relay lag beyond this is `Degraded`.
 pub const RELAY_LAG_MS: i64 = 60_000;
 
-/// Checks every component concurrently.
+/// Checks every component concurrently: the plumbing's own, then those the contexts added.
 pub async fn check_all(state: &AppState) -> Vec<Component> {
     let timeout = state.config.health_timeout;
-    let (db, events, storage, smtp, workers) = tokio::join!(
+    let added = state.get::<super::OpsHooks>().map(|h| h.checks.clone()).unwrap_or_default();
+    let (db, events, added, smtp, workers) = tokio::join!(
         timed("database", timeout, database(state)),
         timed("events", timeout, events(state, timeout)),
-        timed("storage", timeout, storage(state)),
+        join_all(added.iter().map(|c| timed(c.name(), timeout, c.check(state)))),
         timed("smtp", timeout, smtp(state)),
         timed("workers", timeout, workers(state)),
     );
-    vec![db, events, storage, smtp, workers]
+    let mut all = vec![db, events];
+    all.extend(added);
+    all.extend([smtp, workers]);
+    all
 }
 
 async fn timed(name: &'static str, timeout: Duration, check: impl Future<Output = (Status, String)>) -> Component {
@@ -139,16 +145,6 @@ async fn events(state: &AppState, timeout: Duration) -> (Status, String) {
     }
 }
 
-async fn storage(state: &AppState) -> (Status, String) {
-    // The store the server really writes frames to (local directory or HDFS), probed the way it
-    // is used: an object written, read back and removed.
-    match state.frames.probe().await {
-        Ok(detail) => (Status::Up, detail),
-        Err(e) => (Status::Down, format!("{} frame store: {e:#}", state.frames.name())),
-    }
-}
-
-/// `host:port` of a URL (default port when it has none).
 fn tcp_target(url: &str, default_port: u16) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?;

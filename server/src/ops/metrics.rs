@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -96,13 +96,20 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let route =
         req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
     let response = next.run(req).await;
-    state.metrics.observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
+    state.metrics().observe(&method, &route, response.status().as_u16(), started.elapsed().as_secs_f64());
     response
+}
+
+impl AppState {
+    /// This process's request counters and latencies.
+    pub fn metrics(&self) -> &Metrics {
+        self.part::<Arc<Metrics>>()
+    }
 }
 
 /// `GET /metrics`.
 pub async fn render(State(state): State<AppState>) -> Response {
-    let mut body = state.metrics.render();
+    let mut body = state.metrics().render();
     let up = i32::from(state.db.ping(std::time::Duration::from_secs(1)).await.is_ok());
     let _ = writeln!(
         body,
@@ -120,8 +127,9 @@ pub async fn render(State(state): State<AppState>) -> Response {
             lag.oldest_pending_ms
         );
     }
-    let pending = crate::monitoring::frame_queries::pending_count(&state.db, crate::db::now_ms()).await.unwrap_or(-1);
-    body.push_str(&state.verifier.render(pending));
+    for gauges in state.get::<super::OpsHooks>().map(|h| h.gauges.clone()).unwrap_or_default() {
+        body.push_str(&gauges.render(&state).await);
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }
 

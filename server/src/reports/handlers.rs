@@ -31,7 +31,7 @@ pub async fn show_reports(
     Query(q): Query<Started>,
 ) -> AppResult<Response> {
     let runs = queries::recent_runs(&state.db, 50).await?;
-    let schedule = state.config.batch.schedule;
+    let schedule = state.config.batch().schedule;
     let next = schedule.map(|s| (s, Due::new(&s, now_ms())));
     let difficulty = queries::latest_difficulty(&state.db).await?;
     let month = queries::latest_month(&state.db).await?;
@@ -91,7 +91,7 @@ pub async fn run_now(
         return Err(AppError::Conflict(ctx.t("reports.already_running").into()));
     }
     let run_id = runs::start(state.db.pool(), job, &period.label(), Trigger::Manual).await?;
-    let (db, config) = (state.db.clone(), state.config.batch.clone());
+    let (db, config) = (state.db.clone(), state.config.batch().clone());
     tokio::spawn(async move {
         let _ = runner::run_started(&db, &config, job, period, &run_id).await;
     });

@@ -1,14 +1,17 @@
 //! Running a job in the server process: the configured storage, the server's pool, the run
 //! recorded like any other, and at most one run of a job at a time.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use anyhow::Context;
 
 use proctorwise_batch::runs::{self, Trigger};
 use proctorwise_batch::storage::StorageConfig;
 use proctorwise_batch::{Job, JobReport, Period};
 
-use super::schedule::Schedule;
+use super::schedule::{Schedule, TimeOfDay, parse_monthly, parse_weekly};
+use crate::config::{Config, parse_bool, var};
 use crate::db::Db;
 
 /// A run still marked running after this long is treated as dead (the process stopped).
@@ -26,6 +29,35 @@ pub struct BatchConfig {
 }
 
 impl BatchConfig {
+    /// Local outputs under `data_dir/batch`, no schedule (tests and tools).
+    pub fn in_dir(data_dir: &Path) -> Self {
+        Self { output_dir: data_dir.join("batch"), hdfs_url: None, schedule: None }
+    }
+
+    /// `PROCTORWISE_BATCH_DIR`, `HDFS_URL`, `PROCTORWISE_BATCH_SCHEDULE` (on/off) and the three times
+    /// `PROCTORWISE_BATCH_DAILY_AT` (`02:00`), `PROCTORWISE_BATCH_WEEKLY_AT` (`sun 03:00`),
+    /// `PROCTORWISE_BATCH_MONTHLY_AT` (`1 05:00`), all UTC.
+    pub fn from_env(config: &Config) -> anyhow::Result<Self> {
+        let mut schedule = Schedule::default();
+        if let Some(raw) = var("PROCTORWISE_BATCH_DAILY_AT") {
+            schedule.daily = TimeOfDay::parse(&raw)
+                .with_context(|| format!("PROCTORWISE_BATCH_DAILY_AT={raw:?} must look like 02:00"))?;
+        }
+        if let Some(raw) = var("PROCTORWISE_BATCH_WEEKLY_AT") {
+            schedule.weekly = parse_weekly(&raw)
+                .with_context(|| format!("PROCTORWISE_BATCH_WEEKLY_AT={raw:?} must look like sun 03:00"))?;
+        }
+        if let Some(raw) = var("PROCTORWISE_BATCH_MONTHLY_AT") {
+            schedule.monthly = parse_monthly(&raw)
+                .with_context(|| format!("PROCTORWISE_BATCH_MONTHLY_AT={raw:?} must look like 1 05:00 (day 1-28)"))?;
+        }
+        Ok(Self {
+            output_dir: var("PROCTORWISE_BATCH_DIR").map_or_else(|| config.data_dir.join("batch"), PathBuf::from),
+            hdfs_url: config.hdfs_url.clone(),
+            schedule: parse_bool("PROCTORWISE_BATCH_SCHEDULE", true)?.then_some(schedule),
+        })
+    }
+
     /// The storage the outputs go to.
     pub fn storage(&self) -> StorageConfig {
         match &self.hdfs_url {
@@ -34,6 +66,18 @@ impl BatchConfig {
             }
             None => StorageConfig::Local(self.output_dir.clone()),
         }
+    }
+}
+
+impl Config {
+    /// The batch section: output folder, HDFS, embedded schedule (`PROCTORWISE_BATCH_*`).
+    pub fn batch(&self) -> &BatchConfig {
+        self.section()
+    }
+
+    /// The batch section, to change it (tests and tools).
+    pub fn batch_mut(&mut self) -> &mut BatchConfig {
+        self.section_mut()
     }
 }
 

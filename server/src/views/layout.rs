@@ -5,7 +5,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 
-use crate::accounts::model::Role;
 use crate::i18n::Lang;
 use crate::web::PageCtx;
 
@@ -62,38 +61,14 @@ pub fn respond_with(ctx: &PageCtx, status: StatusCode, title: &str, content: Mar
     response
 }
 
-fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
-    match role {
-        Role::Student => &[
-            ("/student", "nav.my_exams"),
-            ("/bookings", "nav.my_bookings"),
-            ("/results", "nav.my_results"),
-            ("/analytics/me", "nav.my_progress"),
-        ],
-        Role::Teacher => &[("/teacher", "nav.my_exams"), ("/grading", "nav.to_grade"), ("/analytics", "nav.reports")],
-        Role::Proctor => &[("/proctor", "nav.live_sessions")],
-        Role::Admin => &[
-            ("/admin", "nav.dashboard"),
-            ("/admin/users", "nav.users"),
-            ("/admin/emails", "nav.emails"),
-            ("/admin/dead-letters", "nav.dead_letters"),
-            ("/admin/reports", "nav.batch"),
-            ("/teacher", "nav.exams"),
-            ("/grading", "nav.to_grade"),
-            ("/proctor", "nav.live_sessions"),
-            ("/analytics", "nav.reports"),
-        ],
-    }
-}
-
 fn header(ctx: &PageCtx) -> Markup {
     html! {
         header.site-header {
             a.brand href="/" { "ProctorWise" }
-            @if let Some(user) = &ctx.user {
+            @if let Some(viewer) = &ctx.viewer {
                 nav aria-label=(ctx.t("nav.main")) {
                     ul {
-                        @for (href, key) in nav_links(user.role) {
+                        @for (href, key) in viewer.nav {
                             li { a href=(href) aria-current=[ctx.path.split('?').next().filter(|p| p == href).map(|_| "page")] { (ctx.lang.t(key)) } }
                         }
                     }
@@ -101,9 +76,9 @@ fn header(ctx: &PageCtx) -> Markup {
             }
             div.header-tools {
                 (lang_switcher(ctx))
-                @if let Some(user) = &ctx.user {
-                    (crate::notifications::views::bell_box(ctx.lang, ctx.unread.unwrap_or(0)))
-                    span.user-name { (user.name) " " span.badge.role { (user.role.label(ctx.lang)) } }
+                @if let Some(viewer) = &ctx.viewer {
+                    @if let Some(bell) = &viewer.bell { (bell) }
+                    span.user-name { (viewer.name) " " span.badge.role { (viewer.role_label) } }
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf_token" value=(ctx.csrf);
                         button.link type="submit" { (ctx.t("nav.logout")) }

@@ -1,7 +1,8 @@
-//! Shared page layout and components (maud).
+//! Shared page layout and components (maud), and the error pages.
 
 pub mod charts;
 pub mod components;
+pub mod errors;
 pub mod layout;
 
 pub use layout::{page, respond};

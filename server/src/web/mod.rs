@@ -1,14 +1,12 @@
-//! Cross-cutting HTTP plumbing: page context, CSRF, language, security headers, error pages,
-//! client address.
+//! Cross-cutting HTTP plumbing: page context, CSRF, language, security headers, client address.
 
 pub mod client_ip;
 pub mod csrf;
 pub mod ctx;
-pub mod errors;
 pub mod lang;
 pub mod security;
 
-pub use ctx::PageCtx;
+pub use ctx::{PageCtx, Viewer, ViewerSource, Viewers};
 
 /// Whether the request was sent by htmx (and is not a boosted full navigation).
 pub fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
@@ -21,6 +19,11 @@ pub fn local_redirect_target<'a>(next: Option<&'a str>, fallback: &'a str) -> &'
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
         _ => fallback,
     }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ async fn admin_user_search_api(app: TestApp) {
 /// Every API route the router serves is in the OpenAPI document, with its method.
 #[test]
 fn openapi_documents_every_api_route() {
-    let spec = proctorwise::api::openapi::spec();
+    let spec = proctorwise::assembly::openapi();
     for route in proctorwise::route_table().into_iter().filter(|r| r.path.starts_with("/api/")) {
         let op = &spec["paths"][route.path][route.method.to_lowercase()];
         assert!(op.is_object(), "{} {} is not documented in openapi.json", route.method, route.path);

@@ -41,7 +41,7 @@ fn graded<'a>(
 }
 
 fn storage(app: &TestApp) -> LocalStorage {
-    LocalStorage::new(app.state.config.batch.output_dir.clone())
+    LocalStorage::new(app.state.config.batch().output_dir.clone())
 }
 
 async fn run(app: &TestApp, job: Job, period: Period) -> JobReport {

@@ -37,7 +37,7 @@ pub async fn teacher(app: &TestApp) -> User {
 /// A student and a bearer token for the API.
 pub async fn student(app: &TestApp) -> (User, String) {
     let user = app.create_user(Role::Student, &unique("student")).await;
-    let (token, _) = app.state.tokens.issue(&user).expect("token");
+    let (token, _) = app.state.tokens().issue(&user).expect("token");
     (user, token)
 }
 

@@ -133,9 +133,9 @@ async fn a_finished_attempt_sends_htmx_to_the_result(app: TestApp) {
 async fn the_consent_text_says_what_the_configuration_sends_and_keeps(app: TestApp) {
     let backend = app.backend;
     let kept = TestApp::with_config(backend, |c| {
-        c.monitoring.baseline_every = 7;
-        c.monitoring.retention_days = 12;
-        c.monitoring.interval_ms = 2_500;
+        c.monitoring_mut().baseline_every = 7;
+        c.monitoring_mut().retention_days = 12;
+        c.monitoring_mut().interval_ms = 2_500;
     })
     .await;
     let s = Scenario::new(&kept, ReleaseMode::Immediate).await;
@@ -146,7 +146,7 @@ async fn the_consent_text_says_what_the_configuration_sends_and_keeps(app: TestA
         .assert_contains("The images sent are kept 12 days, then deleted");
     assert!(!page.body.contains("only images showing a possible problem"), "the old, untrue promise is gone");
 
-    let forever = TestApp::with_config(backend, |c| c.monitoring.retention_days = 0).await;
+    let forever = TestApp::with_config(backend, |c| c.monitoring_mut().retention_days = 0).await;
     let s = Scenario::new(&forever, ReleaseMode::Immediate).await;
     let page = s.student_client.get(&format!("/bookings/{}/start", s.booking_id)).await;
     page.assert_contains("every 2 s")
@@ -160,7 +160,7 @@ async fn a_tab_change_ends_with_its_duration_when_the_page_is_back(app: TestApp)
     let t = Taking::new(&app).await;
     t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
     t.event("tab_hidden").await.assert_status(StatusCode::ACCEPTED);
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    app.state.clock.advance(std::time::Duration::from_millis(600));
     t.event("tab_visible").await.assert_status(StatusCode::ACCEPTED);
     let open: (i64, Option<i64>) = sqlx::query_as(
         "SELECT started_at, ended_at FROM monitoring_anomalies WHERE session_id = ? AND kind = 'tab_change'",
@@ -170,7 +170,7 @@ async fn a_tab_change_ends_with_its_duration_when_the_page_is_back(app: TestApp)
     .await
     .expect("one tab change");
     assert_eq!(open.1, None, "still within the cooldown");
-    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    app.state.clock.advance(std::time::Duration::from_millis(350));
     t.frame(2, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
     let rows: Vec<(String, i64, Option<i64>)> =
         sqlx::query_as("SELECT kind, started_at, ended_at FROM monitoring_anomalies WHERE session_id = ?")

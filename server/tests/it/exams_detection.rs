@@ -135,8 +135,8 @@ async fn exams_without_overrides_follow_the_environment(app: TestApp) {
     let backend = app.backend;
     drop(app);
     let app = TestApp::with_config(backend, |c| {
-        c.monitoring.rules.forbidden_objects = vec!["remote".into(), "scissors".into()];
-        c.monitoring.weights.low = 7;
+        c.monitoring_mut().rules.forbidden_objects = vec!["remote".into(), "scissors".into()];
+        c.monitoring_mut().weights.low = 7;
     })
     .await;
     let (client, teacher) = app.login_as(Role::Teacher).await;

@@ -128,7 +128,7 @@ impl World {
         .await
         .expect("session");
         let key = format!("fixture/{session_id}/frame_000000.jpg");
-        app.state.frames.put(&key, &jpeg(64, 48)).await.expect("frame file");
+        app.state.frames().put(&key, &jpeg(64, 48)).await.expect("frame file");
         sqlx::query(
             "INSERT INTO monitoring_frames (id, session_id, n, seq, captured_at, received_at, storage_key, bytes, width, height, flagged, verification) \
              VALUES (?, ?, 0, 0, ?, ?, ?, 100, 64, 48, 1, 'not_needed')",

@@ -4,10 +4,10 @@ use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
 use proctorwise::attempts::model::SubmitReason;
 use proctorwise::attempts::queries;
+use proctorwise::attempts::submit as service;
 use proctorwise::events::EventType;
 use proctorwise::events::outbox::list_of_type;
 use proctorwise::exams::model::ReleaseMode;
-use proctorwise::grading::service;
 
 use crate::dual;
 use crate::exam_scenario::Scenario;

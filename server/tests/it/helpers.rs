@@ -94,10 +94,10 @@ impl TestApp {
                 (format!("{server}/{name}"), Some(name))
             }
         };
-        let mut config = Config::for_database(dir.path().to_path_buf(), url);
+        let mut config = proctorwise::assembly::config_for(dir.path().to_path_buf(), url);
         config.static_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../static"));
         adjust(&mut config);
-        let mut state = AppState::new(config).await.expect("app state");
+        let mut state = proctorwise::assembly::state(config).await.expect("app state");
         adjust_state(&mut state);
         let router = build_router(state.clone());
         Self { state, router, backend, _dir: dir, mariadb_database }
@@ -110,7 +110,7 @@ impl TestApp {
 
     /// The state a new server process on the same database starts with.
     pub fn restarted_state(&self) -> AppState {
-        AppState::with_db((*self.state.config).clone(), self.state.db.clone())
+        proctorwise::assembly::state_with_db((*self.state.config).clone(), self.state.db.clone())
     }
 
     pub fn client(&self) -> Client {

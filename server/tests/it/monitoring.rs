@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use proctorwise::Config;
+use proctorwise::clock::Clock;
 use proctorwise::db::DbText;
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::monitoring::FrameAnalyzer;
@@ -104,12 +105,14 @@ impl FrameAnalyzer for SceneAnalyzer {
 
 /// Fast rules so a test does not wait seconds: absence after 300 ms, cooldown 300 ms.
 pub fn fast_rules(config: &mut Config) {
-    config.monitoring.rules.face_absent_after_ms = 300;
-    config.monitoring.rules.cooldown_ms = 300;
+    config.monitoring_mut().rules.face_absent_after_ms = 300;
+    config.monitoring_mut().rules.cooldown_ms = 300;
 }
 
+/// [`fast_rules`] on a manual clock: the test moves the time (`app.state.clock.advance`)
+/// instead of sleeping for the thresholds.
 pub async fn fast_app(backend: Backend) -> TestApp {
-    TestApp::with_config(backend, fast_rules).await
+    TestApp::with_state(backend, fast_rules, |s| s.clock = Clock::manual()).await
 }
 
 /// A student in a started attempt, with the session the take page points at.
@@ -252,7 +255,7 @@ pub async fn outbox(app: &TestApp, event_type: &str) -> Vec<Value> {
 /// Starts the verification workers with a test analyzer on a copy of the app's state.
 pub fn start_workers(app: &TestApp, analyzer: impl FrameAnalyzer) -> Vec<tokio::task::JoinHandle<()>> {
     let mut state = app.state.clone();
-    state.analyzer = Some(Arc::new(analyzer));
+    state.set_analyzer(Arc::new(analyzer));
     proctorwise::monitoring::verify::start_workers(&state)
 }
 

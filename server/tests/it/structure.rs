@@ -139,3 +139,116 @@ fn every_table_has_one_owner_and_crossings_only_shrink() {
     }
     assert!(problems.is_empty(), "table ownership:\n{}", problems.join("\n"));
 }
+
+/// The plumbing: what every context stands on. It names no context.
+const PLUMBING: [&str; 14] =
+    ["app", "web", "views", "i18n", "ops", "events", "api", "db", "error", "config", "routing", "wakeup", "heartbeat", "clock"];
+
+/// Above every context: the assembly point and what runs the program.
+const TOP: [&str; 5] = ["assembly", "server", "main", "lib", "demo"];
+
+/// Room (first folder or file under server/src) → rooms its code names as `crate::room`, with the
+/// files that do; unit-test modules (`#[cfg(test)] mod …`) left out.
+fn imports() -> BTreeMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let src = root().join("server/src");
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut graph: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for file in files {
+        let rel = file.strip_prefix(&src).expect("under src").to_string_lossy().into_owned();
+        let room = rel.split('/').next().expect("room").trim_end_matches(".rs").to_owned();
+        let text = std::fs::read_to_string(&file).expect("source");
+        let code = text.find("#[cfg(test)]\nmod ").map_or(text.as_str(), |at| &text[..at]);
+        let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        for (at, _) in code.match_indices("crate::") {
+            let name: String = code[at + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if name != room && !name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                graph.entry(room.clone()).or_default().entry(name).or_default().insert(rel.clone());
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_plumbing_names_no_context() {
+    let graph = imports();
+    let mut upward = Vec::new();
+    for (room, targets) in &graph {
+        if !PLUMBING.contains(&room.as_str()) {
+            continue;
+        }
+        for (target, files) in targets {
+            if !PLUMBING.contains(&target.as_str()) {
+                upward.push(format!("{room} -> {target} ({files:?})"));
+            }
+        }
+    }
+    assert!(graph.len() > 10, "rooms read: {:?}", graph.keys());
+    assert!(
+        upward.is_empty(),
+        "the plumbing imports contexts (register them in assembly.rs instead):\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn contexts_import_each_other_without_a_circle() {
+    let graph = imports();
+    let is_context = |r: &str| !PLUMBING.contains(&r) && !TOP.contains(&r);
+    let edges: BTreeMap<&str, Vec<&str>> = graph
+        .iter()
+        .filter(|(room, _)| is_context(room))
+        .map(|(room, targets)| (room.as_str(), targets.keys().map(String::as_str).filter(|t| is_context(t)).collect()))
+        .collect();
+    // Depth-first search; a grey room met again closes a circle.
+    fn visit<'a>(
+        room: &'a str,
+        edges: &BTreeMap<&'a str, Vec<&'a str>>,
+        colour: &mut BTreeMap<&'a str, u8>,
+        path: &mut Vec<&'a str>,
+        circles: &mut Vec<String>,
+    ) {
+        colour.insert(room, 1);
+        path.push(room);
+        for &next in edges.get(room).map(Vec::as_slice).unwrap_or_default() {
+            match colour.get(next).copied().unwrap_or(0) {
+                0 => visit(next, edges, colour, path, circles),
+                1 => {
+                    let from = path.iter().position(|r| *r == next).unwrap_or(0);
+                    circles.push(format!("{} -> {next}", path[from..].join(" -> ")));
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        colour.insert(room, 2);
+    }
+    let (mut colour, mut circles) = (BTreeMap::new(), Vec::new());
+    for &room in edges.keys() {
+        if !colour.contains_key(room) {
+            visit(room, &edges, &mut colour, &mut Vec::new(), &mut circles);
+        }
+    }
+    let detail = |c: &String| {
+        let rooms: Vec<&str> = c.split(" -> ").collect();
+        let files: Vec<String> =
+            rooms.windows(2).map(|w| format!("  {} -> {}: {:?}", w[0], w[1], graph[w[0]][w[1]])).collect();
+        format!("{c}\n{}", files.join("\n"))
+    };
+    assert!(
+        circles.is_empty(),
+        "contexts import each other in a circle:\n{}",
+        circles.iter().map(detail).collect::<Vec<_>>().join("\n")
+    );
+}

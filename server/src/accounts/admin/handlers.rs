@@ -75,7 +75,7 @@ pub async fn create_user(
     match queries::insert(&state.db, &new_user, &hash).await {
         Ok(user) => {
             tracing::info!(admin = %admin.id, user_id = %user.id, role = user.role.as_str(), "account created by admin");
-            Ok(Redirect::to(&format!("/admin/users?q={}", crate::web::errors::urlencode(&user.email))).into_response())
+            Ok(Redirect::to(&format!("/admin/users?q={}", crate::web::urlencode(&user.email))).into_response())
         }
         Err(e) if is_unique_violation(&e) => Ok(rerender(&FieldErrors::from([("email", "field.email.taken")]))),
         Err(e) => Err(e.into()),
@@ -160,6 +160,6 @@ fn row_or_redirect(ctx: &PageCtx, user: &User, message_key: &'static str) -> Res
     if ctx.htmx {
         respond(ctx, "", views::user_row_with_toast(ctx, user, ctx.t(message_key)))
     } else {
-        Redirect::to(&format!("/admin/users?q={}", crate::web::errors::urlencode(&user.email))).into_response()
+        Redirect::to(&format!("/admin/users?q={}", crate::web::urlencode(&user.email))).into_response()
     }
 }

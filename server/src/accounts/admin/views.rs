@@ -79,7 +79,7 @@ pub fn results(ctx: &PageCtx, users: &[User], search: &UserSearch, page: i64, pa
 /// One user's row with its role and activation controls.
 pub fn user_row(ctx: &PageCtx, user: &User) -> Markup {
     let row_id = format!("user-{}", user.id);
-    let is_self = ctx.user.as_ref().is_some_and(|me| me.id == user.id);
+    let is_self = ctx.viewer.as_ref().is_some_and(|me| me.id == user.id);
     html! {
         tr #(row_id) .inactive[!user.active] {
             td { (user.name) }

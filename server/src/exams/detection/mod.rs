@@ -51,9 +51,9 @@ pub struct DetectionDefaults {
 impl DetectionDefaults {
     /// The defaults of a running server.
     pub fn from_config(config: &Config) -> Self {
-        let w = &config.monitoring.weights;
+        let w = &config.monitoring().weights;
         Self {
-            forbidden_objects: config.monitoring.rules.forbidden_objects.clone(),
+            forbidden_objects: config.monitoring().rules.forbidden_objects.clone(),
             risk_weights: [w.low, w.medium, w.high, w.critical],
         }
     }

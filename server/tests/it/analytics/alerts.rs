@@ -71,7 +71,7 @@ async fn alerts_are_exact_on_a_fixed_clock(app: TestApp) {
     }
     outbox(&app, 600_000, true).await;
     for worker in ["auto_submit", "relay", "email"] {
-        proctorwise::ops::heartbeat::beat(db, worker, 5_000).await;
+        proctorwise::heartbeat::beat(db, worker, 5_000).await;
     }
 
     let d = platform::dashboard(db, NOW).await.expect("dashboard");

@@ -92,9 +92,9 @@ async fn workers_need_heartbeats(app: TestApp) {
     let w = workers(&components::check_all(&app.state).await);
     assert_eq!(w.status, Status::Down);
     assert!(w.detail.contains("auto_submit: no heartbeat"), "{}", w.detail);
-    proctorwise::ops::heartbeat::beat(&app.state.db, "auto_submit", 5_000).await;
-    proctorwise::ops::heartbeat::beat(&app.state.db, "relay", 5_000).await;
-    proctorwise::ops::heartbeat::beat(&app.state.db, "relay", 5_000).await;
+    proctorwise::heartbeat::beat(&app.state.db, "auto_submit", 5_000).await;
+    proctorwise::heartbeat::beat(&app.state.db, "relay", 5_000).await;
+    proctorwise::heartbeat::beat(&app.state.db, "relay", 5_000).await;
     let w = workers(&components::check_all(&app.state).await);
     assert_eq!(w.status, Status::Up, "{}", w.detail);
     sqlx::query("UPDATE worker_heartbeats SET beat_at = beat_at - 600000 WHERE worker = 'relay'")
@@ -156,16 +156,16 @@ async fn health_follows_a_test_owned_broker(app: TestApp) {
 async fn health_probes_the_configured_frame_store(app: TestApp) {
     let storage = find(&check_within_timeout(&app).await, "storage");
     assert_eq!(storage.status, Status::Up, "{storage:?}");
-    let frames = app.state.config.monitoring.frame_dir.display().to_string();
+    let frames = app.state.config.monitoring().frame_dir.display().to_string();
     assert_eq!(storage.detail, format!("local directory {frames} writable"));
-    let leftovers = std::fs::read_dir(&app.state.config.monitoring.frame_dir).expect("frame dir").count();
+    let leftovers = std::fs::read_dir(&app.state.config.monitoring().frame_dir).expect("frame dir").count();
     assert_eq!(leftovers, 0, "the probe removes what it wrote");
 
     let backend = app.backend;
     drop(app);
     let blocker = tempfile::NamedTempFile::new().expect("file");
     let app = TestApp::with_config(backend, |c| {
-        c.monitoring.frame_dir = blocker.path().join("frames");
+        c.monitoring_mut().frame_dir = blocker.path().join("frames");
         c.health_timeout = TIMEOUT;
     })
     .await;

@@ -118,7 +118,7 @@ async fn my_bookings_shows_local_time_countdown_and_nav_link(app: TestApp) {
     let owner = teacher(&app).await;
     let (_, slots) = published_exam(&app, &owner, "Soon", &[(2 * HOUR + 15 * MIN, 3)]).await;
     let (client, user) = app.login_as(Role::Student).await;
-    let (token, _) = app.state.tokens.issue(&user).expect("token");
+    let (token, _) = app.state.tokens().issue(&user).expect("token");
     let booking = booked(&app, &token, &slots[0]).await;
     let page = client.get("/bookings").await;
     page.assert_status(StatusCode::OK).assert_contains("<h1>My bookings</h1>").assert_contains("href=\"/bookings\"");

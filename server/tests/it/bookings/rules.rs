@@ -130,7 +130,7 @@ async fn cancelling_after_the_start_is_refused(app: TestApp) {
     let owner = teacher(&app).await;
     let (_, slots) = published_exam(&app, &owner, "Started", &[(24 * HOUR, 5)]).await;
     let (client, user) = app.login_as(Role::Student).await;
-    let (token, _) = app.state.tokens.issue(&user).expect("token");
+    let (token, _) = app.state.tokens().issue(&user).expect("token");
     let booking = booked(&app, &token, &slots[0]).await;
     move_slot(&app, &slots[0], -5 * MIN, HOUR).await;
     let path = format!("/api/v1/bookings/{booking}/cancel");
@@ -150,7 +150,7 @@ async fn another_students_booking_is_not_found(app: TestApp) {
     let (_, alice_token) = student(&app).await;
     let booking = booked(&app, &alice_token, &slots[0]).await;
     let (mallory, mallory_user) = app.login_as(Role::Student).await;
-    let (mallory_token, _) = app.state.tokens.issue(&mallory_user).expect("token");
+    let (mallory_token, _) = app.state.tokens().issue(&mallory_user).expect("token");
     let api_path = format!("/api/v1/bookings/{booking}/cancel");
     let res = app.client().json(Method::POST, &api_path, json!({}), Some(&mallory_token)).await;
     res.assert_status(StatusCode::NOT_FOUND);
@@ -168,7 +168,7 @@ async fn another_students_booking_is_not_found(app: TestApp) {
 async fn the_bookings_api_is_for_students_only(app: TestApp) {
     let owner = teacher(&app).await;
     let (_, slots) = published_exam(&app, &owner, "Staff", &[(24 * HOUR, 5)]).await;
-    let (token, _) = app.state.tokens.issue(&owner).expect("token");
+    let (token, _) = app.state.tokens().issue(&owner).expect("token");
     let res = book(&app, &token, &slots[0]).await;
     res.assert_status(StatusCode::FORBIDDEN);
     assert_eq!(res.json()["error"], "forbidden");

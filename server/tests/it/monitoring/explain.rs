@@ -199,7 +199,7 @@ async fn the_session_page_and_the_api_explain_each_anomaly(app: TestApp) {
     assert_eq!(book["explanation"]["server"], serde_json::Value::Null, "not analysed");
     assert_eq!(book["explanation"]["open"], true);
 
-    let spec = proctorwise::api::openapi::spec();
+    let spec = proctorwise::assembly::openapi();
     let schema = &spec["paths"]["/api/v1/monitoring/sessions/{session_id}/anomalies"]["get"]["responses"]["200"]["content"]
         ["application/json"]["schema"]["properties"]["anomalies"]["items"]["properties"]["explanation"];
     assert!(schema["properties"]["reason"].is_object() && schema["properties"]["server"].is_object(), "{schema}");

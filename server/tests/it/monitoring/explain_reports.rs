@@ -74,7 +74,7 @@ async fn teachers_see_integrity_before_they_grade(app: TestApp) {
         )
         .await
         .assert_status(StatusCode::SEE_OTHER);
-    proctorwise::grading::service::submit(&app.state, &m.attempt_id, SubmitReason::Student).await.expect("submit");
+    proctorwise::attempts::submit::submit(&app.state, &m.attempt_id, SubmitReason::Student).await.expect("submit");
     let risk: i64 = sqlx::query_scalar("SELECT risk_score FROM monitoring_sessions WHERE id = ?")
         .bind(&m.session_id)
         .fetch_one(app.state.db.pool())

@@ -27,9 +27,9 @@ async fn the_forbidden_list_reaches_the_page_the_rules_and_re_verification(app: 
 
     let app = TestApp::with_config(app.backend, |c| {
         fast_rules(c);
-        c.monitoring.rules.forbidden_objects = vec!["remote".into(), "cell phone".into()];
-        c.monitoring.detector_timeout_ms = 5_000;
-        c.monitoring.sample_share = 0.0;
+        c.monitoring_mut().rules.forbidden_objects = vec!["remote".into(), "cell phone".into()];
+        c.monitoring_mut().detector_timeout_ms = 5_000;
+        c.monitoring_mut().sample_share = 0.0;
     })
     .await;
     let t = Taking::new(&app).await;

@@ -220,7 +220,7 @@ async fn the_panel_stream_pushes_fragments_and_toasts(app: TestApp) {
 }
 
 async fn the_panel_lists_the_riskiest_sessions_up_to_its_row_cap(app: TestApp) {
-    let app = TestApp::with_config(app.backend, |c| c.monitoring.panel_rows = 2).await;
+    let app = TestApp::with_config(app.backend, |c| c.monitoring_mut().panel_rows = 2).await;
     let mut takings = Vec::new();
     for _ in 0..3 {
         takings.push(Taking::new(&app).await);

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
+use proctorwise::clock::Clock;
 use proctorwise::events::schema;
 use proctorwise::monitoring::worker;
 use serde_json::json;
@@ -58,7 +59,7 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
     let prefix =
         format!("{:04}/{:02}/{:02}/{}/frame_", today.year(), u8::from(today.month()), today.day(), t.session_id);
     assert!(key.starts_with(&prefix) && key.ends_with(".jpg"), "{key}");
-    assert!(app.state.config.monitoring.frame_dir.join(&key).is_file(), "the JPEG is on disk");
+    assert!(app.state.config.monitoring().frame_dir.join(&key).is_file(), "the JPEG is on disk");
 
     let url = t.frames_url();
     let v = || ("verdict", "application/json", verdict(3, &[0.9], &[], true));
@@ -66,7 +67,8 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
     big.resize(600 * 1024, 0);
     let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", big)]).await;
     res.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(res.json()["error"].as_str().is_some_and(|e| e.contains("512")), "{}", res.body);
+    assert_eq!(res.json()["error"], "too_large", "errors are JSON like the API's: {}", res.body);
+    assert!(res.json()["message"].as_str().is_some_and(|e| e.contains("512")), "{}", res.body);
     let png = b"\x89PNG\r\n\x1a\n0000".to_vec();
     t.client()
         .post_multipart(&url, &[v(), ("frame", "image/jpeg", png)])
@@ -78,12 +80,15 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
     big_png.resize(600 * 1024, 7);
     let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", big_png)]).await;
     res.assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(res.json()["error"], "The frame must be a JPEG image.");
+    assert_eq!(
+        (res.json()["error"].as_str(), res.json()["message"].as_str()),
+        (Some("unsupported"), Some("The frame must be a JPEG image."))
+    );
     // A small JPEG whose header declares 30000×30000 is refused from its header (the size
     // message), before a decoder would allocate for it.
     let res = t.client().post_multipart(&url, &[v(), ("frame", "image/jpeg", declaring(&jpeg(64, 48), 30_000))]).await;
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.json()["error"], "The image dimensions are not accepted.");
+    assert_eq!(res.json()["message"], "The image dimensions are not accepted.");
     let broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
     t.client()
         .post_multipart(&url, &[v(), ("frame", "image/jpeg", broken)])
@@ -112,7 +117,8 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
     let (other, _) = app.login_as(Role::Student).await;
     let res = post_frame(&other, &url, 1, &[0.9], &[], true).await;
     res.assert_status(StatusCode::FORBIDDEN);
-    assert!(res.json()["error"].is_string());
+    assert_eq!(res.json()["error"], "forbidden", "{}", res.body);
+    assert!(res.json()["message"].is_string());
     other
         .post_json_csrf(
             &format!("/monitoring/sessions/{}/events", t.session_id),
@@ -157,7 +163,7 @@ async fn ingestion_checks_every_input_and_stores_nothing_refused(app: TestApp) {
 }
 
 async fn a_simulated_session_produces_exactly_the_expected_anomalies(app: TestApp) {
-    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
+    let app = TestApp::with_state(app.backend, |_| {}, |s| s.set_analyzer(std::sync::Arc::new(SceneAnalyzer))).await;
     let workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     let ok = StatusCode::ACCEPTED;
@@ -251,8 +257,8 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
     let backend = app.backend;
     let app = TestApp::with_state(
         backend,
-        |c| c.monitoring.queue_size = 1,
-        |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer)),
+        |c| c.monitoring_mut().queue_size = 1,
+        |s| s.set_analyzer(std::sync::Arc::new(SceneAnalyzer)),
     )
     .await;
     let t = Taking::new(&app).await;
@@ -307,16 +313,20 @@ async fn back_pressure_keeps_every_frame_and_verification_confirms_or_rejects(ap
 
 async fn silent_and_vanished_browsers(app: TestApp) {
     let backend = app.backend;
-    let app = TestApp::with_config(backend, |c| {
-        fast_rules(c);
-        c.monitoring.rules.frame_interval_ms = 100;
-        c.monitoring.rules.lost_after_intervals = 3;
-        c.monitoring.abandon_after = Duration::from_millis(1500);
-    })
+    let app = TestApp::with_state(
+        backend,
+        |c| {
+            fast_rules(c);
+            c.monitoring_mut().rules.frame_interval_ms = 100;
+            c.monitoring_mut().rules.lost_after_intervals = 3;
+            c.monitoring_mut().abandon_after = Duration::from_millis(1500);
+        },
+        |s| s.clock = Clock::manual(),
+    )
     .await;
     let t = Taking::new(&app).await;
     t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.state.clock.advance(Duration::from_millis(400));
     let (ticked, closed, _) = worker::run_once(&app.state).await.expect("pass");
     assert_eq!((ticked, closed), (1, 0));
     worker::run_once(&app.state).await.expect("second pass");
@@ -324,7 +334,7 @@ async fn silent_and_vanished_browsers(app: TestApp) {
     assert_eq!(got.len(), 1, "once per silence: {got:?}");
     assert_eq!((got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()), ("connection_lost", "medium", "rule"));
     t.frame(2, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    app.state.clock.advance(Duration::from_millis(1600));
     let (_, closed, _) = worker::run_once(&app.state).await.expect("pass");
     assert_eq!(closed, 1, "the browser vanished");
     let stopped = outbox(&app, "monitoring_stopped").await;

@@ -49,7 +49,7 @@ async fn verified(app: &TestApp, session: &str) -> Vec<(String, String, String, 
 
 async fn real_models_confirm_a_true_flag_and_reject_a_false_one(app: TestApp) {
     let backend = app.backend;
-    let app = TestApp::with_state(backend, |_| {}, |s| s.analyzer = Some(Arc::new(models()))).await;
+    let app = TestApp::with_state(backend, |_| {}, |s| s.set_analyzer(Arc::new(models()))).await;
     let workers = proctorwise::monitoring::verify::start_workers(&app.state);
 
     // Two people in view (zidane.jpg): the browser says two faces, the server agrees.

@@ -24,7 +24,7 @@ dual!(
 const RISK: &str = "SELECT risk_score FROM monitoring_sessions WHERE id = ?";
 
 async fn with_scenes(app: TestApp, adjust: impl FnOnce(&mut proctorwise::Config)) -> TestApp {
-    TestApp::with_state(app.backend, adjust, |s| s.analyzer = Some(Arc::new(SceneAnalyzer))).await
+    TestApp::with_state(app.backend, adjust, |s| s.set_analyzer(Arc::new(SceneAnalyzer))).await
 }
 
 async fn a_flag_the_server_rejects_leaves_no_trace(app: TestApp) {
@@ -66,8 +66,8 @@ async fn a_flag_the_server_rejects_leaves_no_trace(app: TestApp) {
 
 async fn a_client_that_withholds_requested_pictures_is_flagged(app: TestApp) {
     let app = with_scenes(app, |c| {
-        c.monitoring.baseline_every = 2;
-        c.monitoring.rate_per_10s = 1_000;
+        c.monitoring_mut().baseline_every = 2;
+        c.monitoring_mut().rate_per_10s = 1_000;
     })
     .await;
     let t = Taking::new(&app).await;
@@ -92,7 +92,7 @@ async fn a_client_that_withholds_requested_pictures_is_flagged(app: TestApp) {
 }
 
 async fn a_sampled_clean_picture_showing_two_faces_is_confirmed(app: TestApp) {
-    let app = with_scenes(app, |c| c.monitoring.sample_share = 1.0).await;
+    let app = with_scenes(app, |c| c.monitoring_mut().sample_share = 1.0).await;
     let workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     // The browser says "one face" and sends the picture it was asked for: it shows two.
@@ -146,10 +146,10 @@ async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp
         .await
         .expect("expire");
     assert_eq!(proctorwise::monitoring::verify::sweep(&app.state).await.expect("sweep"), 0, "not queued again");
-    assert_eq!(app.state.verifier.depth(), 3);
+    assert_eq!(app.state.verifier().depth(), 3);
     // This replica restarts: what it had queued is pending again at once.
     let restarted = app.restarted_state();
-    let replica = restarted.verifier.replica().to_owned();
+    let replica = restarted.verifier().replica().to_owned();
     let released =
         proctorwise::monitoring::frame_queries::release_replica(&restarted.db, &replica).await.expect("release");
     assert_eq!(released, 3);
@@ -157,7 +157,7 @@ async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp
     assert_eq!(count(&app, pending, &t.session_id).await, 3);
     // The new process verifies them, each once.
     let mut state = restarted;
-    state.analyzer = Some(Arc::new(SceneAnalyzer));
+    state.set_analyzer(Arc::new(SceneAnalyzer));
     let workers = proctorwise::monitoring::verify::start_workers(&state);
     t.settled(&app).await;
     let got = anomalies(&app, &t.session_id).await;
@@ -169,7 +169,7 @@ async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp
 }
 
 async fn the_exam_s_detection_settings_drive_its_sessions(app: TestApp) {
-    let app = with_scenes(app, |c| c.monitoring.sample_share = 0.0).await;
+    let app = with_scenes(app, |c| c.monitoring_mut().sample_share = 0.0).await;
     let workers = start_workers(&app, SceneAnalyzer);
     let s = crate::exam_scenario::Scenario::new(&app, proctorwise::exams::model::ReleaseMode::Immediate).await;
     // Faces not checked in this exam; a book is the only forbidden object, and weighs 40.
@@ -207,7 +207,7 @@ async fn the_exam_s_detection_settings_drive_its_sessions(app: TestApp) {
 }
 
 async fn rule_state_survives_a_restart(app: TestApp) {
-    let app = TestApp::with_state(app.backend, |_| {}, |s| s.analyzer = Some(std::sync::Arc::new(SceneAnalyzer))).await;
+    let app = TestApp::with_state(app.backend, |_| {}, |s| s.set_analyzer(std::sync::Arc::new(SceneAnalyzer))).await;
     let workers = start_workers(&app, SceneAnalyzer);
     let t = Taking::new(&app).await;
     t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
@@ -218,7 +218,7 @@ async fn rule_state_survives_a_restart(app: TestApp) {
     }
     // A new server process on the same database: no memory of the absence but the database's.
     let mut restarted_state = app.restarted_state();
-    restarted_state.analyzer = Some(std::sync::Arc::new(SceneAnalyzer));
+    restarted_state.set_analyzer(std::sync::Arc::new(SceneAnalyzer));
     let workers = proctorwise::monitoring::verify::start_workers(&restarted_state);
     let restarted = t.client().on(proctorwise::build_router(restarted_state));
     let parts =

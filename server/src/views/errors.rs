@@ -7,17 +7,18 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::layout;
 use crate::app::AppState;
 use crate::error::ErrorReport;
 use crate::i18n::Lang;
-use crate::views::layout;
+use crate::web::{PageCtx, is_htmx, urlencode};
 
 /// Middleware rendering errors according to the caller.
 pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     // The JSON API, and scripts that ask for JSON (the monitoring uploads), get JSON errors.
     let api = req.uri().path().starts_with("/api/") || wants_json(req.headers());
-    let htmx = super::is_htmx(req.headers());
+    let htmx = is_htmx(req.headers());
     let target = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
     let (parts, body) = req.into_parts();
     let ctx_parts = clone_parts(&parts);
@@ -37,11 +38,12 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     if rendered_by_handler && response.extensions().get::<ErrorReport>().is_none() {
         return response;
     }
-    let report = response
-        .extensions()
-        .get::<ErrorReport>()
-        .cloned()
-        .unwrap_or_else(|| ErrorReport { code: code_for(status), message: None });
+    let report = response.extensions().get::<ErrorReport>().cloned().unwrap_or_else(|| ErrorReport {
+        code: code_for(status),
+        message: None,
+        json: false,
+    });
+    let api = api || report.json;
     let message = report.message.clone().unwrap_or_else(|| default_message(lang, report.code).to_owned());
     let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
 
@@ -98,19 +100,11 @@ fn clone_parts(parts: &axum::http::request::Parts) -> axum::http::request::Parts
     cloned
 }
 
-async fn error_ctx(state: &AppState, mut parts: axum::http::request::Parts, lang: Lang) -> super::PageCtx {
+async fn error_ctx(state: &AppState, mut parts: axum::http::request::Parts, lang: Lang) -> PageCtx {
     use axum::extract::FromRequestParts;
-    match super::PageCtx::from_request_parts(&mut parts, state).await {
+    match PageCtx::from_request_parts(&mut parts, state).await {
         Ok(ctx) => ctx,
-        Err(_) => super::PageCtx {
-            user: None,
-            lang,
-            csrf: String::new(),
-            path: "/".into(),
-            htmx: false,
-            hx_target: None,
-            unread: None,
-        },
+        Err(_) => PageCtx { viewer: None, lang, csrf: String::new(), path: "/".into(), htmx: false, hx_target: None },
     }
 }
 
@@ -139,9 +133,4 @@ fn default_message(lang: Lang, code: &str) -> &'static str {
         "internal" => lang.t("error.internal"),
         _ => lang.t("error.generic"),
     }
-}
-
-/// Percent-encodes a path for a query parameter.
-pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }

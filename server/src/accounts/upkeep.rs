@@ -1,0 +1,22 @@
+//! Housekeeping of the accounts' tables: expired sessions and old login failures.
+
+use std::time::Duration;
+
+use super::session_store::DbSessionStore;
+use super::throttle;
+use crate::db::Db;
+
+/// Deletes expired sessions and old login failures every `every`.
+pub async fn run(db: Db, every: Duration) {
+    let sessions = DbSessionStore::new(db.clone());
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sessions.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = throttle::purge_old(&db).await {
+            tracing::warn!(error = %e, "could not purge old login failures");
+        }
+    }
+}
