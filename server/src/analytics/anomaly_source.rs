@@ -1,5 +1,5 @@
 //! Every monitoring figure analytics shows (sessions, anomalies) comes from this one module, which
-//! reads them through the monitoring context's own query module ([`crate::monitoring::stats`]).
+//! reads them through the monitoring context's own query module ([`crate::monitoring::panels::stats`]).
 //! Times are UTC milliseconds; ranges are half-open `[from, to)`.
 //!
 //! **False alarms do not count.** KPIs, charts, per-type counts and the recent feed leave out
@@ -12,7 +12,7 @@
 use crate::db::Db;
 
 pub use crate::monitoring::explain::ExplainedAnomaly;
-use crate::monitoring::stats::{self, NamedAnomaly};
+use crate::monitoring::panels::stats::{self, NamedAnomaly};
 
 /// Whether monitoring data exists in this build (the monitoring context is wired in).
 pub fn available() -> bool {

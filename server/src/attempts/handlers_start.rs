@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::exams::queries as exams;
-use crate::monitoring::refusal::clean_reason;
+use crate::monitoring::ingest::refusal::clean_reason;
 use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 

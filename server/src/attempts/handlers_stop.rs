@@ -10,8 +10,8 @@ use super::model::SubmitReason;
 use crate::accounts::extract::{Authed, ProctorOrAdmin};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
-use crate::monitoring::handlers::session_in_scope;
-use crate::monitoring::queries::Scope;
+use crate::monitoring::panels::handlers::session_in_scope;
+use crate::monitoring::panels::queries::Scope;
 use crate::web::PageCtx;
 
 /// The stop form.

@@ -11,7 +11,7 @@ use crate::exams::accommodation_queries;
 use crate::exams::queries as exams;
 use crate::exams::question_queries;
 use crate::exams::questions::Response;
-use crate::monitoring::refusal::Refused;
+use crate::monitoring::ingest::refusal::Refused;
 
 /// Why an attempt could not start.
 #[derive(Debug, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub async fn start(
     let mut tx = db.pool().begin().await?;
     let inserted = match queries::insert(&mut tx, &new).await {
         Ok(id) => match crate::monitoring::start_in(&mut tx, &id, &exam.id, student_id).await {
-            Ok(_) => crate::monitoring::refusal::adopt(&mut tx, booking_id, &id).await.map(|()| id),
+            Ok(_) => crate::monitoring::ingest::refusal::adopt(&mut tx, booking_id, &id).await.map(|()| id),
             Err(e) => Err(e),
         },
         Err(e) => Err(e),
@@ -124,7 +124,7 @@ pub async fn start(
 /// Records that the webcam was refused or failed on the consent page: kept with the booking's
 /// events, and a critical `webcam_disabled` anomaly for proctors (one per booking, later
 /// refusals counted in it). `reason` must already be cleaned
-/// ([`crate::monitoring::refusal::clean_reason`]). Returns false when the booking is not the
+/// ([`crate::monitoring::ingest::refusal::clean_reason`]). Returns false when the booking is not the
 /// student's.
 pub async fn record_webcam_refusal(
     state: &AppState,
@@ -143,7 +143,7 @@ pub async fn record_webcam_refusal(
         return Ok(true);
     }
     let refused = Refused { booking_id, exam_id: &booking.exam_id, student_id, reason };
-    crate::monitoring::refusal::record(state, &refused).await?;
+    crate::monitoring::ingest::refusal::record(state, &refused).await?;
     Ok(true)
 }
 

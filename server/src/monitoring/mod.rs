@@ -2,37 +2,19 @@
 //! engine, server re-verification of the browser's flags, frame storage, and the proctor's live
 //! panels (htmx + server-sent events).
 
-mod analysis_pool;
-pub mod assignments;
 pub mod exam_settings;
 pub mod explain;
-pub mod frame_queries;
-mod frames;
-pub mod handlers;
 pub mod ingest;
-mod jpeg;
 pub mod lifecycle;
-pub mod live;
 pub mod messages;
 pub mod model;
-pub mod notices;
+pub mod panels;
 pub mod parts;
-pub mod pipeline;
-pub mod queries;
-pub mod refusal;
-mod rule_types;
 pub mod rules;
-pub mod sampling;
 pub mod settings;
-pub mod stats;
 pub mod storage;
-#[cfg(feature = "hdfs")]
-mod storage_hdfs;
 pub mod store;
-pub mod verification;
 pub mod verify;
-mod views;
-mod views_detail;
 pub mod worker;
 
 pub use explain::{AttemptIntegrity, integrity_of_attempts, may_see_evidence};
@@ -40,13 +22,14 @@ pub use lifecycle::start_in;
 pub use verify::{FrameAnalyzer, VerifyQueue};
 
 use crate::routing::Routes;
+use panels::{assignments, handlers, live};
 
 /// Routes of the monitoring context.
 pub fn routes() -> Routes {
     Routes::new()
         .post("/monitoring/sessions/{session_id}/frames", ingest::post_frame)
         .post("/monitoring/sessions/{session_id}/events", ingest::post_event)
-        .get("/monitoring/frames/{frame_id}", frames::get_frame)
+        .get("/monitoring/frames/{frame_id}", storage::serve::get_frame)
         .get("/proctor", handlers::panel)
         .get("/proctor/stream", live::panel_stream)
         .get("/proctor/history", handlers::history)
@@ -78,7 +61,9 @@ pub async fn proctor_stop_notice(
     attempt_id: &str,
     lang: crate::i18n::Lang,
 ) -> sqlx::Result<Option<maud::Markup>> {
-    Ok(lifecycle::proctor_stop_of_attempt(db, attempt_id).await?.map(|(note, at)| views::stop_notice(lang, &note, at)))
+    Ok(lifecycle::proctor_stop_of_attempt(db, attempt_id)
+        .await?
+        .map(|(note, at)| panels::views::stop_notice(lang, &note, at)))
 }
 
 /// The `data-monitor-*` attributes of the take page (MONITORING-CONTRACT).

@@ -94,7 +94,7 @@ pub struct VerifyGauges;
 #[async_trait]
 impl Gauges for VerifyGauges {
     async fn render(&self, state: &AppState) -> String {
-        let pending = super::frame_queries::pending_count(&state.db, crate::db::now_ms()).await.unwrap_or(-1);
+        let pending = super::storage::frame_queries::pending_count(&state.db, crate::db::now_ms()).await.unwrap_or(-1);
         state.verifier().render(pending)
     }
 }

@@ -29,17 +29,17 @@ pub async fn run_once(state: &AppState) -> sqlx::Result<(usize, usize, usize)> {
                 closed += 1;
                 tracing::info!(session_id = %id, "monitoring session closed: no frame from the browser");
             }
-        } else if super::pipeline::tick(state, &id, now).await? {
+        } else if super::ingest::pipeline::tick(state, &id, now).await? {
             ticked += 1;
         }
     }
     let mut deleted = 0;
     if cfg.retention_days > 0 {
         let before = now - i64::try_from(cfg.retention_days).unwrap_or(0) * 86_400_000;
-        for (id, key) in super::frame_queries::expired(&state.db, before, 200).await? {
+        for (id, key) in super::storage::frame_queries::expired(&state.db, before, 200).await? {
             match state.frames().delete(&key).await {
                 Ok(()) => {
-                    super::frame_queries::forget_file(&state.db, &id).await?;
+                    super::storage::frame_queries::forget_file(&state.db, &id).await?;
                     deleted += 1;
                 }
                 Err(e) => tracing::warn!(frame_id = %id, error = format!("{e:#}"), "cannot delete an old frame"),

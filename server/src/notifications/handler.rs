@@ -49,7 +49,7 @@ impl NotificationHandler {
             Audience::User(id) => Ok(queries::recipient(conn, id).await?.into_iter().collect()),
             // The exam's assigned proctors; every active proctor when nobody is assigned.
             Audience::ExamProctors(exam_id) => {
-                let assigned = crate::monitoring::assignments::proctors_of_exam(conn, exam_id).await?;
+                let assigned = crate::monitoring::panels::assignments::proctors_of_exam(conn, exam_id).await?;
                 if assigned.is_empty() {
                     return queries::recipients_with_role(conn, "proctor").await;
                 }

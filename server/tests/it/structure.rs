@@ -141,8 +141,22 @@ fn every_table_has_one_owner_and_crossings_only_shrink() {
 }
 
 /// The plumbing: what every context stands on. It names no context.
-const PLUMBING: [&str; 14] =
-    ["app", "web", "views", "i18n", "ops", "events", "api", "db", "error", "config", "routing", "wakeup", "heartbeat", "clock"];
+const PLUMBING: [&str; 14] = [
+    "app",
+    "web",
+    "views",
+    "i18n",
+    "ops",
+    "events",
+    "api",
+    "db",
+    "error",
+    "config",
+    "routing",
+    "wakeup",
+    "heartbeat",
+    "clock",
+];
 
 /// Above every context: the assembly point and what runs the program.
 const TOP: [&str; 5] = ["assembly", "server", "main", "lib", "demo"];

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::db::is_id;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::monitoring::queries::{self, AnomalyRow, Scope};
+use crate::monitoring::panels::queries::{self, AnomalyRow, Scope};
 
 fn explanation_json(a: &AnomalyRow) -> Value {
     let en: Explanation = explain(&a.facts(), Lang::En);

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::i18n::Lang;
-use crate::monitoring::views::duration;
+use crate::monitoring::panels::views::duration;
 use crate::views::components::datetime;
 
 /// What an explanation is built from: an anomaly row and its evidence frame's verdicts.

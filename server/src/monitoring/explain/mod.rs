@@ -15,7 +15,7 @@ pub use queries::{AttemptIntegrity, ExplainedAnomaly, integrity_of_attempts};
 
 use crate::accounts::model::{Role, User};
 use crate::db::Db;
-use crate::monitoring::queries::{AnomalyRow, Scope, exam_in_scope};
+use crate::monitoring::panels::queries::{AnomalyRow, Scope, exam_in_scope};
 
 /// Whether `user` may open the evidence (proctor pages and frames) of `exam_id`'s sessions:
 /// admins always, proctors for the exams they watch, teachers and students never.

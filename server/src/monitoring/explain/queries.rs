@@ -7,7 +7,7 @@ use sqlx::FromRow;
 
 use super::build::Facts;
 use crate::db::{Db, DbText};
-use crate::monitoring::frame_queries::OptText;
+use crate::monitoring::storage::frame_queries::OptText;
 
 /// Sessions with a browser-flagged frame waiting for the server (`flagged = 1` and
 /// `verification` pending or queued). The backlog is small and indexed by `verification`.

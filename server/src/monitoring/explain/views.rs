@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::build::{Explanation, explain, score_text, verdict_text};
 use super::queries::{AttemptIntegrity, ExplainedAnomaly};
 use crate::i18n::Lang;
-use crate::monitoring::views::{kind_label, risk_badge, severity_badge};
+use crate::monitoring::panels::views::{kind_label, risk_badge, severity_badge};
 use crate::views::components::local_time;
 use crate::web::PageCtx;
 

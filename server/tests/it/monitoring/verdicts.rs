@@ -150,8 +150,9 @@ async fn queued_frames_are_neither_queued_twice_nor_lost_on_restart(app: TestApp
     // This replica restarts: what it had queued is pending again at once.
     let restarted = app.restarted_state();
     let replica = restarted.verifier().replica().to_owned();
-    let released =
-        proctorwise::monitoring::frame_queries::release_replica(&restarted.db, &replica).await.expect("release");
+    let released = proctorwise::monitoring::storage::frame_queries::release_replica(&restarted.db, &replica)
+        .await
+        .expect("release");
     assert_eq!(released, 3);
     let pending = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verification = 'pending'";
     assert_eq!(count(&app, pending, &t.session_id).await, 3);

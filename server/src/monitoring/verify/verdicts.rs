@@ -7,14 +7,14 @@
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
-use super::exam_settings::SessionDetection;
-use super::frame_queries::{FrameForCheck, OptText};
-use super::pipeline::{Step, run_rules};
-use super::rules::{self, Input, Observation};
-use super::sampling::INCONSISTENT_LIMIT;
-use super::store::SessionRef;
 use crate::app::AppState;
 use crate::db::{DbText, now_ms};
+use crate::monitoring::exam_settings::SessionDetection;
+use crate::monitoring::ingest::pipeline::{Step, run_rules};
+use crate::monitoring::ingest::sampling::INCONSISTENT_LIMIT;
+use crate::monitoring::rules::{self, Input, Observation};
+use crate::monitoring::storage::frame_queries::{FrameForCheck, OptText};
+use crate::monitoring::store::SessionRef;
 
 fn server_observation(d: &wasm_detector::Detections, frame_id: &str, objects_checked: bool) -> Observation {
     Observation {

@@ -8,15 +8,15 @@
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
-use super::model::{Kind, Severity};
-use super::rules::{Action, Opened};
-use super::settings::MonitorSettings;
-use super::store::{self, SessionRef};
 use crate::app::AppState;
 use crate::db::{Db, DbText, is_unique_violation, new_id, now_ms};
+use crate::monitoring::model::{Kind, Severity};
+use crate::monitoring::rules::{Action, Opened};
+use crate::monitoring::settings::MonitorSettings;
+use crate::monitoring::store::{self, SessionRef};
 
 /// Why a session stopped when it only holds a refusal (no label of its own yet in the panels).
-const STOP_REASON: &str = super::model::StopReason::WebcamRefused.as_str();
+const STOP_REASON: &str = crate::monitoring::model::StopReason::WebcamRefused.as_str();
 
 /// Longest reason kept, in characters.
 pub const MAX_REASON_CHARS: usize = 200;

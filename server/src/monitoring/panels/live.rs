@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::sync::broadcast;
 
+use super::detail;
 use super::queries::{self, Scope};
-use super::{views, views_detail};
+use super::views;
 use crate::accounts::extract::{Authed, ProctorOrAdmin};
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
@@ -96,7 +97,7 @@ async fn refresh(s: &mut StreamState) -> sqlx::Result<()> {
     };
     // A flagged frame checked by the server may change no session row: the "being checked"
     // badges are part of the marker.
-    let version = version ^ super::explain::queries::checking_marker(&s.state.db).await?;
+    let version = version ^ crate::monitoring::explain::queries::checking_marker(&s.state.db).await?;
     let now = now_ms();
     if s.version == Some(version) && now - s.changed_at > SETTLE_MS {
         return Ok(());
@@ -148,27 +149,27 @@ async fn session_events(s: &mut StreamState, id: &str) -> sqlx::Result<()> {
     let db = &s.state.db;
     let Some(session) = queries::session(db, &s.scope, id).await? else { return Ok(()) };
     let now = now_ms();
-    s.pending.push_back(html("info", views_detail::info(&s.ctx, &session, now)));
+    s.pending.push_back(html("info", detail::info(&s.ctx, &session, now)));
     let anomalies = queries::anomalies_of(db, id).await?;
-    s.pending.push_back(html("summary", views_detail::summary(&s.ctx, &anomalies)));
+    s.pending.push_back(html("summary", detail::summary(&s.ctx, &anomalies)));
     let mut new = Vec::new();
     for a in &anomalies {
         let stamp = a.updated_at;
         match s.known.insert(a.id.clone(), stamp) {
             None if a.detected_at > s.after => new.push(a.clone()),
             Some(before) if before != stamp => {
-                s.pending.push_back(html(&format!("status-{}", a.id), views_detail::anomaly_status(&s.ctx, a)));
+                s.pending.push_back(html(&format!("status-{}", a.id), detail::anomaly_status(&s.ctx, a)));
             }
             _ => {}
         }
     }
     if !new.is_empty() {
-        s.pending.push_back(html("timeline", views_detail::anomaly_items(&s.ctx, &new)));
+        s.pending.push_back(html("timeline", detail::anomaly_items(&s.ctx, &new)));
     }
     let latest = queries::latest_frame(db, id).await?;
     if latest.as_ref().map(|(f, _)| f) != s.frame.as_ref() {
         s.frame = latest.as_ref().map(|(f, _)| f.clone());
-        s.pending.push_back(html("frame", views_detail::live_frame(&s.ctx, latest.as_ref())));
+        s.pending.push_back(html("frame", detail::live_frame(&s.ctx, latest.as_ref())));
     }
     Ok(())
 }

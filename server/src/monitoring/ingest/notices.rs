@@ -5,9 +5,9 @@
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::model::Kind;
 use crate::db::DbText;
 use crate::i18n::Lang;
+use crate::monitoring::model::Kind;
 
 /// A confirmed problem not yet told.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 
-use super::verify::FrameAnalyzer;
+use super::FrameAnalyzer;
 
 /// A picture, whether its objects are checked too, and where the answer goes.
 type Job = (Vec<u8>, bool, oneshot::Sender<anyhow::Result<wasm_detector::Detections>>);

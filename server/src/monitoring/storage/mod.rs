@@ -3,6 +3,11 @@
 //! root: `{YYYY}/{MM}/{DD}/{session}/frame_{n:06}.jpg` (UTC date of reception). Keys are made by
 //! the server only; a request never names one.
 
+pub mod frame_queries;
+#[cfg(feature = "hdfs")]
+mod hdfs;
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -118,7 +123,7 @@ pub fn from_config(
     match hdfs_url {
         None => Ok(Arc::new(LocalStore::new(local_root))),
         #[cfg(feature = "hdfs")]
-        Some(url) => Ok(Arc::new(super::storage_hdfs::HdfsStore::new(url, hdfs_timeout)?)),
+        Some(url) => Ok(Arc::new(hdfs::HdfsStore::new(url, hdfs_timeout)?)),
         #[cfg(not(feature = "hdfs"))]
         Some(_) => {
             let _ = hdfs_timeout;

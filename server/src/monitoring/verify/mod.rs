@@ -6,6 +6,9 @@
 //! expiry) lets several replicas share the work; a replica renews the claims of the frames in
 //! its queue, so no other sweeper queues them again, and releases them when it starts again.
 
+mod pool;
+pub mod verdicts;
+
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use super::analysis_pool::AnalysisPool;
 use crate::app::AppState;
 use crate::db::now_ms;
+use pool::AnalysisPool;
 
 /// Full-model analysis of a frame (the native detector implements it).
 pub trait FrameAnalyzer: Send + Sync + 'static {
@@ -272,7 +275,7 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
     }
     let sweeper = state.clone();
     tasks.push(tokio::spawn(async move {
-        match super::frame_queries::release_replica(&sweeper.db, sweeper.verifier().replica()).await {
+        match super::storage::frame_queries::release_replica(&sweeper.db, sweeper.verifier().replica()).await {
             Ok(n) if n > 0 => tracing::info!(frames = n, "frames queued before a restart are pending again"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot release the frames of a previous run"),
@@ -284,7 +287,7 @@ pub fn start_workers(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
                 let ids = sweeper.verifier().held_ids();
                 let until = now_ms() + CLAIM_MS;
                 if let Err(e) =
-                    super::frame_queries::renew(&sweeper.db, sweeper.verifier().replica(), &ids, until).await
+                    super::storage::frame_queries::renew(&sweeper.db, sweeper.verifier().replica(), &ids, until).await
                 {
                     tracing::warn!(error = %e, "cannot renew verification claims");
                 }
@@ -308,19 +311,19 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
         return Ok(0);
     }
     let now = now_ms();
-    let candidates = super::frame_queries::claimable(&state.db, now, room).await?;
+    let candidates = super::storage::frame_queries::claimable(&state.db, now, room).await?;
     let replica = state.verifier().replica();
     let mut queued = 0;
     for id in candidates {
         if state.verifier().holds(&id)
-            || !super::frame_queries::claim(&state.db, &id, replica, now, now + CLAIM_MS).await?
+            || !super::storage::frame_queries::claim(&state.db, &id, replica, now, now + CLAIM_MS).await?
         {
             continue;
         }
         if state.verifier().offer(id.clone()) {
             queued += 1;
         } else {
-            super::frame_queries::unclaim(&state.db, &id).await?;
+            super::storage::frame_queries::unclaim(&state.db, &id).await?;
             break;
         }
     }
@@ -329,16 +332,20 @@ pub async fn sweep(state: &AppState) -> sqlx::Result<usize> {
 
 async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyhow::Result<()> {
     let now = now_ms();
-    if !super::frame_queries::take(&state.db, frame_id, state.verifier().replica(), now, now + CLAIM_MS).await? {
+    if !super::storage::frame_queries::take(&state.db, frame_id, state.verifier().replica(), now, now + CLAIM_MS)
+        .await?
+    {
         return Ok(()); // another replica queued it after our claim expired, or it is done
     }
-    let Some(frame) = super::frame_queries::for_verification(&state.db, frame_id).await? else { return Ok(()) };
+    let Some(frame) = super::storage::frame_queries::for_verification(&state.db, frame_id).await? else {
+        return Ok(());
+    };
     let Some(key) = frame.storage_key.clone() else {
-        super::frame_queries::mark_failed(&state.db, frame_id).await?;
+        super::storage::frame_queries::mark_failed(&state.db, frame_id).await?;
         return Ok(());
     };
     let Some(jpeg) = state.frames().get(&key).await? else {
-        super::frame_queries::mark_failed(&state.db, frame_id).await?;
+        super::storage::frame_queries::mark_failed(&state.db, frame_id).await?;
         return Ok(());
     };
     let started = Instant::now();
@@ -347,11 +354,11 @@ async fn process(state: &AppState, pool: &AnalysisPool, frame_id: &str) -> anyho
     let detections = match result {
         Ok(d) => d,
         Err(e) => {
-            super::frame_queries::mark_failed(&state.db, frame_id).await?;
+            super::storage::frame_queries::mark_failed(&state.db, frame_id).await?;
             return Err(e.context("analyzer"));
         }
     };
-    if super::verification::apply_verification(state, &frame, &detections, analysis_ms).await? {
+    if verdicts::apply_verification(state, &frame, &detections, analysis_ms).await? {
         let latency = u64::try_from(now_ms().saturating_sub(frame.received_at)).unwrap_or(0);
         state.verifier().observe(latency, analysis_ms);
         state.live.panels.notify();

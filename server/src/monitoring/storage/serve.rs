@@ -7,12 +7,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::frame_queries;
-use super::queries::{self, Scope};
 use crate::accounts::extract::Authed;
 use crate::accounts::model::Role;
 use crate::app::AppState;
 use crate::db::is_id;
 use crate::error::{AppError, AppResult};
+use crate::monitoring::panels::queries::{self, Scope};
 
 /// Serves one JPEG.
 pub async fn get_frame(

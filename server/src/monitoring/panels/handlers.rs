@@ -6,12 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::detail;
 use super::queries::{self, HistoryFilter, Scope};
-use super::{store, views, views_detail};
+use super::views;
 use crate::accounts::extract::{Authed, ProctorOrAdmin};
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
+use crate::monitoring::store;
 use crate::views::layout::respond;
 use crate::web::PageCtx;
 
@@ -88,7 +90,7 @@ pub async fn detail(
     let anomalies = queries::anomalies_of(&state.db, &session.id).await?;
     let latest = queries::latest_frame(&state.db, &session.id).await?;
     let title = ctx.lang.tf("monitor.session_title", &[("student", &session.student_name)]);
-    Ok(respond(&ctx, &title, views_detail::page(&ctx, &session, &anomalies, latest.as_ref(), now_ms())))
+    Ok(respond(&ctx, &title, detail::page(&ctx, &session, &anomalies, latest.as_ref(), now_ms())))
 }
 
 /// `POST /proctor/sessions/{session_id}/reviewed`: the proctor has gone through the session.
@@ -159,7 +161,8 @@ pub async fn review_anomaly(
         .bind(&session_id)
         .fetch_one(&mut *tx)
         .await?;
-    let detection = super::exam_settings::SessionDetection::of_session(&mut tx, &state, &session_id, &exam_id).await?;
+    let detection =
+        crate::monitoring::exam_settings::SessionDetection::of_session(&mut tx, &state, &session_id, &exam_id).await?;
     store::refresh_risk(&mut tx, &session_id, &detection.risk_weights()).await?;
     tx.commit().await?;
     state.live.panels.notify();
@@ -168,5 +171,5 @@ pub async fn review_anomaly(
     }
     let anomalies = queries::anomalies_of(&state.db, &session_id).await?;
     let item = anomalies.iter().find(|a| a.id == anomaly_id).ok_or(AppError::NotFound)?;
-    Ok(respond(&ctx, "", views_detail::anomaly_item(&ctx, item)))
+    Ok(respond(&ctx, "", detail::anomaly_item(&ctx, item)))
 }

@@ -7,7 +7,9 @@
 use serde_json::{Value, json};
 
 use super::model::{Kind, Severity};
-pub use super::rule_types::*;
+mod types;
+
+pub use types::*;
 
 struct Spec {
     key: String,
@@ -321,5 +323,4 @@ pub fn flags(seen: &Observation, cfg: &RuleConfig) -> bool {
 }
 
 #[cfg(test)]
-#[path = "rules_tests.rs"]
 mod tests;

@@ -3,6 +3,12 @@
 //! the student's own active session; answers are JSON, errors too (`{"error": code, "message": …}`,
 //! like the API's, whoever asked).
 
+mod jpeg;
+pub mod notices;
+pub mod pipeline;
+pub mod refusal;
+pub mod sampling;
+
 use axum::Json;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::rejection::JsonRejection;
@@ -12,8 +18,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::jpeg::{JPEG_MAGIC, JpegProblem, check_jpeg};
-use super::pipeline::{self, CheckedJpeg, FrameIn, Refusal};
 use super::rules::{BrowserEvent, Observation};
 use crate::accounts::extract::MaybeUser;
 use crate::accounts::model::{Role, User};
@@ -21,6 +25,8 @@ use crate::app::AppState;
 use crate::db::is_id;
 use crate::error::{AppError, JsonError};
 use crate::i18n::Lang;
+use jpeg::{JPEG_MAGIC, JpegProblem, check_jpeg};
+use pipeline::{CheckedJpeg, FrameIn, Refusal};
 
 /// Why a frame or an event is refused: the error and the message for the student.
 fn refusal(r: &Refusal, lang: Lang) -> JsonError {

@@ -5,14 +5,14 @@
 
 use sqlx::AnyConnection;
 
-use super::exam_settings::SessionDetection;
-use super::frame_queries::{self, NewFrame};
-use super::rules::{self, Input, Observation, RuleState};
 use super::sampling::{self, Pictures};
-use super::store::{self, SessionRef};
-use super::verify::CLAIM_MS;
 use crate::app::AppState;
 use crate::db::{DbText, new_id};
+use crate::monitoring::exam_settings::SessionDetection;
+use crate::monitoring::rules::{self, Input, Observation, RuleState};
+use crate::monitoring::storage::frame_queries::{self, NewFrame};
+use crate::monitoring::store::{self, SessionRef};
+use crate::monitoring::verify::CLAIM_MS;
 
 /// A capture time more than this before the frame's arrival is taken as the arrival time less
 /// this (a browser clock cannot move an observation further back).
@@ -142,7 +142,7 @@ fn session_ref(id: &str, l: &Locked) -> SessionRef {
 }
 
 /// One input of the rules at its time, with the evidence merged into what it opens.
-pub(super) struct Step<'a> {
+pub(in crate::monitoring) struct Step<'a> {
     /// The input.
     pub input: Input<'a>,
     /// When it happened (server clock).
@@ -159,7 +159,7 @@ impl<'a> Step<'a> {
 }
 
 /// Runs inputs through the rules and stores what they produce; returns whether anomalies changed.
-pub(super) async fn run_rules(
+pub(in crate::monitoring) async fn run_rules(
     conn: &mut AnyConnection,
     state: &AppState,
     session: &SessionRef,
@@ -269,7 +269,7 @@ pub async fn record_frame(
             (true, false) => "pending",
         };
         let id = new_id();
-        let key = super::storage::frame_key(now, session_id, locked.stored_frames);
+        let key = crate::monitoring::storage::frame_key(now, session_id, locked.stored_frames);
         let new = NewFrame {
             id: &id,
             session_id,

@@ -3,11 +3,11 @@
 
 use maud::{Markup, html};
 
-use super::explain::explain;
-use super::explain::views::checking_badge;
-use super::model::{Kind, Severity, risk_level};
 use super::queries::{AnomalyRow, HistoryFilter, SessionRow, Stats};
 use crate::i18n::Lang;
+use crate::monitoring::explain::explain;
+use crate::monitoring::explain::views::checking_badge;
+use crate::monitoring::model::{Kind, Severity, risk_level};
 use crate::views::components::{local_time, stat};
 use crate::web::PageCtx;
 
@@ -67,7 +67,7 @@ pub fn session_rows(ctx: &PageCtx, rows: &[SessionRow], now: i64, active: bool, 
                 td { (local_time(r.started_at)) }
                 td {
                     @if r.status == "active" { (duration(r.deadline_at - now)) }
-                    @else { (r.stop_reason.as_deref().and_then(super::model::StopReason::parse).map_or("", |s| ctx.t(s.label_key()))) }
+                    @else { (r.stop_reason.as_deref().and_then(crate::monitoring::model::StopReason::parse).map_or("", |s| ctx.t(s.label_key()))) }
                 }
                 td.num { (r.frames) }
                 td {

@@ -1,6 +1,6 @@
 //! Checks of an uploaded frame, cheapest first and decoding last.
 
-use super::settings::MonitorSettings;
+use crate::monitoring::settings::MonitorSettings;
 
 /// What is wrong with an uploaded frame.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use hdfs_native::client::WriteOptions;
 use hdfs_native::{Client, ClientBuilder, HdfsError};
 
-use super::storage::FrameStore;
+use super::FrameStore;
 
 /// HDFS frame store.
 pub struct HdfsStore {
@@ -36,7 +36,7 @@ impl HdfsStore {
     }
 
     fn path(&self, key: &str) -> anyhow::Result<String> {
-        anyhow::ensure!(super::storage::valid_key(key), "invalid frame key {key:?}");
+        anyhow::ensure!(super::valid_key(key), "invalid frame key {key:?}");
         Ok(format!("{}/{key}", self.root))
     }
 
@@ -86,12 +86,12 @@ impl FrameStore for HdfsStore {
         let path = format!("{}/.health-{}", self.root, crate::db::new_id());
         let options = WriteOptions::default().overwrite(true).create_parent(true);
         let mut writer = self.timed("create", self.client.create(&path, options)).await?;
-        self.timed("write", writer.write_bytes(bytes::Bytes::from_static(super::storage::PROBE))).await?;
+        self.timed("write", writer.write_bytes(bytes::Bytes::from_static(super::PROBE))).await?;
         self.timed("close", writer.close()).await?;
         let reader = self.timed("open", self.client.read(&path)).await?;
         let back = self.timed("read", reader.read_range(0, reader.file_length())).await?;
         self.timed("delete", self.client.delete(&path, false)).await?;
-        anyhow::ensure!(back.as_ref() == super::storage::PROBE, "the probe read back differs");
+        anyhow::ensure!(back.as_ref() == super::PROBE, "the probe read back differs");
         Ok(format!("HDFS {} writable", self.root))
     }
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use maud::{Markup, html};
 
-use super::explain::explain;
-use super::explain::views::{checking_badge, explanation};
-use super::model::Method;
 use super::queries::{AnomalyRow, SessionRow};
 use super::views::{duration, kind_label, risk_badge, severity_badge};
+use crate::monitoring::explain::explain;
+use crate::monitoring::explain::views::{checking_badge, explanation};
+use crate::monitoring::model::Method;
 use crate::views::components::local_time;
 use crate::web::PageCtx;
 
@@ -28,7 +28,7 @@ pub fn info(ctx: &PageCtx, s: &SessionRow, now: i64) -> Markup {
             @if let Some(at) = s.stopped_at {
                 dt { (ctx.t("monitor.col.ended")) } dd {
                     (local_time(at)) " · "
-                    (s.stop_reason.as_deref().and_then(super::model::StopReason::parse).map_or("", |r| ctx.t(r.label_key())))
+                    (s.stop_reason.as_deref().and_then(crate::monitoring::model::StopReason::parse).map_or("", |r| ctx.t(r.label_key())))
                     @if let Some(note) = s.stop_note.as_deref().filter(|n| !n.is_empty()) { " — " q { (note) } }
                 }
             } @else {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::model::{Kind, Severity};
+use crate::monitoring::model::{Kind, Severity};
 
 /// Objects a student must not have in view by default (COCO labels; the prototype's list).
 pub const FORBIDDEN_OBJECTS: [&str; 3] = ["cell phone", "book", "laptop"];

@@ -3,10 +3,10 @@
 
 use sqlx::FromRow;
 
-use super::frame_queries::OptText;
-use super::model::Severity;
 use crate::accounts::model::{Role, User};
 use crate::db::{Db, DbText};
+use crate::monitoring::model::Severity;
+use crate::monitoring::storage::frame_queries::OptText;
 
 /// The caller's watch scope.
 #[derive(Clone, Debug)]
@@ -118,7 +118,7 @@ pub async fn active(db: &Db, scope: &Scope, limit: usize) -> sqlx::Result<Vec<Se
 /// Sets `checking` on the sessions whose flagged frames wait for the server.
 async fn mark_checking(db: &Db, mut rows: Vec<SessionRow>) -> sqlx::Result<Vec<SessionRow>> {
     if !rows.is_empty() {
-        let checking = super::explain::queries::being_checked(db).await?;
+        let checking = crate::monitoring::explain::queries::being_checked(db).await?;
         for r in &mut rows {
             r.checking = checking.contains(&r.id);
         }
