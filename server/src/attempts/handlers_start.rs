@@ -71,7 +71,8 @@ async fn load_page(state: &AppState, student_id: &str, booking_id: &str) -> AppR
     if !is_id(booking_id) {
         return Err(AppError::NotFound);
     }
-    let booking = queries::booking_of(&state.db, booking_id, student_id).await?.ok_or(AppError::NotFound)?;
+    let booking =
+        crate::bookings::queries::booking_of(&state.db, booking_id, student_id).await?.ok_or(AppError::NotFound)?;
     if booking.status != "active" {
         return Err(AppError::NotFound);
     }

@@ -199,32 +199,3 @@ pub async fn events(db: &Db, booking_id: &str) -> sqlx::Result<Vec<(String, Stri
             .await?;
     Ok(rows.into_iter().map(|(k, d, at)| (k, d.0, at)).collect())
 }
-
-/// A booking as the attempt pages need it.
-#[derive(Clone, Debug, FromRow)]
-pub struct BookingForAttempt {
-    /// Booking id.
-    pub id: String,
-    /// Exam.
-    pub exam_id: String,
-    /// Student.
-    pub student_id: String,
-    /// `active` or `cancelled`.
-    pub status: String,
-    /// Slot start.
-    pub starts_at: i64,
-    /// Slot end.
-    pub ends_at: i64,
-}
-
-/// A student's own booking with its slot times (None for someone else's).
-pub async fn booking_of(db: &Db, booking_id: &str, student_id: &str) -> sqlx::Result<Option<BookingForAttempt>> {
-    sqlx::query_as(
-        "SELECT b.id, b.exam_id, b.student_id, b.status, s.starts_at, s.ends_at FROM bookings b \
-         JOIN exam_slots s ON s.id = b.slot_id WHERE b.id = ? AND b.student_id = ?",
-    )
-    .bind(booking_id)
-    .bind(student_id)
-    .fetch_optional(db.pool())
-    .await
-}

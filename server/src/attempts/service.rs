@@ -53,7 +53,7 @@ pub async fn start(
     webcam_ok: bool,
 ) -> sqlx::Result<Result<String, StartRefusal>> {
     let db = &state.db;
-    let Some(booking) = queries::booking_of(db, booking_id, student_id).await? else {
+    let Some(booking) = crate::bookings::queries::booking_of(db, booking_id, student_id).await? else {
         return Ok(Err(StartRefusal::NotFound));
     };
     if let Some(existing) = queries::get_by_booking(db, booking_id).await? {
@@ -133,7 +133,7 @@ pub async fn record_webcam_refusal(
     reason: &str,
 ) -> sqlx::Result<bool> {
     let db = &state.db;
-    let Some(booking) = queries::booking_of(db, booking_id, student_id).await? else {
+    let Some(booking) = crate::bookings::queries::booking_of(db, booking_id, student_id).await? else {
         return Ok(false);
     };
     queries::record_event(db, booking_id, "webcam_disabled", reason).await?;

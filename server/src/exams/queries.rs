@@ -295,6 +295,20 @@ pub async fn count_with_status(db: &Db, status: ExamStatus) -> sqlx::Result<i64>
     sqlx::query_scalar("SELECT COUNT(*) FROM exams WHERE status = ?").bind(status.as_str()).fetch_one(db.pool()).await
 }
 
+/// Marks an exam's results released at `now`, on the caller's transaction (grading releases them
+/// with its event); false when they already were.
+pub async fn mark_results_released(conn: &mut AnyConnection, exam_id: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exams SET results_released_at = ?, updated_at = ? WHERE id = ? AND results_released_at IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(exam_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// An exam even if deleted (grading and results of attempts taken before the deletion).
 pub async fn get_exam_any(db: &Db, exam_id: &str) -> sqlx::Result<Option<Exam>> {
     let mut conn = db.pool().acquire().await?;

@@ -228,15 +228,7 @@ pub async fn refresh_passed(conn: &mut AnyConnection, attempt_id: &str, pass_mar
 pub async fn release_results(db: &Db, exam: &crate::exams::model::Exam) -> sqlx::Result<bool> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
-    let done = sqlx::query(
-        "UPDATE exams SET results_released_at = ?, updated_at = ? WHERE id = ? AND results_released_at IS NULL",
-    )
-    .bind(now)
-    .bind(now)
-    .bind(&exam.id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
+    if !exams::mark_results_released(&mut tx, &exam.id, now).await? {
         return Ok(false);
     }
     let attempts: Vec<(String, String)> = sqlx::query_as(
