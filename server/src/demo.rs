@@ -5,8 +5,9 @@ use crate::accounts::model::{Email, NewUser, Role};
 use crate::accounts::{password, queries as accounts};
 use crate::db::{Db, is_unique_violation, now_ms};
 use crate::exams::model::{ExamStatus, NewExam};
+use crate::exams::queries as exams;
 use crate::exams::questions::QuestionInput;
-use crate::exams::{queries as exams, question_queries};
+use crate::exams::questions::queries as question_queries;
 use crate::i18n::Lang;
 
 /// Password of every demo account.

@@ -2,7 +2,7 @@
 
 use super::fmt;
 use super::handlers::RangeQuery;
-use super::queries::DAY_MS;
+use super::platform::queries::DAY_MS;
 use crate::accounts::model::{Role, User};
 use crate::db::{Db, is_id};
 use crate::error::{AppError, AppResult};

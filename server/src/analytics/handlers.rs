@@ -7,7 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::Markup;
 use serde::Deserialize;
 
-use super::{access, alerts, platform, report, views_dashboard, views_index, views_reports};
+use super::access;
+use super::dashboard::alerts;
+use super::dashboard::views as views_dashboard;
+use super::platform;
+use super::reports;
+use super::reports::index;
+use super::reports::views;
 use crate::accounts::extract::{AdminOnly, AnyRole, Authed, StudentOnly, TeacherOrAdmin};
 use crate::accounts::model::Role;
 use crate::app::AppState;
@@ -61,8 +67,8 @@ pub struct RangeQuery {
 /// `GET /analytics`: search exams and users, date-range reports and exports.
 pub async fn index(Authed { user, .. }: Authed<TeacherOrAdmin>, ctx: PageCtx) -> Response {
     let (from, to) = access::default_range(now_ms());
-    let can = views_index::Abilities { admin: user.role == Role::Admin, exams: true };
-    let body = views_index::index(ctx.lang, &can, &super::fmt::date(from), &super::fmt::date(to - 1));
+    let can = index::Abilities { admin: user.role == Role::Admin, exams: true };
+    let body = index::index(ctx.lang, &can, &super::fmt::date(from), &super::fmt::date(to - 1));
     respond(&ctx, ctx.t("analytics.reports"), body)
 }
 
@@ -82,8 +88,8 @@ pub async fn search_exams(
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
     let scope = (user.role != Role::Admin).then_some(user.id.as_str());
-    let hits = super::queries::search_exams(&state.db, &q.q, scope, 20).await?;
-    Ok(respond(&ctx, ctx.t("analytics.find_exam"), views_index::exam_hits(ctx.lang, &hits)))
+    let hits = super::platform::queries::search_exams(&state.db, &q.q, scope, 20).await?;
+    Ok(respond(&ctx, ctx.t("analytics.find_exam"), index::exam_hits(ctx.lang, &hits)))
 }
 
 /// `GET /analytics/search/users?q=`: any account (admin).
@@ -94,7 +100,7 @@ pub async fn search_users(
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
     let (users, _) = crate::accounts::queries::search(&state.db, &q.q, None, 20, 0).await?;
-    Ok(respond(&ctx, ctx.t("analytics.find_user"), views_index::user_hits(ctx.lang, &users)))
+    Ok(respond(&ctx, ctx.t("analytics.find_user"), index::user_hits(ctx.lang, &users)))
 }
 
 /// `GET /analytics/exams/{exam_id}`.
@@ -105,9 +111,9 @@ pub async fn exam(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = crate::exams::access::managed_exam(&state, &user, &exam_id).await?;
-    let r = report::exam_report(&state.db, &exam).await?;
+    let r = reports::exam_report(&state.db, &exam).await?;
     let title = ctx.lang.tf("analytics.exam_title", &[("exam", &exam.title)]);
-    Ok(respond(&ctx, &title, views_reports::exam_page(ctx.lang, &r)))
+    Ok(respond(&ctx, &title, views::exam_page(ctx.lang, &r)))
 }
 
 /// `GET /analytics/users/{user_id}`: admins any student, a student themself.
@@ -118,9 +124,9 @@ pub async fn user(
     Path(user_id): Path<String>,
 ) -> AppResult<Response> {
     let (subject, released_only) = access::visible_user(&state.db, &user, &user_id).await?;
-    let r = report::user_report(&state.db, &subject, released_only).await?;
+    let r = reports::user_report(&state.db, &subject, released_only).await?;
     let title = ctx.lang.tf("analytics.user_title", &[("name", &subject.name)]);
-    Ok(respond(&ctx, &title, views_reports::user_page(ctx.lang, &r)))
+    Ok(respond(&ctx, &title, views::user_page(ctx.lang, &r)))
 }
 
 /// `GET /analytics/me`: the student's own analytics.
@@ -138,5 +144,5 @@ pub async fn platform_page(
     let (from, to) = access::parse_range(ctx.lang, &range, now_ms())?;
     let p = platform::platform_report(&state.db, from, to, now_ms()).await?;
     let title = ctx.t("analytics.platform");
-    Ok(respond(&ctx, title, super::views_platform::page(ctx.lang, &p)))
+    Ok(respond(&ctx, title, super::platform::views::page(ctx.lang, &p)))
 }

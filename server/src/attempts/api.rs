@@ -15,7 +15,7 @@ use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
-use crate::exams::question_queries;
+use crate::exams::questions::queries as question_queries;
 use crate::exams::questions::{Response, StudentQuestion};
 use crate::i18n::Lang;
 

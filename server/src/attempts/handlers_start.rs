@@ -77,7 +77,7 @@ async fn load_page(state: &AppState, student_id: &str, booking_id: &str) -> AppR
         return Err(AppError::NotFound);
     }
     let exam = exams::get_exam(&state.db, &booking.exam_id).await?.ok_or(AppError::NotFound)?;
-    let questions = crate::exams::question_queries::list_for_exam(&state.db, &exam.id).await?.len();
+    let questions = crate::exams::questions::queries::list_for_exam(&state.db, &exam.id).await?.len();
     Ok(StartPage {
         booking_id: booking.id,
         title: exam.title,

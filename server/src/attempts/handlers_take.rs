@@ -16,8 +16,9 @@ use crate::accounts::extract::{Authed, StudentOnly};
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
+use crate::exams::queries as exams;
 use crate::exams::questions::StudentQuestion;
-use crate::exams::{queries as exams, question_queries};
+use crate::exams::questions::queries as question_queries;
 use crate::views::layout::respond;
 use crate::web::PageCtx;
 

@@ -7,10 +7,10 @@ use super::shuffle;
 use super::submit;
 use crate::app::AppState;
 use crate::db::{Db, is_unique_violation, now_ms};
-use crate::exams::accommodation_queries;
+use crate::exams::accommodations::queries as accommodation_queries;
 use crate::exams::queries as exams;
-use crate::exams::question_queries;
 use crate::exams::questions::Response;
+use crate::exams::questions::queries as question_queries;
 use crate::monitoring::ingest::refusal::Refused;
 
 /// Why an attempt could not start.

@@ -1,6 +1,6 @@
 //! Handlers of the exam editor: the list, creating an exam, the exam page, its settings.
 
-use super::accommodation_queries;
+use super::accommodations::queries as accommodation_queries;
 use super::detection::form::DetectionForm;
 use super::detection::views::detection_summary;
 use super::detection::{DetectionDefaults, ExamDetection, detection_settings, save_detection};
@@ -11,10 +11,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
 use super::access::owned_exam;
+use super::accommodations::views as views_accommodations;
 use super::forms::{ExamForm, FieldErrors, SlotForm, any_overlap};
-use super::forms_question::AccommodationForm;
 use super::model::{Exam, ExamSettings, ExamSummary};
-use super::{queries, question_queries, views_accommodations, views_exam, views_questions, views_slots};
+use super::queries;
+use super::questions::forms::AccommodationForm;
+use super::questions::queries as question_queries;
+use super::questions::views as views_questions;
+use super::slots::views;
+use super::views_exam;
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::accounts::model::{Role, User};
 use crate::app::AppState;
@@ -51,7 +56,7 @@ pub async fn exam_page_body(state: &AppState, ctx: &PageCtx, exam: &Exam) -> App
     Ok(html! {
         (views_exam::exam_header(ctx, exam))
         (detection_summary(ctx, &detection, &DetectionDefaults::from_config(&state.config)))
-        (views_slots::slots_section(ctx, exam, &slots, &blank_slot_form(), &none, None))
+        (views::slots_section(ctx, exam, &slots, &blank_slot_form(), &none, None))
         (views_questions::questions_section(ctx, exam, &questions, None))
         (views_accommodations::accommodations_section(ctx, exam, &accommodations, &AccommodationForm::default(), &none))
     })

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::access::owned_exam;
 use super::model::ExamStatus;
-use super::{queries, question_queries, views_exam};
+use super::queries;
+use super::questions::queries as question_queries;
+use super::views_exam;
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::db::now_ms;

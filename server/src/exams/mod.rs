@@ -2,16 +2,11 @@
 //! teacher's pages that build them.
 
 pub mod access;
-pub mod accommodation_queries;
+pub mod accommodations;
 pub mod api;
 pub mod detection;
 pub mod forms;
-pub mod forms_question;
 pub mod handlers;
-mod handlers_accommodations;
-mod handlers_import;
-mod handlers_questions;
-mod handlers_slots;
 mod handlers_status;
 pub mod holders;
 pub mod import;
@@ -19,16 +14,11 @@ pub mod model;
 mod openapi;
 pub mod points;
 pub mod queries;
-pub mod question_queries;
 pub mod questions;
+mod slots;
 pub mod views;
-mod views_accommodations;
 mod views_exam;
 mod views_form;
-mod views_import;
-mod views_preview;
-mod views_questions;
-mod views_slots;
 
 pub mod messages;
 
@@ -36,20 +26,20 @@ use crate::routing::Routes;
 
 /// Routes of the exams context.
 pub fn routes() -> Routes {
-    use handlers_accommodations as acc;
-    use handlers_questions as q;
+    use accommodations::handlers as acc;
+    use questions::handlers as q;
     Routes::new()
         .get("/exams/new", handlers::new_exam_page)
         .post("/exams", handlers::create_exam)
-        .get("/exams/import-example.csv", handlers_import::example_csv)
+        .get("/exams/import-example.csv", import::handlers::example_csv)
         .get("/exams/{exam_id}", handlers::exam_page)
         .post("/exams/{exam_id}", handlers::update_exam)
         .get("/exams/{exam_id}/edit", handlers::edit_exam_page)
         .post("/exams/{exam_id}/publish", handlers_status::publish_exam)
         .post("/exams/{exam_id}/unpublish", handlers_status::unpublish_exam)
         .post("/exams/{exam_id}/delete", handlers_status::delete_exam)
-        .post("/exams/{exam_id}/slots", handlers_slots::add_slot)
-        .post("/exams/{exam_id}/slots/{slot_id}/remove", handlers_slots::remove_slot)
+        .post("/exams/{exam_id}/slots", slots::handlers::add_slot)
+        .post("/exams/{exam_id}/slots/{slot_id}/remove", slots::handlers::remove_slot)
         .get("/exams/{exam_id}/questions/new", q::new_question_page)
         .post("/exams/{exam_id}/questions", q::create_question)
         .get("/exams/{exam_id}/questions/{question_id}/edit", q::edit_question_page)
@@ -57,9 +47,9 @@ pub fn routes() -> Routes {
         .post("/exams/{exam_id}/questions/{question_id}/move", q::move_question)
         .post("/exams/{exam_id}/questions/{question_id}/delete", q::delete_question)
         .get("/exams/{exam_id}/preview", q::preview_exam)
-        .get("/exams/{exam_id}/import", handlers_import::import_page)
-        .post("/exams/{exam_id}/import", handlers_import::upload_import)
-        .post("/exams/{exam_id}/import/confirm", handlers_import::confirm_import)
+        .get("/exams/{exam_id}/import", import::handlers::import_page)
+        .post("/exams/{exam_id}/import", import::handlers::upload_import)
+        .post("/exams/{exam_id}/import/confirm", import::handlers::confirm_import)
         .post("/exams/{exam_id}/accommodations", acc::grant_accommodation)
         .post("/exams/{exam_id}/accommodations/{student_id}/remove", acc::remove_accommodation)
         .get("/exams/{exam_id}/accommodations/students", acc::search_students)

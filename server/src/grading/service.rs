@@ -16,7 +16,7 @@ use crate::events::payloads::{GradingCompleted, ManualReviewRequired, ReleasedAt
 use crate::events::record;
 use crate::exams::points::Points;
 use crate::exams::queries as exams;
-use crate::exams::question_queries;
+use crate::exams::questions::queries as question_queries;
 use crate::exams::questions::{QuestionKind, Response};
 
 /// The grader the attempts call inside the submitting transaction.

@@ -7,7 +7,8 @@ use maud::html;
 use crate::accounts::extract::{Authed, MaybeUser, StudentOnly, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::error::AppResult;
-use crate::exams::{handlers as exam_handlers, views as exam_views};
+use crate::exams::handlers as exam_handlers;
+use crate::exams::views as exam_views;
 use crate::views::respond;
 use crate::web::PageCtx;
 

@@ -6,7 +6,7 @@ use proctorwise::attempts::{queries, worker};
 use proctorwise::db::now_ms;
 use proctorwise::events::EventType;
 use proctorwise::events::outbox::list_of_type;
-use proctorwise::exams::accommodation_queries;
+use proctorwise::exams::accommodations::queries as accommodation_queries;
 use proctorwise::exams::model::{Accommodation, ReleaseMode};
 use serde_json::json;
 

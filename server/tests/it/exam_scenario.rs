@@ -6,8 +6,9 @@ use proctorwise::accounts::model::{Role, User};
 use proctorwise::bookings::service as bookings;
 use proctorwise::db::now_ms;
 use proctorwise::exams::model::{ExamSettings, ExamStatus, ReleaseMode};
+use proctorwise::exams::queries;
 use proctorwise::exams::questions::QuestionInput;
-use proctorwise::exams::{queries, question_queries};
+use proctorwise::exams::questions::queries as question_queries;
 
 use crate::helpers::{Client, TestApp};
 

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
-use proctorwise::exams::accommodation_queries;
+use proctorwise::exams::accommodations::queries as accommodation_queries;
 use proctorwise::exams::queries;
 
 use crate::dual;

@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
-use proctorwise::exams::question_queries;
 use proctorwise::exams::questions::AnswerKey;
+use proctorwise::exams::questions::queries as question_queries;
 
 use crate::dual;
 use crate::exams_support::{create_exam, upload, upload_without_js};

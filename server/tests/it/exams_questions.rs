@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
 use proctorwise::db::{new_id, now_ms};
-use proctorwise::exams::question_queries;
+use proctorwise::exams::questions::queries as question_queries;
 use proctorwise::exams::questions::{AnswerKey, QuestionKind};
 
 use crate::dual;

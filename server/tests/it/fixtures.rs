@@ -5,8 +5,9 @@
 use proctorwise::accounts::model::{Role, User};
 use proctorwise::db::{new_id, now_ms};
 use proctorwise::exams::model::{ExamSettings, ExamStatus, ReleaseMode};
+use proctorwise::exams::queries;
 use proctorwise::exams::questions::QuestionInput;
-use proctorwise::exams::{queries, question_queries};
+use proctorwise::exams::questions::queries as question_queries;
 
 use crate::helpers::TestApp;
 

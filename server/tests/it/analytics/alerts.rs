@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use proctorwise::analytics::alerts::{self, Level};
+use proctorwise::analytics::dashboard::alerts::{self, Level};
 use proctorwise::analytics::platform;
 use proctorwise::i18n::Lang;
 use proctorwise::ops::components::{self, Status};

@@ -21,7 +21,8 @@
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::{Role, User};
-use proctorwise::analytics::{platform, report};
+use proctorwise::analytics::platform;
+use proctorwise::analytics::reports as report;
 use proctorwise::db::{Db, new_id, now_ms};
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::exams::queries as exams;
@@ -216,7 +217,7 @@ async fn anomaly_pages_and_exports_are_exact(app: TestApp) {
     let (status, _, bytes) = admin.get_bytes("/analytics/exports/anomalies.csv").await;
     assert_eq!(status, StatusCode::OK);
     let rows = records(&bytes);
-    assert_eq!(rows[0], proctorwise::analytics::stream::ANOMALY_HEADER.map(str::to_owned).to_vec());
+    assert_eq!(rows[0], proctorwise::analytics::exports::stream::ANOMALY_HEADER.map(str::to_owned).to_vec());
     let ids: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(ids, ["an-10", "an-01", "an-02", "an-03", "an-04", "an-05", "an-06", "an-07", "an-08", "an-09"]);
     let row = |id: &str| rows.iter().find(|r| r[0] == id).cloned().expect("row");

@@ -112,7 +112,7 @@ async fn long_exam_pdf_is_paginated(app: TestApp) {
             .expect("valid")
         })
         .collect();
-    proctorwise::exams::question_queries::insert_all(&app.state.db, &exam_id, &more).await.expect("questions");
+    proctorwise::exams::questions::queries::insert_all(&app.state.db, &exam_id, &more).await.expect("questions");
     let (status, _, bytes) = teacher.get_bytes(&format!("/analytics/exams/{exam_id}/report.pdf")).await;
     assert_eq!(status, StatusCode::OK);
     let (pages, text) = poppler(&format!("long-{:?}.pdf", app.backend), &bytes);
@@ -185,7 +185,7 @@ async fn submissions_export_streams_every_row_quoted(app: TestApp) {
     assert_eq!(status, StatusCode::OK);
     assert!(headers.get("content-length").is_none(), "streamed, not buffered");
     let rows = records(&bytes);
-    assert_eq!(rows[0], proctorwise::analytics::stream::SUBMISSION_HEADER);
+    assert_eq!(rows[0], proctorwise::analytics::exports::stream::SUBMISSION_HEADER);
     assert_eq!(rows.len(), 6);
     let tricky = rows.iter().find(|r| r[2] == TRICKY_NAME).expect("the tricky name round-trips");
     assert_eq!(tricky[4..11], ["Algèbre — Été", &w.teacher.name, "graded", "5.00", "8.00", "62.5", "1"]);
@@ -196,7 +196,7 @@ async fn submissions_export_streams_every_row_quoted(app: TestApp) {
     assert_eq!(records(&bytes).len(), 1);
     let (status, _, bytes) = admin.get_bytes("/analytics/exports/anomalies.csv").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(records(&bytes), [proctorwise::analytics::stream::ANOMALY_HEADER.map(str::to_owned).to_vec()]);
+    assert_eq!(records(&bytes), [proctorwise::analytics::exports::stream::ANOMALY_HEADER.map(str::to_owned).to_vec()]);
 }
 
 async fn teachers_and_students_only_export_their_own(app: TestApp) {

@@ -5,7 +5,8 @@
 use proctorwise::accounts::model::{Role, User};
 use proctorwise::db::{Db, new_id, now_ms};
 use proctorwise::exams::model::{ExamSettings, ExamStatus, ReleaseMode};
-use proctorwise::exams::{queries, question_queries};
+use proctorwise::exams::queries;
+use proctorwise::exams::questions::queries as question_queries;
 
 use crate::fixtures::sample_questions;
 use crate::helpers::TestApp;

@@ -3,8 +3,9 @@
 
 use axum::http::StatusCode;
 use proctorwise::accounts::model::Role;
-use proctorwise::analytics::stats::Difficulty;
-use proctorwise::analytics::{platform, report};
+use proctorwise::analytics::platform;
+use proctorwise::analytics::reports as report;
+use proctorwise::analytics::reports::stats::Difficulty;
 use proctorwise::db::now_ms;
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::exams::queries as exams;

@@ -3,11 +3,11 @@
 
 use maud::{Markup, html};
 
-use super::forms::FieldErrors;
-use super::forms_question::QuestionForm;
-use super::model::Exam;
-use super::questions::{AnswerKey, MAX_OPTIONS, Question, QuestionKind};
-use super::views_form::{csrf, textarea};
+use super::forms::QuestionForm;
+use crate::exams::forms::FieldErrors;
+use crate::exams::model::Exam;
+use crate::exams::questions::{AnswerKey, MAX_OPTIONS, Question, QuestionKind};
+use crate::exams::views_form::{csrf, textarea};
 use crate::views::components::{Field, notice};
 use crate::web::PageCtx;
 

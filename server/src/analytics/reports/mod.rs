@@ -1,14 +1,19 @@
 //! The figures of one exam and of one student, assembled once and shown by the page, the PDF and
 //! the CSV alike (so the three never disagree).
 
+pub(in crate::analytics) mod index;
+pub mod queries;
+pub mod stats;
+pub(in crate::analytics) mod views;
+
 use std::collections::{BTreeMap, HashMap};
 
 use super::anomaly_source::{self, ByType};
-use super::queries_people::{self as q, HistoryRow, QuestionRow};
-use super::stats::{self, Copy, Item, ItemStats, Score, ScoreSummary};
 use crate::accounts::model::User;
 use crate::db::{Db, now_ms};
 use crate::exams::model::Exam;
+use queries::{self as q, HistoryRow, QuestionRow};
+use stats::{Copy, Item, ItemStats, Score, ScoreSummary};
 
 /// One question with its item analysis.
 #[derive(Clone, Debug)]

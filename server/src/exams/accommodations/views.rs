@@ -2,11 +2,11 @@
 
 use maud::{Markup, html};
 
-use super::forms::FieldErrors;
-use super::forms_question::AccommodationForm;
-use super::model::{Accommodation, Exam};
-use super::views_form::{Number, csrf};
 use crate::accounts::model::User;
+use crate::exams::forms::FieldErrors;
+use crate::exams::model::{Accommodation, Exam};
+use crate::exams::questions::forms::AccommodationForm;
+use crate::exams::views_form::{Number, csrf};
 use crate::views::components::{Field, notice};
 use crate::web::PageCtx;
 

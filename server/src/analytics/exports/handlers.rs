@@ -6,11 +6,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::handlers::RangeQuery;
-use super::queries::SubmissionFilter;
-use super::{access, csv_export, pdf_reports, platform, report, stream};
+use super::csv;
+use super::pdf_reports;
+use super::stream;
 use crate::accounts::extract::{AdminOnly, AnyRole, Authed, TeacherOrAdmin};
 use crate::accounts::model::Role;
+use crate::analytics::access;
+use crate::analytics::handlers::RangeQuery;
+use crate::analytics::platform;
+use crate::analytics::platform::queries::SubmissionFilter;
+use crate::analytics::reports;
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
@@ -65,7 +70,7 @@ pub async fn exam_pdf(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = crate::exams::access::managed_exam(&state, &user, &exam_id).await?;
-    let r = report::exam_report(&state.db, &exam).await?;
+    let r = reports::exam_report(&state.db, &exam).await?;
     let name = format!("exam-{}-report.pdf", slug(&r.title));
     let lang = ctx.lang;
     Ok(download(render(move || pdf_reports::exam_pdf(lang, &r)).await?, PDF, &name))
@@ -79,8 +84,8 @@ pub async fn exam_csv(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = crate::exams::access::managed_exam(&state, &user, &exam_id).await?;
-    let r = report::exam_report(&state.db, &exam).await?;
-    let bytes = csv_export::exam_csv(ctx.lang, &r)?;
+    let r = reports::exam_report(&state.db, &exam).await?;
+    let bytes = csv::exam_csv(ctx.lang, &r)?;
     Ok(download(Body::from(bytes), CSV, &format!("exam-{}-report.csv", slug(&r.title))))
 }
 
@@ -92,7 +97,7 @@ pub async fn user_pdf(
     Path(user_id): Path<String>,
 ) -> AppResult<Response> {
     let (subject, released_only) = access::visible_user(&state.db, &user, &user_id).await?;
-    let r = report::user_report(&state.db, &subject, released_only).await?;
+    let r = reports::user_report(&state.db, &subject, released_only).await?;
     let name = format!("user-{}-report.pdf", slug(&r.name));
     let lang = ctx.lang;
     Ok(download(render(move || pdf_reports::user_pdf(lang, &r)).await?, PDF, &name))
@@ -106,8 +111,8 @@ pub async fn user_csv(
     Path(user_id): Path<String>,
 ) -> AppResult<Response> {
     let (subject, released_only) = access::visible_user(&state.db, &user, &user_id).await?;
-    let r = report::user_report(&state.db, &subject, released_only).await?;
-    let bytes = csv_export::user_csv(ctx.lang, &r)?;
+    let r = reports::user_report(&state.db, &subject, released_only).await?;
+    let bytes = csv::user_csv(ctx.lang, &r)?;
     Ok(download(Body::from(bytes), CSV, &format!("user-{}-report.csv", slug(&r.name))))
 }
 
@@ -120,7 +125,7 @@ pub async fn platform_pdf(
 ) -> AppResult<Response> {
     let (from, to) = access::parse_range(ctx.lang, &range, now_ms())?;
     let p = platform::platform_report(&state.db, from, to, now_ms()).await?;
-    let name = format!("platform-{}-{}.pdf", super::fmt::date(from), super::fmt::date(to - 1));
+    let name = format!("platform-{}-{}.pdf", crate::analytics::fmt::date(from), crate::analytics::fmt::date(to - 1));
     let lang = ctx.lang;
     Ok(download(render(move || pdf_reports::platform_pdf(lang, &p)).await?, PDF, &name))
 }
@@ -134,8 +139,8 @@ pub async fn platform_csv(
 ) -> AppResult<Response> {
     let (from, to) = access::parse_range(ctx.lang, &range, now_ms())?;
     let p = platform::platform_report(&state.db, from, to, now_ms()).await?;
-    let bytes = csv_export::platform_csv(ctx.lang, &p)?;
-    let name = format!("platform-{}-{}.csv", super::fmt::date(from), super::fmt::date(to - 1));
+    let bytes = csv::platform_csv(ctx.lang, &p)?;
+    let name = format!("platform-{}-{}.csv", crate::analytics::fmt::date(from), crate::analytics::fmt::date(to - 1));
     Ok(download(Body::from(bytes), CSV, &name))
 }
 
@@ -161,7 +166,7 @@ pub async fn submissions_csv(
     };
     let teacher_id = (user.role != Role::Admin).then(|| user.id.clone());
     let filter = SubmissionFilter { from, to, teacher_id, exam_id };
-    let name = format!("submissions-{}.csv", super::fmt::date(now_ms()));
+    let name = format!("submissions-{}.csv", crate::analytics::fmt::date(now_ms()));
     Ok(download(stream::body(stream::submissions(state.db.clone(), filter)), CSV, &name))
 }
 
@@ -173,7 +178,7 @@ pub async fn anomalies_csv(
     Query(range): Query<RangeQuery>,
 ) -> AppResult<Response> {
     let (from, to) = access::parse_range(ctx.lang, &range, now_ms())?;
-    let name = format!("anomalies-{}-{}.csv", super::fmt::date(from), super::fmt::date(to - 1));
+    let name = format!("anomalies-{}-{}.csv", crate::analytics::fmt::date(from), crate::analytics::fmt::date(to - 1));
     Ok(download(stream::body(stream::anomalies(state.db.clone(), from, to)), CSV, &name))
 }
 

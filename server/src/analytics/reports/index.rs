@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::queries::ExamHit;
 use crate::accounts::model::User;
+use crate::analytics::platform::queries::ExamHit;
 use crate::i18n::Lang;
 
 /// What the caller may do on the reports page.

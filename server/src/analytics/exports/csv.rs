@@ -6,10 +6,10 @@
 
 use std::borrow::Cow;
 
-use super::fmt;
-use super::platform::PlatformReport;
-use super::report::{ExamReport, UserReport};
-use super::stats::{BANDS, ScoreSummary};
+use crate::analytics::fmt;
+use crate::analytics::platform::PlatformReport;
+use crate::analytics::reports::stats::{BANDS, ScoreSummary};
+use crate::analytics::reports::{ExamReport, UserReport};
 use crate::i18n::Lang;
 
 /// UTF-8 byte-order mark written first.
@@ -193,7 +193,9 @@ pub fn user_csv(lang: Lang, u: &UserReport) -> anyhow::Result<Vec<u8>> {
             vec![
                 h.exam_title.clone(),
                 fmt::iso(h.submitted_at),
-                h.score_hundredths.map_or(String::new(), |s| n1(super::stats::percent(s, h.max_score_hundredths))),
+                h.score_hundredths.map_or(String::new(), |s| {
+                    n1(crate::analytics::reports::stats::percent(s, h.max_score_hundredths))
+                }),
                 h.grading_status.clone(),
                 h.passed.map_or(String::new(), |p| p.to_string()),
             ]

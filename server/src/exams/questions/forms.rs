@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::forms::{FieldErrors, MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, MAX_NOTE, int_in};
-use super::questions::{AnswerKey, MAX_OPTIONS, Question, QuestionInput, QuestionKind};
+use crate::exams::forms::{FieldErrors, MAX_EXTRA_MINUTES, MAX_EXTRA_PERCENT, MAX_NOTE, int_in};
+use crate::exams::questions::{AnswerKey, MAX_OPTIONS, Question, QuestionInput, QuestionKind};
 
 /// The question form, one for the four kinds: the fields of the other kinds are ignored.
 #[derive(Clone, Debug, Default)]

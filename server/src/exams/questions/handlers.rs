@@ -7,17 +7,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::access::owned_exam;
-use super::forms::FieldErrors;
-use super::forms_question::QuestionForm;
-use super::handlers_status::ConfirmForm;
-use super::model::Exam;
-use super::questions::{Question, QuestionKind};
-use super::{question_queries, views_preview, views_questions};
+use super::forms::QuestionForm;
+use super::preview;
+use super::queries;
+use super::views;
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::db::is_id;
 use crate::error::{AppError, AppResult};
+use crate::exams::access::owned_exam;
+use crate::exams::forms::FieldErrors;
+use crate::exams::handlers_status::ConfirmForm;
+use crate::exams::model::Exam;
+use crate::exams::questions::{Question, QuestionKind};
 use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
@@ -28,7 +30,7 @@ async fn owned_question(state: &AppState, exam: &Exam, question_id: &str) -> App
     if !is_id(question_id) {
         return Err(AppError::NotFound);
     }
-    question_queries::get(&state.db, &exam.id, question_id).await?.ok_or(AppError::NotFound)
+    queries::get(&state.db, &exam.id, question_id).await?.ok_or(AppError::NotFound)
 }
 
 /// The questions section for htmx, else back to the exam page.
@@ -36,14 +38,14 @@ async fn after_change(state: &AppState, ctx: &PageCtx, exam: &Exam, pending: Opt
     if !ctx.htmx && pending.is_none() {
         return Ok(Redirect::to(&format!("/exams/{}#questions", exam.id)).into_response());
     }
-    let questions = question_queries::list_for_exam(&state.db, &exam.id).await?;
-    Ok(respond(ctx, ctx.t("editor.questions"), views_questions::questions_section(ctx, exam, &questions, pending)))
+    let questions = queries::list_for_exam(&state.db, &exam.id).await?;
+    Ok(respond(ctx, ctx.t("editor.questions"), views::questions_section(ctx, exam, &questions, pending)))
 }
 
 fn form_page(ctx: &PageCtx, exam: &Exam, id: Option<&str>, form: &QuestionForm, errors: &FieldErrors) -> Response {
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let title = ctx.t(if id.is_some() { "editor.question.edit" } else { "editor.question.new" });
-    respond_with(ctx, status, title, views_questions::question_form(ctx, &exam.id, id, form, errors))
+    respond_with(ctx, status, title, views::question_form(ctx, &exam.id, id, form, errors))
 }
 
 /// Query of the new-question page.
@@ -79,7 +81,7 @@ pub async fn create_question(
     let form = QuestionForm::from_pairs(&pairs);
     match form.to_input().validate() {
         Ok(draft) => {
-            question_queries::insert(&state.db, &exam.id, &draft).await?;
+            queries::insert(&state.db, &exam.id, &draft).await?;
             Ok(Redirect::to(&format!("/exams/{}#questions", exam.id)).into_response())
         }
         Err(errors) => Ok(form_page(&ctx, &exam, None, &form, &errors)),
@@ -114,10 +116,10 @@ pub async fn update_question(
         Ok(d) => d,
         Err(errors) => return Ok(form_page(&ctx, &exam, Some(&question.id), &form, &errors)),
     };
-    let key_changed = question_queries::update(&state.db, &exam.id, &question.id, &draft).await?;
+    let key_changed = queries::update(&state.db, &exam.id, &question.id, &draft).await?;
     let submissions = if key_changed { state.takers().answered(&state.db, &question.id).await? } else { 0 };
     if submissions > 0 {
-        let body = views_questions::regrade_offer(&ctx, &exam.id, &question.id, submissions);
+        let body = views::regrade_offer(&ctx, &exam.id, &question.id, submissions);
         return Ok(respond(&ctx, ctx.t("editor.question.saved"), body));
     }
     Ok(Redirect::to(&format!("/exams/{}#questions", exam.id)).into_response())
@@ -146,7 +148,7 @@ pub async fn move_question(
         "down" => 1,
         _ => return Err(AppError::Invalid(ctx.t("editor.error.direction").to_owned())),
     };
-    question_queries::shift(&state.db, &exam.id, &question.id, delta).await?;
+    queries::shift(&state.db, &exam.id, &question.id, delta).await?;
     after_change(&state, &ctx, &exam, None).await
 }
 
@@ -163,7 +165,7 @@ pub async fn delete_question(
     if !form.confirmed() {
         return after_change(&state, &ctx, &exam, Some(&question)).await;
     }
-    question_queries::delete(&state.db, &exam.id, &question.id).await?;
+    queries::delete(&state.db, &exam.id, &question.id).await?;
     after_change(&state, &ctx, &exam, None).await
 }
 
@@ -175,8 +177,8 @@ pub async fn preview_exam(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    let questions = question_queries::list_for_exam(&state.db, &exam.id).await?;
+    let questions = queries::list_for_exam(&state.db, &exam.id).await?;
     let seen: Vec<_> = questions.iter().map(|q| q.for_student(None)).collect();
     let title = ctx.lang.tf("editor.preview.title", &[("title", &exam.title)]);
-    Ok(respond(&ctx, &title, views_preview::preview(&ctx, &exam, &seen)))
+    Ok(respond(&ctx, &title, preview::preview(&ctx, &exam, &seen)))
 }

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use super::model::Exam;
-use super::questions::{QuestionKind, StudentQuestion};
+use crate::exams::model::Exam;
+use crate::exams::questions::{QuestionKind, StudentQuestion};
 use crate::views::components::notice;
 use crate::web::PageCtx;
 

@@ -10,19 +10,20 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
-use super::access::owned_exam;
-use super::import::{self, EXAMPLE_CSV, Format, MAX_BYTES, MAX_ROWS};
-use super::model::Exam;
-use super::{question_queries, views_import};
+use super::views;
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::error::AppResult;
+use crate::exams::access::owned_exam;
+use crate::exams::import::{self, EXAMPLE_CSV, Format, MAX_BYTES, MAX_ROWS};
+use crate::exams::model::Exam;
+use crate::exams::questions::queries;
 use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
 fn upload_error(ctx: &PageCtx, exam: &Exam, status: StatusCode, key: &'static str) -> Response {
     let message = ctx.lang.tf(key, &[("max", &MAX_ROWS.to_string())]);
-    respond_with(ctx, status, ctx.t("editor.import"), views_import::upload_form(ctx, exam, Some(&message)))
+    respond_with(ctx, status, ctx.t("editor.import"), views::upload_form(ctx, exam, Some(&message)))
 }
 
 /// `GET /exams/{exam_id}/import`.
@@ -33,7 +34,7 @@ pub async fn import_page(
     Path(exam_id): Path<String>,
 ) -> AppResult<Response> {
     let exam = owned_exam(&state.db, &user, &exam_id).await?;
-    Ok(respond(&ctx, ctx.t("editor.import"), views_import::upload_form(&ctx, &exam, None)))
+    Ok(respond(&ctx, ctx.t("editor.import"), views::upload_form(&ctx, &exam, None)))
 }
 
 /// The uploaded file's name and bytes; `Err` is the status and message key to show.
@@ -73,7 +74,7 @@ fn preview(ctx: &PageCtx, exam: &Exam, bytes: &[u8], format: Format) -> Response
         Err(key) => return upload_error(ctx, exam, StatusCode::UNPROCESSABLE_ENTITY, key),
     };
     let status = if import::all_valid(&rows) { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let body = views_import::preview_table(ctx, exam, &rows, format, &URL_SAFE_NO_PAD.encode(bytes));
+    let body = views::preview_table(ctx, exam, &rows, format, &URL_SAFE_NO_PAD.encode(bytes));
     respond_with(ctx, status, ctx.t("editor.import.preview"), body)
 }
 
@@ -125,7 +126,7 @@ pub async fn confirm_import(
         Err(_) => None,
     };
     let Some(drafts) = drafts else { return Ok(preview(&ctx, &exam, &bytes, format)) };
-    let ids = question_queries::insert_all(&state.db, &exam.id, &drafts).await?;
+    let ids = queries::insert_all(&state.db, &exam.id, &drafts).await?;
     tracing::info!(user = %user.id, exam_id = %exam.id, questions = ids.len(), "questions imported");
     Ok(Redirect::to(&format!("/exams/{}#questions", exam.id)).into_response())
 }

@@ -1,14 +1,17 @@
 //! Platform-wide figures: the admin dashboard's KPIs and charts, and the platform report for a
 //! date range. Every figure is read at request time; a failing query is an error, never a 0.
 
+pub mod queries;
+pub(in crate::analytics) mod views;
+
 use std::collections::HashMap;
 
 use super::anomaly_source::{self, AnomalyRow, BySeverity, ByType, SessionCounts};
-use super::queries::{self, DAY_MS, GradedRow, RecentSubmission};
-use super::stats::{self, Score, ScoreSummary};
+use super::reports::stats::{self, Score, ScoreSummary};
 use crate::accounts::model::Role;
 use crate::db::Db;
 use crate::exams::model::ExamStatus;
+use queries::{DAY_MS, GradedRow, RecentSubmission};
 
 /// Students need this many graded exams to appear among the top performers.
 pub const TOP_MIN_EXAMS: i64 = 3;

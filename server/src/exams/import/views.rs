@@ -2,9 +2,9 @@
 
 use maud::{Markup, html};
 
-use super::import::{COLUMNS, Format, ImportRow, MAX_ROWS, all_valid};
-use super::model::Exam;
-use super::views_form::csrf;
+use crate::exams::import::{COLUMNS, Format, ImportRow, MAX_ROWS, all_valid};
+use crate::exams::model::Exam;
+use crate::exams::views_form::csrf;
 use crate::views::components::notice;
 use crate::web::PageCtx;
 

@@ -6,17 +6,17 @@ use axum::body::Body;
 use bytes::Bytes;
 use futures_util::stream::{self, Stream};
 
-use super::anomaly_source::{self, AnomalyRow};
-use super::csv_export::{BOM, write_safe};
-use super::fmt;
-use super::queries::{self, SubmissionFilter, SubmissionRow};
-use super::stats;
+use super::csv::{BOM, write_safe};
+use crate::analytics::anomaly_source::{self, AnomalyRow};
+use crate::analytics::fmt;
+use crate::analytics::platform::queries::{self, SubmissionFilter, SubmissionRow};
+use crate::analytics::reports::stats;
 use crate::db::Db;
 
 /// Rows read per page.
 pub const PAGE: i64 = 1000;
 
-/// Encodes rows as CSV bytes (every cell through [`super::csv_export::safe_cell`]).
+/// Encodes rows as CSV bytes (every cell through [`super::csv::safe_cell`]).
 fn encode<R: IntoIterator<Item = Vec<String>>>(rows: R) -> std::io::Result<Bytes> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::with_capacity(64 * 1024));
     for row in rows {

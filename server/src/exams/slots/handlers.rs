@@ -6,17 +6,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::access::owned_exam;
-use super::forms::{FieldErrors, SlotForm, check_slot};
-use super::handlers::blank_slot_form;
-use super::handlers_status::ConfirmForm;
-use super::model::Exam;
-use super::queries;
-use super::views_slots::{PendingRemoval, slots_section};
+use super::views::{PendingRemoval, slots_section};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
 use crate::db::{is_id, now_ms};
 use crate::error::{AppError, AppResult};
+use crate::exams::access::owned_exam;
+use crate::exams::forms::{FieldErrors, SlotForm, check_slot};
+use crate::exams::handlers::blank_slot_form;
+use crate::exams::handlers_status::ConfirmForm;
+use crate::exams::model::Exam;
+use crate::exams::queries;
 use crate::views::layout::respond_with;
 use crate::web::PageCtx;
 

@@ -2,8 +2,8 @@
 
 use sqlx::FromRow;
 
-use super::model::Accommodation;
 use crate::db::{Db, now_ms};
+use crate::exams::model::Accommodation;
 
 /// Grants (or replaces) extra time for a student on an exam.
 pub async fn upsert_accommodation(db: &Db, a: &Accommodation) -> sqlx::Result<()> {

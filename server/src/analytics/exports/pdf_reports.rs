@@ -2,13 +2,13 @@
 //! ids), generation time, summary table, distribution chart, item analysis or score history,
 //! anomaly summary.
 
-use super::anomaly_source::ExplainedAnomaly;
-use super::fmt;
 use super::pdf::Report;
-use super::platform::PlatformReport;
-use super::report::{ExamReport, UserReport};
-use super::stats::{BANDS, ScoreSummary};
-use super::views_reports::{kind_label, signed};
+use crate::analytics::anomaly_source::ExplainedAnomaly;
+use crate::analytics::fmt;
+use crate::analytics::platform::PlatformReport;
+use crate::analytics::reports::stats::{BANDS, ScoreSummary};
+use crate::analytics::reports::views::{kind_label, signed};
+use crate::analytics::reports::{ExamReport, UserReport};
 use crate::i18n::Lang;
 use crate::monitoring::explain::views::explain_lines;
 use crate::views::components::datetime;
@@ -169,8 +169,9 @@ pub fn user_pdf(lang: Lang, u: &UserReport) -> anyhow::Result<Vec<u8>> {
             vec![
                 h.exam_title.clone(),
                 datetime(h.submitted_at),
-                h.score_hundredths
-                    .map_or("—".into(), |s| fmt::pct(lang, super::stats::percent(s, h.max_score_hundredths))),
+                h.score_hundredths.map_or("—".into(), |s| {
+                    fmt::pct(lang, crate::analytics::reports::stats::percent(s, h.max_score_hundredths))
+                }),
                 match h.passed {
                     Some(1) => lang.t("grading.passed"),
                     Some(_) => lang.t("grading.failed"),

@@ -2,10 +2,10 @@
 
 use maud::{Markup, html};
 
-use super::fmt;
-use super::report::{ExamReport, UserReport};
 use super::stats::{BANDS, ScoreSummary};
-use super::views_dashboard::chart;
+use super::{ExamReport, UserReport};
+use crate::analytics::dashboard::views::chart;
+use crate::analytics::fmt;
 use crate::i18n::Lang;
 use crate::views::charts::{self, Point};
 use crate::views::components::datetime;
@@ -138,7 +138,7 @@ pub fn user_page(lang: Lang, r: &UserReport) -> Markup {
     }
 }
 
-fn list(lang: Lang, kinds: &[&super::report::KindRate]) -> Markup {
+fn list(lang: Lang, kinds: &[&super::KindRate]) -> Markup {
     html! {
         @if kinds.is_empty() { "—" }
         @for (i, k) in kinds.iter().enumerate() { @if i > 0 { ", " } (kind_label(lang, &k.kind)) " (" (fmt::pct(lang, k.rate)) ")" }

@@ -1,23 +1,23 @@
 //! Extra time for students: grant (found by email), remove, and the email suggestions.
 
-use super::accommodation_queries;
+use super::queries;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::access::owned_exam;
-use super::forms::FieldErrors;
-use super::forms_question::AccommodationForm;
-use super::model::{Accommodation, Exam};
-use super::views_accommodations::{accommodations_section, student_hits};
+use super::views::{accommodations_section, student_hits};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::accounts::model::{Role, User};
 use crate::accounts::queries as accounts;
 use crate::app::AppState;
 use crate::db::{Db, is_id};
 use crate::error::{AppError, AppResult};
+use crate::exams::access::owned_exam;
+use crate::exams::forms::FieldErrors;
+use crate::exams::model::{Accommodation, Exam};
+use crate::exams::questions::forms::AccommodationForm;
 use crate::views::layout::respond_with;
 use crate::web::PageCtx;
 
@@ -32,7 +32,7 @@ async fn section(
     if errors.is_empty() && !ctx.htmx {
         return Ok(Redirect::to(&format!("/exams/{}#accommodations", exam.id)).into_response());
     }
-    let list = accommodation_queries::list_accommodations(db, &exam.id).await?;
+    let list = queries::list_accommodations(db, &exam.id).await?;
     let body = accommodations_section(ctx, exam, &list, form, errors);
     Ok(respond_with(ctx, status, ctx.t("editor.accommodations"), body))
 }
@@ -61,7 +61,7 @@ pub async fn grant_accommodation(
         return section(&state.db, &ctx, &exam, &form, &errors).await;
     };
     let a = Accommodation { exam_id: exam.id.clone(), student_id: student.id, extra_minutes, extra_percent, note };
-    accommodation_queries::upsert_accommodation(&state.db, &a).await?;
+    queries::upsert_accommodation(&state.db, &a).await?;
     section(&state.db, &ctx, &exam, &AccommodationForm::default(), &FieldErrors::new()).await
 }
 
@@ -76,7 +76,7 @@ pub async fn remove_accommodation(
     if !is_id(&student_id) {
         return Err(AppError::NotFound);
     }
-    accommodation_queries::delete_accommodation(&state.db, &exam.id, &student_id).await?;
+    queries::delete_accommodation(&state.db, &exam.id, &student_id).await?;
     section(&state.db, &ctx, &exam, &AccommodationForm::default(), &FieldErrors::new()).await
 }
 

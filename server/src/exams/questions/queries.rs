@@ -3,9 +3,9 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use super::points::Points;
-use super::questions::{AnswerKey, Question, QuestionDraft, QuestionKind};
 use crate::db::{Db, DbText, new_id, now_ms};
+use crate::exams::points::Points;
+use crate::exams::questions::{AnswerKey, Question, QuestionDraft, QuestionKind};
 
 #[derive(FromRow)]
 struct QuestionRow {

@@ -3,6 +3,9 @@
 //! array of objects with the same fields (`options` an array). Every row is validated by
 //! `QuestionInput::validate`; nothing is saved unless every row is valid.
 
+pub(in crate::exams) mod handlers;
+pub(in crate::exams) mod views;
+
 use serde_json::Value;
 
 use super::questions::{QuestionDraft, QuestionInput};

@@ -3,9 +3,9 @@
 
 use maud::{Markup, html};
 
-use super::forms::{FieldErrors, SlotForm};
-use super::model::{Exam, Slot};
-use super::views_form::{Number, csrf};
+use crate::exams::forms::{FieldErrors, SlotForm};
+use crate::exams::model::{Exam, Slot};
+use crate::exams::views_form::{Number, csrf};
 use crate::views::components::{local_time, notice};
 use crate::web::PageCtx;
 

@@ -2,11 +2,11 @@
 
 use maud::{Markup, html};
 
-use super::fmt;
-use super::platform::PlatformReport;
-use super::stats::BANDS;
-use super::views_dashboard::chart;
-use super::views_reports::summary_table;
+use super::PlatformReport;
+use crate::analytics::dashboard::views::chart;
+use crate::analytics::fmt;
+use crate::analytics::reports::stats::BANDS;
+use crate::analytics::reports::views::summary_table;
 use crate::i18n::Lang;
 use crate::views::charts::{self, Point};
 use crate::views::components::datetime;
@@ -41,7 +41,7 @@ pub fn page(lang: Lang, p: &PlatformReport) -> Markup {
             }
         }
         h2 { (lang.t("analytics.new_users")) }
-        dl.facts { @for (role, n) in &p.new_users { dt { (super::pdf_reports::role_label(lang, role)) } dd { (n) } } }
+        dl.facts { @for (role, n) in &p.new_users { dt { (crate::analytics::exports::pdf_reports::role_label(lang, role)) } dd { (n) } } }
         p.hint { (lang.t("analytics.generated")) " " (datetime(p.generated_at)) }
     }
 }

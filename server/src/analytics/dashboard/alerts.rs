@@ -1,7 +1,7 @@
 //! Dashboard alerts: what an admin should look at now, decided from the figures and the health
 //! checks (pure, so every threshold is tested).
 
-use super::platform::Dashboard;
+use crate::analytics::platform::Dashboard;
 use crate::ops::components::{Component, RELAY_LAG_MS, Status};
 
 /// More anomalies than this today is a spike.

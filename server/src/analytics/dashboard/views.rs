@@ -4,9 +4,9 @@
 use maud::{Markup, html};
 
 use super::alerts::Alert;
-use super::fmt;
-use super::platform::Dashboard;
-use super::stats::BANDS;
+use crate::analytics::fmt;
+use crate::analytics::platform::Dashboard;
+use crate::analytics::reports::stats::BANDS;
 use crate::i18n::Lang;
 use crate::ops::components::Component;
 use crate::views::charts::{self, Chart, Point};
@@ -154,7 +154,7 @@ fn recent(lang: Lang, d: &Dashboard) -> Markup {
                                 td { a href={"/analytics/users/" (r.student_id)} { (r.student_name) } }
                                 td { a href={"/analytics/exams/" (r.exam_id)} { (r.exam_title) } }
                                 td { @match r.score_hundredths {
-                                    Some(s) => (fmt::pct(lang, super::stats::percent(s, r.max_score_hundredths))),
+                                    Some(s) => (fmt::pct(lang, crate::analytics::reports::stats::percent(s, r.max_score_hundredths))),
                                     None => span.badge.warn { (lang.t("grading.pending")) },
                                 } }
                                 td { (datetime(r.submitted_at)) }

@@ -1,6 +1,12 @@
 //! Questions and their answer keys. The key lives only on the server: student-facing code gets a
 //! [`StudentQuestion`], which has no key.
 
+pub mod forms;
+pub(in crate::exams) mod handlers;
+pub(in crate::exams) mod preview;
+pub mod queries;
+pub(in crate::exams) mod views;
+
 use serde::{Deserialize, Serialize};
 
 use super::points::Points;
