@@ -1,6 +1,8 @@
 //! SQL of the accounts context (portable: runs on SQLite and MariaDB).
 
-use sqlx::FromRow;
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, FromRow};
 
 use super::model::{NewUser, Role, User};
 use crate::db::{Db, new_id, now_ms};
@@ -162,4 +164,64 @@ pub async fn count_by_role(db: &Db) -> sqlx::Result<Vec<(Role, i64)>> {
 /// Total number of accounts.
 pub async fn count_all(db: &Db) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.pool()).await
+}
+
+/// How to reach an active account (notifications, inside the event's transaction).
+#[derive(Clone, Debug, FromRow)]
+pub struct Contact {
+    /// Account id.
+    pub id: String,
+    /// Email address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Chosen language, if any.
+    pub locale: Option<String>,
+}
+
+const CONTACT: &str = "SELECT id, email, name, locale FROM users";
+
+/// The active account with this id, on the caller's connection.
+pub async fn contact_on(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Contact>> {
+    sqlx::query_as(&format!("{CONTACT} WHERE id = ? AND active = 1")).bind(id).fetch_optional(conn).await
+}
+
+/// Every active account with this role, on the caller's connection.
+pub async fn contacts_with_role_on(conn: &mut AnyConnection, role: Role) -> sqlx::Result<Vec<Contact>> {
+    sqlx::query_as(&format!("{CONTACT} WHERE role = ? AND active = 1 ORDER BY id"))
+        .bind(role.as_str())
+        .fetch_all(conn)
+        .await
+}
+
+/// A user's display name, on the caller's connection.
+pub async fn name_on(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT name FROM users WHERE id = ?").bind(id).fetch_optional(conn).await
+}
+
+/// Name and email of each of these accounts (for pages and reports of other contexts), by id;
+/// an unknown id is left out.
+pub async fn names(db: &Db, ids: &[&str]) -> sqlx::Result<HashMap<String, (String, String)>> {
+    let mut out = HashMap::new();
+    let mut unique: Vec<&str> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    for chunk in unique.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT id, name, email FROM users WHERE id IN ({marks})");
+        let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(query.fetch_all(db.pool()).await?.into_iter().map(|(id, name, email)| (id, (name, email))));
+    }
+    Ok(out)
+}
+
+/// Locks a user's row for the rest of the caller's transaction (portable `SELECT … FOR UPDATE`):
+/// the statement is a write, so SQLite takes its write lock at once and two actions of one user
+/// (two bookings) are checked one after the other on both backends.
+pub async fn lock_on(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = ?").bind(user_id).execute(conn).await?;
+    Ok(())
 }

@@ -38,14 +38,6 @@ impl BookingRefusal {
     }
 }
 
-/// Locks the student's row for the rest of the transaction (portable `SELECT … FOR UPDATE`):
-/// the first statement is a write, so SQLite takes its write lock at once and two bookings of
-/// one student are checked one after the other on both backends.
-async fn lock_student(conn: &mut AnyConnection, student_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = ?").bind(student_id).execute(conn).await?;
-    Ok(())
-}
-
 /// Books `slot_id` for `student_id`; returns the booking id or why not.
 pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {
     let Some(slot) = exams::get_slot(db, slot_id).await? else { return Ok(Err(BookingRefusal::Unavailable)) };
@@ -57,7 +49,7 @@ pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Resu
         return Ok(Err(BookingRefusal::TooLate));
     }
     let mut tx = db.pool().begin().await?;
-    lock_student(&mut tx, student_id).await?;
+    crate::accounts::queries::lock_on(&mut tx, student_id).await?;
     let already: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM bookings WHERE exam_id = ? AND student_id = ? AND status = 'active'")
             .bind(&exam.id)

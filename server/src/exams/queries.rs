@@ -237,57 +237,63 @@ struct SummaryRow {
     title: String,
     duration_minutes: i64,
     status: String,
-    teacher_name: String,
+    teacher_id: String,
     upcoming_slots: i64,
     next_slot_at: Option<i64>,
 }
 
-const SUMMARY: &str = "SELECT e.id, e.title, e.duration_minutes, e.status, u.name AS teacher_name, \
+const SUMMARY: &str = "SELECT e.id, e.title, e.duration_minutes, e.status, e.teacher_id, \
      CAST(COUNT(s.id) AS SIGNED) AS upcoming_slots, MIN(s.starts_at) AS next_slot_at \
-     FROM exams e JOIN users u ON u.id = e.teacher_id \
+     FROM exams e \
      LEFT JOIN exam_slots s ON s.exam_id = e.id AND s.starts_at > ? AND s.cancelled_at IS NULL";
 
-fn into_summary(r: SummaryRow) -> ExamSummary {
-    ExamSummary {
-        id: r.id,
-        title: r.title,
-        duration_minutes: r.duration_minutes,
-        status: ExamStatus::parse(&r.status).unwrap_or(ExamStatus::Draft),
-        teacher_name: r.teacher_name,
-        upcoming_slots: r.upcoming_slots,
-        next_slot_at: r.next_slot_at,
-    }
+/// The summaries with their teachers' names (the accounts own them).
+async fn summaries(db: &Db, rows: Vec<SummaryRow>) -> sqlx::Result<Vec<ExamSummary>> {
+    let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &teachers).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExamSummary {
+            teacher_name: names.get(&r.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default(),
+            id: r.id,
+            title: r.title,
+            duration_minutes: r.duration_minutes,
+            status: ExamStatus::parse(&r.status).unwrap_or(ExamStatus::Draft),
+            upcoming_slots: r.upcoming_slots,
+            next_slot_at: r.next_slot_at,
+        })
+        .collect())
 }
 
 /// A teacher's exams (not deleted), newest first.
 pub async fn list_for_teacher(db: &Db, teacher_id: &str) -> sqlx::Result<Vec<ExamSummary>> {
     let sql = format!(
         "{SUMMARY} WHERE e.teacher_id = ? AND e.status <> 'deleted' \
-         GROUP BY e.id, e.title, e.duration_minutes, e.status, u.name, e.created_at ORDER BY e.created_at DESC"
+         GROUP BY e.id, e.title, e.duration_minutes, e.status, e.teacher_id, e.created_at ORDER BY e.created_at DESC"
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(now_ms()).bind(teacher_id).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(into_summary).collect())
+    summaries(db, rows).await
 }
 
 /// Every exam that is not deleted, with its teacher's name, newest first (admin's list).
 pub async fn list_all_summaries(db: &Db) -> sqlx::Result<Vec<ExamSummary>> {
     let sql = format!(
         "{SUMMARY} WHERE e.status <> 'deleted' \
-         GROUP BY e.id, e.title, e.duration_minutes, e.status, u.name, e.created_at ORDER BY e.created_at DESC"
+         GROUP BY e.id, e.title, e.duration_minutes, e.status, e.teacher_id, e.created_at ORDER BY e.created_at DESC"
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(now_ms()).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(into_summary).collect())
+    summaries(db, rows).await
 }
 
 /// Published exams that have at least one slot still to come, soonest first.
 pub async fn catalogue(db: &Db) -> sqlx::Result<Vec<ExamSummary>> {
     let sql = format!(
         "{SUMMARY} WHERE e.status = 'published' \
-         GROUP BY e.id, e.title, e.duration_minutes, e.status, u.name HAVING COUNT(s.id) > 0 \
+         GROUP BY e.id, e.title, e.duration_minutes, e.status, e.teacher_id HAVING COUNT(s.id) > 0 \
          ORDER BY next_slot_at, e.title"
     );
     let rows: Vec<SummaryRow> = sqlx::query_as(&sql).bind(now_ms()).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(into_summary).collect())
+    summaries(db, rows).await
 }
 
 /// Number of exams with a given status.
@@ -320,4 +326,9 @@ pub async fn get_exam_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Resul
     let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = ?");
     let row: Option<ExamRow> = sqlx::query_as(&sql).bind(exam_id).fetch_optional(conn).await?;
     Ok(row.map(Exam::from))
+}
+
+/// An exam's title, deleted exams included, on the caller's connection.
+pub async fn title_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT title FROM exams WHERE id = ?").bind(exam_id).fetch_optional(conn).await
 }

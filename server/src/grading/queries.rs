@@ -11,9 +11,11 @@ pub struct ResultRow {
     pub attempt_id: String,
     /// Student.
     pub student_id: String,
-    /// Student's name.
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
-    /// Student's email.
+    /// Student's email (from the accounts).
+    #[sqlx(default)]
     pub student_email: String,
     /// Submission time.
     pub submitted_at: i64,
@@ -31,15 +33,22 @@ pub struct ResultRow {
 
 /// The submitted attempts of an exam, newest first.
 pub async fn results_for_exam(db: &Db, exam_id: &str) -> sqlx::Result<Vec<ResultRow>> {
-    sqlx::query_as(
-        "SELECT a.id AS attempt_id, a.student_id, u.name AS student_name, u.email AS student_email, a.submitted_at, \
+    let mut rows: Vec<ResultRow> = sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.student_id, a.submitted_at, \
          a.submit_reason, a.grading_status, a.score_hundredths, a.max_score_hundredths, a.passed \
-         FROM attempts a JOIN users u ON u.id = a.student_id \
-         WHERE a.exam_id = ? AND a.status = 'submitted' ORDER BY a.submitted_at DESC",
+         FROM attempts a WHERE a.exam_id = ? AND a.status = 'submitted' ORDER BY a.submitted_at DESC",
     )
     .bind(exam_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let students: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &students).await?;
+    for row in &mut rows {
+        if let Some((name, email)) = names.get(&row.student_id) {
+            (row.student_name, row.student_email) = (name.clone(), email.clone());
+        }
+    }
+    Ok(rows)
 }
 
 /// One answer of a copy.
@@ -74,7 +83,10 @@ pub struct PendingRow {
     pub exam_id: String,
     /// Exam title.
     pub exam_title: String,
-    /// Student's name.
+    /// Student.
+    pub student_id: String,
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
     /// Submission time.
     pub submitted_at: i64,
@@ -84,18 +96,24 @@ pub struct PendingRow {
 
 /// Attempts with ungraded answers, oldest first; `teacher_id` None = every exam (admin).
 pub async fn review_queue(db: &Db, teacher_id: Option<&str>) -> sqlx::Result<Vec<PendingRow>> {
-    sqlx::query_as(
-        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, u.name AS student_name, a.submitted_at, \
+    let mut rows: Vec<PendingRow> = sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.student_id, a.submitted_at, \
          CAST(COUNT(*) AS SIGNED) AS pending_answers \
-         FROM attempts a JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.student_id \
+         FROM attempts a JOIN exams e ON e.id = a.exam_id \
          JOIN answers ans ON ans.attempt_id = a.id AND ans.score_hundredths IS NULL \
          WHERE a.status = 'submitted' AND (? IS NULL OR e.teacher_id = ?) \
-         GROUP BY a.id, a.exam_id, e.title, u.name, a.submitted_at ORDER BY a.submitted_at",
+         GROUP BY a.id, a.exam_id, e.title, a.student_id, a.submitted_at ORDER BY a.submitted_at",
     )
     .bind(teacher_id)
     .bind(teacher_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let students: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &students).await?;
+    for row in &mut rows {
+        row.student_name = names.get(&row.student_id).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+    Ok(rows)
 }
 
 /// A student's attempt with its exam title, for their results list.

@@ -7,9 +7,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
-use super::queries::{self, NewEmail, NewNotification, Recipient};
+use super::queries::{self, NewEmail, NewNotification};
 use super::routing::{Audience, Delivery, HANDLED, released_attempt, route, storm_key};
 use super::texts::{Facts, email_html, email_text, render};
+use crate::accounts::model::Role;
+use crate::accounts::queries::{Contact as Recipient, contact_on, contacts_with_role_on};
 use crate::db::now_ms;
 use crate::events::{Event, EventHandler, EventType};
 use crate::i18n::Lang;
@@ -46,20 +48,20 @@ impl NotificationHandler {
 
     async fn resolve(&self, conn: &mut AnyConnection, audience: &Audience) -> sqlx::Result<Vec<Recipient>> {
         match audience {
-            Audience::User(id) => Ok(queries::recipient(conn, id).await?.into_iter().collect()),
+            Audience::User(id) => Ok(contact_on(conn, id).await?.into_iter().collect()),
             // The exam's assigned proctors; every active proctor when nobody is assigned.
             Audience::ExamProctors(exam_id) => {
                 let assigned = crate::monitoring::panels::assignments::proctors_of_exam(conn, exam_id).await?;
                 if assigned.is_empty() {
-                    return queries::recipients_with_role(conn, "proctor").await;
+                    return contacts_with_role_on(conn, Role::Proctor).await;
                 }
                 let mut out = Vec::new();
                 for id in assigned {
-                    out.extend(queries::recipient(conn, &id).await?);
+                    out.extend(contact_on(conn, &id).await?);
                 }
                 Ok(out)
             }
-            Audience::Admins => queries::recipients_with_role(conn, "admin").await,
+            Audience::Admins => contacts_with_role_on(conn, Role::Admin).await,
         }
     }
 

@@ -7,41 +7,6 @@ use sqlx::{AnyConnection, FromRow};
 use super::routing::Category;
 use crate::db::{Db, DbText, new_id, now_ms};
 
-/// A recipient as the handler needs it.
-#[derive(Clone, Debug, FromRow)]
-pub struct Recipient {
-    /// Account id.
-    pub id: String,
-    /// Email address.
-    pub email: String,
-    /// Display name.
-    pub name: String,
-    /// Chosen language, if any.
-    pub locale: Option<String>,
-}
-
-const RECIPIENT: &str = "SELECT id, email, name, locale FROM users";
-
-/// The active account with this id.
-pub async fn recipient(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Recipient>> {
-    sqlx::query_as(&format!("{RECIPIENT} WHERE id = ? AND active = 1")).bind(id).fetch_optional(conn).await
-}
-
-/// Every active account with this role.
-pub async fn recipients_with_role(conn: &mut AnyConnection, role: &str) -> sqlx::Result<Vec<Recipient>> {
-    sqlx::query_as(&format!("{RECIPIENT} WHERE role = ? AND active = 1 ORDER BY id")).bind(role).fetch_all(conn).await
-}
-
-/// An exam's title (owned by the exams context; read here inside the event's transaction).
-pub async fn exam_title(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT title FROM exams WHERE id = ?").bind(exam_id).fetch_optional(conn).await
-}
-
-/// A user's display name.
-pub async fn user_name(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT name FROM users WHERE id = ?").bind(id).fetch_optional(conn).await
-}
-
 /// Channels a user wants for a category: `(in_app, email)`.
 pub async fn channels(conn: &mut AnyConnection, user_id: &str, category: Category) -> sqlx::Result<(bool, bool)> {
     let row: Option<(i64, i64)> =

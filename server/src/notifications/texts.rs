@@ -4,7 +4,6 @@
 use maud::{DOCTYPE, Markup, html};
 use sqlx::AnyConnection;
 
-use super::queries;
 use super::routing::Template;
 use crate::events::{Event, Payload};
 use crate::i18n::Lang;
@@ -125,12 +124,12 @@ impl Facts {
         let p = said(&event.payload);
         let mut exam = p.exam_title.to_owned();
         if exam.is_empty() && !p.exam_id.is_empty() {
-            exam = queries::exam_title(conn, p.exam_id).await?.unwrap_or_default();
+            exam = crate::exams::queries::title_on(conn, p.exam_id).await?.unwrap_or_default();
         }
         let student = if p.student_id.is_empty() {
             String::new()
         } else {
-            queries::user_name(conn, p.student_id).await?.unwrap_or_default()
+            crate::accounts::queries::name_on(conn, p.student_id).await?.unwrap_or_default()
         };
         Ok(Facts {
             exam,

@@ -70,21 +70,23 @@ pub async fn get_accommodation(db: &Db, exam_id: &str, student_id: &str) -> sqlx
     Ok(row.map(Accommodation::from))
 }
 
-/// Every accommodation of an exam with the student's name and email.
+/// Every accommodation of an exam with the student's name and email, by name.
 pub async fn list_accommodations(db: &Db, exam_id: &str) -> sqlx::Result<Vec<(Accommodation, String, String)>> {
-    #[derive(FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        a: AccommodationRow,
-        name: String,
-        email: String,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT a.exam_id, a.student_id, a.extra_minutes, a.extra_percent, a.note, u.name, u.email \
-         FROM accommodations a JOIN users u ON u.id = a.student_id WHERE a.exam_id = ? ORDER BY u.name",
+    let rows: Vec<AccommodationRow> = sqlx::query_as(
+        "SELECT exam_id, student_id, extra_minutes, extra_percent, note FROM accommodations WHERE exam_id = ?",
     )
     .bind(exam_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|r| (Accommodation::from(r.a), r.name, r.email)).collect())
+    let students: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &students).await?;
+    let mut list: Vec<(Accommodation, String, String)> = rows
+        .into_iter()
+        .map(|r| {
+            let (name, email) = names.get(&r.student_id).cloned().unwrap_or_default();
+            (Accommodation::from(r), name, email)
+        })
+        .collect();
+    list.sort_by_cached_key(|(_, name, _)| name.to_lowercase());
+    Ok(list)
 }
