@@ -332,3 +332,21 @@ pub async fn get_exam_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Resul
 pub async fn title_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT title FROM exams WHERE id = ?").bind(exam_id).fetch_optional(conn).await
 }
+
+/// The titles of these exams (deleted ones included), by id, for other contexts' pages.
+pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::HashMap<String, String>> {
+    let mut unique: Vec<&str> = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut out = std::collections::HashMap::new();
+    for chunk in unique.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!("SELECT id, title FROM exams WHERE id IN ({marks})");
+        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(out)
+}

@@ -43,9 +43,13 @@ pub struct SessionRow {
     pub attempt_id: Option<String>,
     /// Exam.
     pub exam_id: String,
-    /// Exam title.
+    /// Exam title (from the exams).
+    #[sqlx(default)]
     pub exam_title: String,
-    /// Student name.
+    /// Student.
+    pub student_id: String,
+    /// Student name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
     /// `active` or `stopped`.
     pub status: String,
@@ -84,11 +88,11 @@ pub struct SessionRow {
 
 fn session_select(filter: &str) -> String {
     format!(
-        "SELECT s.id, s.attempt_id, s.exam_id, e.title AS exam_title, u.name AS student_name, s.status, s.started_at, \
+        "SELECT s.id, s.attempt_id, s.exam_id, s.student_id, s.status, s.started_at, \
          s.stopped_at, s.stop_reason, s.stop_note, COALESCE(a.deadline_at, s.started_at) AS deadline_at, s.frames, s.last_frame_at, s.risk_score, \
          s.reviewed_at, s.client_detector, {COUNT_SQL} AS critical, {COUNT_SQL} AS high, {COUNT_SQL} AS medium, \
-         {COUNT_SQL} AS low FROM monitoring_sessions s JOIN exams e ON e.id = s.exam_id \
-         JOIN users u ON u.id = s.student_id LEFT JOIN attempts a ON a.id = s.attempt_id WHERE {SCOPE_SQL} AND {filter}"
+         {COUNT_SQL} AS low FROM monitoring_sessions s \
+         LEFT JOIN attempts a ON a.id = s.attempt_id WHERE {SCOPE_SQL} AND {filter}"
     )
 }
 
@@ -115,8 +119,52 @@ pub async fn active(db: &Db, scope: &Scope, limit: usize) -> sqlx::Result<Vec<Se
     mark_checking(db, rows).await
 }
 
-/// Sets `checking` on the sessions whose flagged frames wait for the server.
-async fn mark_checking(db: &Db, mut rows: Vec<SessionRow>) -> sqlx::Result<Vec<SessionRow>> {
+/// Names the student and the exam of each row (the accounts and the exams own them).
+async fn named<R: Named>(db: &Db, mut rows: Vec<R>) -> sqlx::Result<Vec<R>> {
+    let students: Vec<&str> = rows.iter().map(|r| r.ids().0).collect();
+    let exams: Vec<&str> = rows.iter().map(|r| r.ids().1).collect();
+    let names = crate::accounts::queries::names(db, &students).await?;
+    let titles = crate::exams::queries::titles(db, &exams).await?;
+    for row in &mut rows {
+        let (student, exam) = row.ids();
+        let name = names.get(student).map(|(name, _)| name.clone()).unwrap_or_default();
+        let title = titles.get(exam).cloned().unwrap_or_default();
+        row.set_names(name, title);
+    }
+    Ok(rows)
+}
+
+/// A row that shows a student's name and an exam's title.
+trait Named {
+    /// (student id, exam id).
+    fn ids(&self) -> (&str, &str);
+    /// Sets the student's name and the exam's title.
+    fn set_names(&mut self, student_name: String, exam_title: String);
+}
+
+impl Named for SessionRow {
+    fn ids(&self) -> (&str, &str) {
+        (&self.student_id, &self.exam_id)
+    }
+
+    fn set_names(&mut self, student_name: String, exam_title: String) {
+        (self.student_name, self.exam_title) = (student_name, exam_title);
+    }
+}
+
+impl Named for AnomalyRow {
+    fn ids(&self) -> (&str, &str) {
+        (&self.student_id, &self.exam_id)
+    }
+
+    fn set_names(&mut self, student_name: String, exam_title: String) {
+        (self.student_name, self.exam_title) = (student_name, exam_title);
+    }
+}
+
+/// Sets `checking` on the sessions whose flagged frames wait for the server, and names them.
+async fn mark_checking(db: &Db, rows: Vec<SessionRow>) -> sqlx::Result<Vec<SessionRow>> {
+    let mut rows = named(db, rows).await?;
     if !rows.is_empty() {
         let checking = crate::monitoring::explain::queries::being_checked(db).await?;
         for r in &mut rows {
@@ -151,14 +199,15 @@ pub async fn history(db: &Db, scope: &Scope, f: &HistoryFilter) -> sqlx::Result<
             + " ORDER BY s.started_at DESC LIMIT 200";
     let exam = f.exam_id.clone().unwrap_or_default();
     let (from, to) = f.day.unwrap_or((0, i64::MAX));
-    with_counts(sqlx::query_as(&sql), scope)
+    let rows = with_counts(sqlx::query_as(&sql), scope)
         .bind(exam.clone())
         .bind(exam)
         .bind(from)
         .bind(to)
         .bind(f.min_risk)
         .fetch_all(db.pool())
-        .await
+        .await?;
+    named(db, rows).await
 }
 
 /// Figures of the stats bar.
@@ -228,9 +277,15 @@ pub struct AnomalyRow {
     pub review_note: Option<String>,
     /// Last change.
     pub updated_at: i64,
-    /// Student (feeds).
+    /// Student.
+    pub student_id: String,
+    /// Student's name (feeds; from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
-    /// Exam (feeds).
+    /// Exam.
+    pub exam_id: String,
+    /// Exam title (feeds; from the exams).
+    #[sqlx(default)]
     pub exam_title: String,
     /// The evidence frame's browser verdict.
     #[sqlx(try_from = "OptText")]
@@ -242,14 +297,13 @@ pub struct AnomalyRow {
 
 const ANOMALY_SELECT: &str = "SELECT m.id, m.session_id, m.kind, m.severity, m.method, m.confidence_permille, m.details, \
      m.frame_id, m.started_at, m.detected_at, m.ended_at, m.verification, m.review, m.review_note, m.updated_at, \
-     u.name AS student_name, e.title AS exam_title, f.client_result, f.server_result FROM monitoring_anomalies m \
-     JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
-     JOIN exams e ON e.id = s.exam_id LEFT JOIN monitoring_frames f ON f.id = m.frame_id";
+     s.student_id, s.exam_id, f.client_result, f.server_result FROM monitoring_anomalies m \
+     JOIN monitoring_sessions s ON s.id = m.session_id LEFT JOIN monitoring_frames f ON f.id = m.frame_id";
 
 /// A session's anomalies, newest first.
 pub async fn anomalies_of(db: &Db, session_id: &str) -> sqlx::Result<Vec<AnomalyRow>> {
     let sql = format!("{ANOMALY_SELECT} WHERE m.session_id = ? ORDER BY m.detected_at DESC, m.id LIMIT 500");
-    sqlx::query_as(&sql).bind(session_id).fetch_all(db.pool()).await
+    named(db, sqlx::query_as(&sql).bind(session_id).fetch_all(db.pool()).await?).await
 }
 
 /// Recent anomalies across every session in scope (the alerts feed), newest first.
@@ -257,7 +311,7 @@ pub async fn recent_alerts(db: &Db, scope: &Scope, since: i64, limit: i64) -> sq
     let (all, proctor) = scope.binds();
     let sql =
         format!("{ANOMALY_SELECT} WHERE m.detected_at > ? AND {SCOPE_SQL} ORDER BY m.detected_at DESC, m.id LIMIT ?");
-    sqlx::query_as(&sql).bind(since).bind(all).bind(proctor).bind(limit).fetch_all(db.pool()).await
+    named(db, sqlx::query_as(&sql).bind(since).bind(all).bind(proctor).bind(limit).fetch_all(db.pool()).await?).await
 }
 
 /// An anomaly with its session, if in scope: (anomaly, session id).
@@ -285,7 +339,7 @@ pub async fn latest_frame(db: &Db, session_id: &str) -> sqlx::Result<Option<(Str
 pub async fn exam_in_scope(db: &Db, scope: &Scope, exam_id: &str) -> sqlx::Result<bool> {
     let (all, proctor) = scope.binds();
     let sql = SCOPE_SQL.replace("s.exam_id", "?");
-    let sql = format!("SELECT COUNT(*) FROM exams WHERE id = ? AND {sql}");
+    let sql = format!("SELECT COUNT(*) FROM monitoring_sessions WHERE exam_id = ? AND {sql}");
     let n: i64 = sqlx::query_scalar(&sql)
         .bind(exam_id)
         .bind(all)
@@ -313,12 +367,13 @@ pub async fn session_version(db: &Db, id: &str) -> sqlx::Result<i64> {
     Ok(v.unwrap_or(0))
 }
 
-/// Exams that have monitoring sessions in scope: (id, title), for the history filter.
+/// Exams that have monitoring sessions in scope: (id, title), by title, for the history filter.
 pub async fn exams_with_sessions(db: &Db, scope: &Scope) -> sqlx::Result<Vec<(String, String)>> {
     let (all, proctor) = scope.binds();
-    let sql = format!(
-        "SELECT DISTINCT e.id, e.title FROM monitoring_sessions s JOIN exams e ON e.id = s.exam_id WHERE {SCOPE_SQL} \
-         ORDER BY e.title LIMIT 500"
-    );
-    sqlx::query_as(&sql).bind(all).bind(proctor).fetch_all(db.pool()).await
+    let sql = format!("SELECT DISTINCT s.exam_id FROM monitoring_sessions s WHERE {SCOPE_SQL} LIMIT 500");
+    let ids: Vec<String> = sqlx::query_scalar(&sql).bind(all).bind(proctor).fetch_all(db.pool()).await?;
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut exams: Vec<(String, String)> = crate::exams::queries::titles(db, &refs).await?.into_iter().collect();
+    exams.sort_by_cached_key(|(id, title)| (title.to_lowercase(), id.clone()));
+    Ok(exams)
 }
