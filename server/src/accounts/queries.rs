@@ -225,3 +225,12 @@ pub async fn lock_on(conn: &mut AnyConnection, user_id: &str) -> sqlx::Result<()
     sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = ?").bind(user_id).execute(conn).await?;
     Ok(())
 }
+
+/// (id, name) of up to `limit` active accounts with this role, by name.
+pub async fn active_with_role(db: &Db, role: Role, limit: i64) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, name FROM users WHERE role = ? AND active = 1 ORDER BY name LIMIT ?")
+        .bind(role.as_str())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}

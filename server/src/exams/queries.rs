@@ -350,3 +350,11 @@ pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::Has
     }
     Ok(out)
 }
+
+/// (id, title) of up to `limit` exams that are not deleted, by title.
+pub async fn live_titles(db: &Db, limit: i64) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, title FROM exams WHERE status <> 'deleted' ORDER BY title LIMIT ?")
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}

@@ -37,7 +37,10 @@ pub struct ExplainedAnomaly {
     pub session_id: String,
     /// Attempt.
     pub attempt_id: String,
-    /// Student's name.
+    /// Student.
+    pub student_id: String,
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
     /// Kind.
     pub kind: String,
@@ -64,6 +67,10 @@ pub struct ExplainedAnomaly {
     #[sqlx(try_from = "OptText")]
     pub review_note: Option<String>,
     /// Who decided.
+    #[sqlx(try_from = "OptText")]
+    pub reviewed_by: Option<String>,
+    /// Their name (from the accounts).
+    #[sqlx(default)]
     pub reviewer_name: Option<String>,
     /// The evidence frame's browser verdict.
     #[sqlx(try_from = "OptText")]
@@ -96,11 +103,10 @@ const CONFIRMED: &str = "m.verification IN ('confirmed', 'not_needed') AND m.rev
 
 fn select(filter: &str) -> String {
     format!(
-        "SELECT m.id, m.session_id, COALESCE(s.attempt_id, '') AS attempt_id, u.name AS student_name, m.kind, m.severity, m.details, \
+        "SELECT m.id, m.session_id, COALESCE(s.attempt_id, '') AS attempt_id, s.student_id, m.kind, m.severity, m.details, \
          m.confidence_permille, m.started_at, m.detected_at, m.ended_at, m.frame_id, m.verification, m.review, \
-         m.review_note, r.name AS reviewer_name, f.client_result, f.server_result FROM monitoring_anomalies m \
-         JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
-         LEFT JOIN users r ON r.id = m.reviewed_by LEFT JOIN monitoring_frames f ON f.id = m.frame_id \
+         m.review_note, m.reviewed_by, f.client_result, f.server_result FROM monitoring_anomalies m \
+         JOIN monitoring_sessions s ON s.id = m.session_id LEFT JOIN monitoring_frames f ON f.id = m.frame_id \
          WHERE {CONFIRMED} AND {filter} ORDER BY m.started_at, m.id"
     )
 }
@@ -108,7 +114,20 @@ fn select(filter: &str) -> String {
 /// The confirmed anomalies of an exam's attempts, oldest first (the exam report).
 pub async fn confirmed_of_exam(db: &Db, exam_id: &str, limit: i64) -> sqlx::Result<Vec<ExplainedAnomaly>> {
     let sql = select("s.exam_id = ?") + " LIMIT ?";
-    sqlx::query_as(&sql).bind(exam_id).bind(limit).fetch_all(db.pool()).await
+    named(db, sqlx::query_as(&sql).bind(exam_id).bind(limit).fetch_all(db.pool()).await?).await
+}
+
+/// Names each anomaly's student and reviewer, one batch (the accounts own the names).
+async fn named(db: &Db, mut rows: Vec<ExplainedAnomaly>) -> sqlx::Result<Vec<ExplainedAnomaly>> {
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    ids.extend(rows.iter().filter_map(|r| r.reviewed_by.as_deref()));
+    let names = crate::accounts::queries::names(db, &ids).await?;
+    let name_of = |id: &str| names.get(id).map(|(name, _)| name.clone());
+    for row in &mut rows {
+        row.student_name = name_of(&row.student_id).unwrap_or_default();
+        row.reviewer_name = row.reviewed_by.as_deref().and_then(name_of);
+    }
+    Ok(rows)
 }
 
 /// What a teacher reads about one attempt before grading it.
@@ -150,7 +169,7 @@ pub async fn integrity_of_attempts(db: &Db, attempt_ids: &[String]) -> sqlx::Res
         for id in chunk {
             q = q.bind(id);
         }
-        for a in q.fetch_all(db.pool()).await? {
+        for a in named(db, q.fetch_all(db.pool()).await?).await? {
             out.entry(a.attempt_id.clone()).or_default().anomalies.push(a);
         }
     }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::accounts::extract::{AdminOnly, Authed};
+use crate::accounts::model::Role;
 use crate::app::AppState;
 use crate::db::{Db, is_id, is_unique_violation, now_ms};
 use crate::error::{AppError, AppResult};
@@ -22,18 +23,17 @@ pub async fn proctors_of_exam(conn: &mut AnyConnection, exam_id: &str) -> sqlx::
 }
 
 async fn rows(db: &Db) -> sqlx::Result<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>)> {
-    let exams = sqlx::query_as("SELECT id, title FROM exams WHERE status <> 'deleted' ORDER BY title LIMIT 500")
-        .fetch_all(db.pool())
-        .await?;
-    let proctors =
-        sqlx::query_as("SELECT id, name FROM users WHERE role = 'proctor' AND active = 1 ORDER BY name LIMIT 500")
-            .fetch_all(db.pool())
-            .await?;
-    let pairs = sqlx::query_as(
-        "SELECT ep.exam_id, u.name FROM exam_proctors ep JOIN users u ON u.id = ep.proctor_id ORDER BY u.name",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let exams = crate::exams::queries::live_titles(db, 500).await?;
+    let proctors = crate::accounts::queries::active_with_role(db, Role::Proctor, 500).await?;
+    let assigned: Vec<(String, String)> =
+        sqlx::query_as("SELECT exam_id, proctor_id FROM exam_proctors").fetch_all(db.pool()).await?;
+    let ids: Vec<&str> = assigned.iter().map(|(_, proctor)| proctor.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &ids).await?;
+    let mut pairs: Vec<(String, String)> = assigned
+        .into_iter()
+        .filter_map(|(exam, proctor)| names.get(&proctor).map(|(name, _)| (exam, name.clone())))
+        .collect();
+    pairs.sort_by_cached_key(|(_, name)| name.to_lowercase());
     Ok((exams, proctors, pairs))
 }
 
@@ -100,15 +100,9 @@ pub async fn change(
     if !is_id(&form.exam_id) || !is_id(&form.proctor_id) {
         return Err(AppError::Invalid(ctx.t("monitor.err.assignment").to_owned()));
     }
-    let proctor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = ? AND role = 'proctor'")
-        .bind(&form.proctor_id)
-        .fetch_one(state.db.pool())
-        .await?;
-    let exam: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exams WHERE id = ? AND status <> 'deleted'")
-        .bind(&form.exam_id)
-        .fetch_one(state.db.pool())
-        .await?;
-    if proctor == 0 || exam == 0 {
+    let proctor = crate::accounts::queries::find(&state.db, &form.proctor_id).await?;
+    let exam = crate::exams::queries::get_exam(&state.db, &form.exam_id).await?;
+    if !proctor.is_some_and(|p| p.role == Role::Proctor) || exam.is_none() {
         return Err(AppError::Invalid(ctx.t("monitor.err.assignment").to_owned()));
     }
     match form.action.as_str() {

@@ -114,26 +114,44 @@ pub struct NamedAnomaly {
     pub verification: String,
     /// Proctor's review.
     pub review: String,
-    /// Student's name.
+    /// Student.
+    pub student_id: String,
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
-    /// Exam title.
+    /// Exam.
+    pub exam_id: String,
+    /// Exam title (from the exams).
+    #[sqlx(default)]
     pub exam_title: String,
     /// Attempt.
     pub attempt_id: String,
 }
 
 const NAMED_SELECT: &str = "SELECT m.id, m.detected_at, m.kind, m.severity, m.verification, m.review, \
-     u.name AS student_name, e.title AS exam_title, s.attempt_id";
+     s.student_id, s.exam_id, s.attempt_id";
+
+/// Names the student and the exam of each anomaly, one batch per owner (accounts, exams).
+async fn named(db: &Db, mut rows: Vec<NamedAnomaly>) -> sqlx::Result<Vec<NamedAnomaly>> {
+    let students: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    let exams: Vec<&str> = rows.iter().map(|r| r.exam_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &students).await?;
+    let titles = crate::exams::queries::titles(db, &exams).await?;
+    for row in &mut rows {
+        row.student_name = names.get(&row.student_id).map(|(name, _)| name.clone()).unwrap_or_default();
+        row.exam_title = titles.get(&row.exam_id).cloned().unwrap_or_default();
+    }
+    Ok(rows)
+}
 
 /// The most recent counted anomalies, newest first.
 pub async fn recent(db: &Db, limit: i64) -> sqlx::Result<Vec<NamedAnomaly>> {
     let sql = format!(
         "{NAMED_SELECT} FROM (SELECT m.id, m.session_id, m.detected_at, m.kind, m.severity, m.verification, m.review \
                FROM monitoring_anomalies m WHERE {COUNTED} ORDER BY m.detected_at DESC, m.id DESC LIMIT ?) m \
-         JOIN monitoring_sessions s ON s.id = m.session_id JOIN users u ON u.id = s.student_id \
-         JOIN exams e ON e.id = s.exam_id ORDER BY m.detected_at DESC, m.id DESC"
+         JOIN monitoring_sessions s ON s.id = m.session_id ORDER BY m.detected_at DESC, m.id DESC"
     );
-    sqlx::query_as(&sql).bind(limit).fetch_all(db.pool()).await
+    named(db, sqlx::query_as(&sql).bind(limit).fetch_all(db.pool()).await?).await
 }
 
 /// Every anomaly (false alarms included, for audit) detected in `[from, to)`, ordered by
@@ -148,28 +166,28 @@ pub async fn page(
     let (after_at, after_id) = after.unwrap_or((i64::MIN, String::new()));
     // The page is chosen in the derived table by a range scan of `monitoring_anomalies_detected`
     // (InnoDB reads it in (detected_at, id) order; SQLite sorts within one millisecond), then
-    // named. The names are LEFT JOINed on purpose: with inner joins MariaDB (10.11) estimates the
-    // derived table at the whole range, not the page, and drives the join from `exams` through
-    // every session instead, re-reading every session for each page (see README, Analytics). A
-    // left join keeps the page first; every anomaly has its session, student and exam (foreign
-    // keys), so the rows are the same.
+    // joined to its session. The session is LEFT JOINed on purpose: with an inner join MariaDB
+    // (10.11) may estimate the derived table at the whole range, not the page, and drive the join
+    // from the other side, re-reading every session for each page (see README, Analytics). A left
+    // join keeps the page first; every anomaly has its session (foreign key), so the rows are the
+    // same. Names and titles come from their owners, one batch per page.
     let sql = "SELECT m.id, m.detected_at, m.kind, m.severity, m.verification, m.review, \
-         COALESCE(u.name, '') AS student_name, COALESCE(e.title, '') AS exam_title, COALESCE(s.attempt_id, '') AS attempt_id \
+         COALESCE(s.student_id, '') AS student_id, COALESCE(s.exam_id, '') AS exam_id, COALESCE(s.attempt_id, '') AS attempt_id \
          FROM (SELECT m.id, m.session_id, m.detected_at, m.kind, m.severity, m.verification, m.review \
                FROM monitoring_anomalies m WHERE m.detected_at >= ? AND m.detected_at < ? \
                AND (m.detected_at > ? OR m.id > ?) ORDER BY m.detected_at, m.id LIMIT ?) m \
-         LEFT JOIN monitoring_sessions s ON s.id = m.session_id LEFT JOIN users u ON u.id = s.student_id \
-         LEFT JOIN exams e ON e.id = s.exam_id ORDER BY m.detected_at, m.id";
+         LEFT JOIN monitoring_sessions s ON s.id = m.session_id ORDER BY m.detected_at, m.id";
     // The cursor's time is the range's lower bound; the OR then skips the rows of that same
     // millisecond already sent.
-    sqlx::query_as(sql)
+    let rows = sqlx::query_as(sql)
         .bind(from.max(after_at))
         .bind(to)
         .bind(after_at)
         .bind(after_id)
         .bind(limit)
         .fetch_all(db.pool())
-        .await
+        .await?;
+    named(db, rows).await
 }
 
 #[cfg(test)]
