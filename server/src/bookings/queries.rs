@@ -20,7 +20,10 @@ pub struct StudentBooking {
     pub slot_id: String,
     /// Exam title (plain text).
     pub exam_title: String,
-    /// Teacher's display name.
+    /// Teacher.
+    pub teacher_id: String,
+    /// Teacher's display name (from the accounts).
+    #[sqlx(default)]
     pub teacher_name: String,
     /// Exam duration in minutes.
     pub duration_minutes: i64,
@@ -52,15 +55,16 @@ impl StudentBooking {
     }
 }
 
-const STUDENT_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, e.title AS exam_title, u.name AS teacher_name, \
+const STUDENT_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, e.title AS exam_title, e.teacher_id, \
      e.duration_minutes, s.starts_at, s.ends_at, b.status, b.cancel_reason, a.status AS attempt_status \
-     FROM bookings b JOIN exams e ON e.id = b.exam_id JOIN users u ON u.id = e.teacher_id \
+     FROM bookings b JOIN exams e ON e.id = b.exam_id \
      JOIN exam_slots s ON s.id = b.slot_id LEFT JOIN attempts a ON a.booking_id = b.id";
 
 /// Every booking of a student, in display order at `now` (current first).
 pub async fn list_for_student(db: &Db, student_id: &str, now: i64) -> sqlx::Result<Vec<StudentBooking>> {
     let sql = format!("{STUDENT_BOOKING} WHERE b.student_id = ? ORDER BY s.starts_at, b.created_at");
-    let mut rows: Vec<StudentBooking> = sqlx::query_as(&sql).bind(student_id).fetch_all(db.pool()).await?;
+    let rows: Vec<StudentBooking> = sqlx::query_as(&sql).bind(student_id).fetch_all(db.pool()).await?;
+    let mut rows = with_teachers(db, rows).await?;
     rows.sort_by(|a, b| status::display_order((a.status_at(now), a.starts_at), (b.status_at(now), b.starts_at)));
     Ok(rows)
 }
@@ -68,7 +72,19 @@ pub async fn list_for_student(db: &Db, student_id: &str, now: i64) -> sqlx::Resu
 /// One booking of a student; `None` when it does not exist or belongs to someone else.
 pub async fn get_for_student(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Option<StudentBooking>> {
     let sql = format!("{STUDENT_BOOKING} WHERE b.id = ? AND b.student_id = ?");
-    sqlx::query_as(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await
+    let row: Option<StudentBooking> =
+        sqlx::query_as(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await?;
+    Ok(with_teachers(db, row.into_iter().collect()).await?.pop())
+}
+
+/// Names each booking's teacher (the accounts own the names).
+async fn with_teachers(db: &Db, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
+    let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &teachers).await?;
+    for row in &mut rows {
+        row.teacher_name = names.get(&row.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+    Ok(rows)
 }
 
 /// A published exam with its bookable slots.
@@ -94,7 +110,7 @@ struct CatalogueRow {
     title: String,
     #[sqlx(try_from = "crate::db::DbText")]
     description: String,
-    teacher_name: String,
+    teacher_id: String,
     duration_minutes: i64,
     slot_id: String,
     starts_at: i64,
@@ -107,15 +123,17 @@ struct CatalogueRow {
 /// soonest slot first.
 pub async fn catalogue(db: &Db, now: i64) -> sqlx::Result<Vec<CatalogueExam>> {
     let rows: Vec<CatalogueRow> = sqlx::query_as(
-        "SELECT e.id AS exam_id, e.title, e.description, u.name AS teacher_name, e.duration_minutes, \
+        "SELECT e.id AS exam_id, e.title, e.description, e.teacher_id, e.duration_minutes, \
          s.id AS slot_id, s.starts_at, s.ends_at, s.capacity, s.booked \
-         FROM exams e JOIN users u ON u.id = e.teacher_id JOIN exam_slots s ON s.exam_id = e.id \
+         FROM exams e JOIN exam_slots s ON s.exam_id = e.id \
          WHERE e.status = 'published' AND s.cancelled_at IS NULL AND s.starts_at > ? \
          ORDER BY s.starts_at, e.title, s.id",
     )
     .bind(now)
     .fetch_all(db.pool())
     .await?;
+    let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &teachers).await?;
     let mut exams: Vec<CatalogueExam> = Vec::new();
     for r in rows {
         let slot = Slot {
@@ -133,7 +151,7 @@ pub async fn catalogue(db: &Db, now: i64) -> sqlx::Result<Vec<CatalogueExam>> {
                 id: r.exam_id,
                 title: r.title,
                 description: r.description,
-                teacher_name: r.teacher_name,
+                teacher_name: names.get(&r.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default(),
                 duration_minutes: r.duration_minutes,
                 slots: vec![slot],
             }),
