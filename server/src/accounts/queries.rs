@@ -234,3 +234,15 @@ pub async fn active_with_role(db: &Db, role: Role, limit: i64) -> sqlx::Result<V
         .fetch_all(db.pool())
         .await
 }
+
+/// Accounts created in `[from, to)` per role (the platform report).
+pub async fn created_by_role(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows: Vec<(crate::db::DbText, i64)> = sqlx::query_as(
+        "SELECT role, COUNT(*) FROM users WHERE created_at >= ? AND created_at < ? GROUP BY role ORDER BY role",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(r, n)| (r.0, n)).collect())
+}

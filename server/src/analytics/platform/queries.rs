@@ -7,7 +7,8 @@
 
 use sqlx::FromRow;
 
-use crate::db::{Db, DbText};
+use crate::accounts::queries as accounts;
+use crate::db::Db;
 
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
@@ -113,19 +114,25 @@ pub async fn score_bands(db: &Db) -> sqlx::Result<[i64; 5]> {
 /// Students with at least `min_exams` graded submissions, best mean percentage first:
 /// (student id, name, graded exams, sum of percentages).
 pub async fn top_students(db: &Db, min_exams: i64, limit: i64) -> sqlx::Result<Vec<(String, String, i64, f64)>> {
-    sqlx::query_as(
-        "SELECT g.student_id, u.name, g.n, g.total FROM \
+    let rows: Vec<(String, i64, f64)> = sqlx::query_as(
+        "SELECT g.student_id, g.n, g.total FROM \
          (SELECT student_id, COUNT(*) AS n, CAST(SUM(score_hundredths * 100.0 / max_score_hundredths) AS DOUBLE) AS total \
           FROM attempts WHERE status = 'submitted' AND grading_status = 'graded' AND score_hundredths IS NOT NULL \
           AND max_score_hundredths > 0 GROUP BY student_id HAVING COUNT(*) >= ? \
           ORDER BY SUM(score_hundredths * 100.0 / max_score_hundredths) / COUNT(*) DESC, COUNT(*) DESC, student_id \
-          LIMIT ?) g JOIN users u ON u.id = g.student_id \
+          LIMIT ?) g \
          ORDER BY g.total / g.n DESC, g.n DESC, g.student_id",
     )
     .bind(min_exams)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let ids: Vec<&str> = rows.iter().map(|(id, _, _)| id.as_str()).collect();
+    let names = accounts::names(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n, total)| names.get(&id).map(|(name, _)| name.clone()).map(|name| (id, name, n, total)))
+        .collect())
 }
 
 /// A recent submission with names.
@@ -139,7 +146,8 @@ pub struct RecentSubmission {
     pub exam_title: String,
     /// Student.
     pub student_id: String,
-    /// Student's name.
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
     /// When submitted.
     pub submitted_at: i64,
@@ -153,55 +161,57 @@ pub struct RecentSubmission {
 
 /// The latest submissions, newest first.
 pub async fn recent_submissions(db: &Db, limit: i64) -> sqlx::Result<Vec<RecentSubmission>> {
-    sqlx::query_as(
-        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.student_id, u.name AS student_name, \
+    let mut rows: Vec<RecentSubmission> = sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.student_id, \
          a.submitted_at, a.grading_status, a.score_hundredths, a.max_score_hundredths \
          FROM (SELECT id, exam_id, student_id, submitted_at, grading_status, score_hundredths, max_score_hundredths \
                FROM attempts WHERE status = 'submitted' ORDER BY submitted_at DESC, id DESC LIMIT ?) a \
-         JOIN exams e ON e.id = a.exam_id JOIN users u ON u.id = a.student_id \
+         JOIN exams e ON e.id = a.exam_id \
          ORDER BY a.submitted_at DESC, a.id DESC",
     )
     .bind(limit)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    let names = accounts::names(db, &ids).await?;
+    for row in &mut rows {
+        row.student_name = names.get(&row.student_id).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+    Ok(rows)
 }
 
 /// Names of users by id (for the top performers).
 pub async fn user_names(db: &Db, ids: &[String]) -> sqlx::Result<Vec<(String, String)>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let name: Option<(String, String)> =
-            sqlx::query_as("SELECT id, name FROM users WHERE id = ?").bind(id).fetch_optional(db.pool()).await?;
-        out.extend(name);
-    }
-    Ok(out)
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let names = accounts::names(db, &refs).await?;
+    Ok(ids.iter().filter_map(|id| names.get(id).map(|(name, _)| (id.clone(), name.clone()))).collect())
 }
 
 /// Accounts created in `[from, to)` per role.
 pub async fn new_users_by_role(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<(String, i64)>> {
-    let rows: Vec<(DbText, i64)> = sqlx::query_as(
-        "SELECT role, COUNT(*) FROM users WHERE created_at >= ? AND created_at < ? GROUP BY role ORDER BY role",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.into_iter().map(|(r, n)| (r.0, n)).collect())
+    accounts::created_by_role(db, from, to).await
 }
 
 /// Titles and teachers' names of exams by id.
 pub async fn exam_labels(db: &Db, ids: &[String]) -> sqlx::Result<Vec<(String, String, String)>> {
-    let mut out = Vec::with_capacity(ids.len());
+    let mut exams = Vec::with_capacity(ids.len());
     for id in ids {
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT e.id, e.title, u.name FROM exams e JOIN users u ON u.id = e.teacher_id WHERE e.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-        out.extend(row);
+        let row: Option<(String, String, String)> =
+            sqlx::query_as("SELECT id, title, teacher_id FROM exams WHERE id = ?")
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?;
+        exams.extend(row);
     }
-    Ok(out)
+    let teachers: Vec<&str> = exams.iter().map(|(_, _, teacher)| teacher.as_str()).collect();
+    let names = accounts::names(db, &teachers).await?;
+    Ok(exams
+        .into_iter()
+        .map(|(id, title, teacher)| {
+            let name = names.get(&teacher).map(|(name, _)| name.clone()).unwrap_or_default();
+            (id, title, name)
+        })
+        .collect())
 }
 
 /// An exam found by the report search.
@@ -211,7 +221,10 @@ pub struct ExamHit {
     pub id: String,
     /// Title.
     pub title: String,
-    /// Teacher's name.
+    /// Teacher.
+    pub teacher_id: String,
+    /// Teacher's name (from the accounts).
+    #[sqlx(default)]
     pub teacher_name: String,
     /// `draft`, `published` or `deleted`.
     pub status: String,
@@ -222,10 +235,10 @@ pub struct ExamHit {
 /// Exams whose title contains `q` (case-insensitive), a teacher's own only when `teacher` is set.
 pub async fn search_exams(db: &Db, q: &str, teacher: Option<&str>, limit: i64) -> sqlx::Result<Vec<ExamHit>> {
     let pattern = format!("%{}%", q.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_"));
-    sqlx::query_as(
-        "SELECT e.id, e.title, u.name AS teacher_name, e.status, \
+    let mut hits: Vec<ExamHit> = sqlx::query_as(
+        "SELECT e.id, e.title, e.teacher_id, e.status, \
          (SELECT COUNT(*) FROM attempts a WHERE a.exam_id = e.id AND a.status = 'submitted') AS submissions \
-         FROM exams e JOIN users u ON u.id = e.teacher_id \
+         FROM exams e \
          WHERE LOWER(e.title) LIKE ? ESCAPE '!' AND (? IS NULL OR e.teacher_id = ?) \
          ORDER BY e.updated_at DESC, e.id LIMIT ?",
     )
@@ -234,7 +247,13 @@ pub async fn search_exams(db: &Db, q: &str, teacher: Option<&str>, limit: i64) -
     .bind(teacher)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let ids: Vec<&str> = hits.iter().map(|h| h.teacher_id.as_str()).collect();
+    let names = accounts::names(db, &ids).await?;
+    for hit in &mut hits {
+        hit.teacher_name = names.get(&hit.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+    Ok(hits)
 }
 
 /// One row of the submissions export.
@@ -244,13 +263,20 @@ pub struct SubmissionRow {
     pub attempt_id: String,
     /// When submitted.
     pub submitted_at: i64,
-    /// Student's name.
+    /// Student.
+    pub student_id: String,
+    /// Student's name (from the accounts).
+    #[sqlx(default)]
     pub student_name: String,
-    /// Student's email.
+    /// Student's email (from the accounts).
+    #[sqlx(default)]
     pub student_email: String,
     /// Exam title.
     pub exam_title: String,
-    /// Teacher's name.
+    /// Teacher.
+    pub teacher_id: String,
+    /// Teacher's name (from the accounts).
+    #[sqlx(default)]
     pub teacher_name: String,
     /// `pending` or `graded`.
     pub grading_status: String,
@@ -285,10 +311,11 @@ pub async fn submissions_page(
     limit: i64,
 ) -> sqlx::Result<Vec<SubmissionRow>> {
     // The page is chosen from `attempts` alone in a derived table (an index range scan on
-    // (status, submitted_at, id), never a sort of the whole range), then joined to the names.
-    sqlx::query_as(
-        "SELECT a.id AS attempt_id, a.submitted_at, u.name AS student_name, u.email AS student_email, \
-         e.title AS exam_title, t.name AS teacher_name, a.grading_status, a.score_hundredths, a.max_score_hundredths, \
+    // (status, submitted_at, id), never a sort of the whole range), then joined to its exam; the
+    // names come from the accounts, one batch per page.
+    let mut rows: Vec<SubmissionRow> = sqlx::query_as(
+        "SELECT a.id AS attempt_id, a.submitted_at, a.student_id, \
+         e.title AS exam_title, e.teacher_id, a.grading_status, a.score_hundredths, a.max_score_hundredths, \
          a.passed, a.submit_reason \
          FROM (SELECT id, exam_id, student_id, submitted_at, grading_status, score_hundredths, max_score_hundredths, \
                passed, submit_reason FROM attempts \
@@ -296,7 +323,7 @@ pub async fn submissions_page(
                AND (? IS NULL OR exam_id IN (SELECT id FROM exams WHERE teacher_id = ?)) AND (? IS NULL OR exam_id = ?) \
                AND (submitted_at > ? OR id > ?) \
                ORDER BY submitted_at, id LIMIT ?) a \
-         JOIN users u ON u.id = a.student_id JOIN exams e ON e.id = a.exam_id JOIN users t ON t.id = e.teacher_id \
+         JOIN exams e ON e.id = a.exam_id \
          ORDER BY a.submitted_at, a.id",
     )
     // The cursor's time is the range's lower bound; the OR then skips the rows of that same
@@ -311,5 +338,15 @@ pub async fn submissions_page(
     .bind(&after.1)
     .bind(limit)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.student_id.as_str()).collect();
+    ids.extend(rows.iter().map(|r| r.teacher_id.as_str()));
+    let names = accounts::names(db, &ids).await?;
+    for row in &mut rows {
+        if let Some((name, email)) = names.get(&row.student_id) {
+            (row.student_name, row.student_email) = (name.clone(), email.clone());
+        }
+        row.teacher_name = names.get(&row.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default();
+    }
+    Ok(rows)
 }
