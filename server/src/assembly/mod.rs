@@ -14,6 +14,7 @@ use crate::accounts::tokens::TokenKeys;
 use crate::app::AppState;
 use crate::attempts::submit::Graders;
 use crate::attempts::takers::Attempts;
+use crate::bookings::progress::Progress;
 use crate::bookings::seats::BookedSeats;
 use crate::config::Config;
 use crate::db::Db;
@@ -146,6 +147,7 @@ fn with_parts(config: Config, db: Db, monitoring: MonitoringParts) -> AppState {
         .with(ops)
         .with(Viewers(Arc::new(viewer::SignedIn)))
         .with(Graders(Arc::new(AutoGrader)))
+        .with(Progress(Arc::new(Attempts)))
         .with(Holders { seats: Arc::new(BookedSeats), takers: Arc::new(Attempts) })
 }
 

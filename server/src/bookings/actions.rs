@@ -4,6 +4,7 @@
 use super::forms::SlotId;
 use super::queries;
 use super::service::{self, CancelRefusal};
+use crate::app::AppState;
 use crate::db::{Db, is_id};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
@@ -24,11 +25,12 @@ pub async fn book(db: &Db, student_id: &str, slot: &SlotId, lang: Lang) -> AppRe
 
 /// Cancels the student's own booking before its slot starts. Someone else's (or no) booking is
 /// a 404; an already cancelled one or a started slot is a 409.
-pub async fn cancel(db: &Db, student_id: &str, booking_id: &str, lang: Lang) -> AppResult<()> {
+pub async fn cancel(state: &AppState, student_id: &str, booking_id: &str, lang: Lang) -> AppResult<()> {
+    let db = &state.db;
     if !is_id(booking_id) {
         return Err(AppError::NotFound);
     }
-    let booking = queries::get_for_student(db, student_id, booking_id).await?.ok_or(AppError::NotFound)?;
+    let booking = queries::get_for_student(state, student_id, booking_id).await?.ok_or(AppError::NotFound)?;
     let already_cancelled = || AppError::Conflict(lang.t("booking.error.already_cancelled").to_owned());
     if booking.status != "active" {
         return Err(already_cancelled());

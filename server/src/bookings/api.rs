@@ -81,12 +81,12 @@ pub async fn list(
     Authed { user, .. }: Authed<StudentOnly>,
 ) -> AppResult<Json<BookingsJson>> {
     let now = now_ms();
-    let rows = queries::list_for_student(&state.db, &user.id, now).await?;
+    let rows = queries::list_for_student(&state, &user.id, now).await?;
     Ok(Json(BookingsJson { bookings: rows.iter().map(|b| BookingJson::new(b, now)).collect() }))
 }
 
 async fn one(state: &AppState, student_id: &str, booking_id: &str) -> AppResult<BookingJson> {
-    let b = queries::get_for_student(&state.db, student_id, booking_id)
+    let b = queries::get_for_student(state, student_id, booking_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("booking {booking_id} vanished")))?;
     Ok(BookingJson::new(&b, now_ms()))
@@ -111,6 +111,6 @@ pub async fn cancel(
     lang: Lang,
     Path(booking_id): Path<String>,
 ) -> AppResult<Json<BookingJson>> {
-    actions::cancel(&state.db, &user.id, &booking_id, lang).await?;
+    actions::cancel(&state, &user.id, &booking_id, lang).await?;
     Ok(Json(one(&state, &user.id, &booking_id).await?))
 }

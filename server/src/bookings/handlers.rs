@@ -21,7 +21,7 @@ use crate::web::PageCtx;
 /// Content of the student home (`GET /student`): current bookings above the catalogue.
 pub async fn journey(state: &AppState, student: &User, ctx: &PageCtx) -> AppResult<Markup> {
     let now = now_ms();
-    let mut current = queries::list_for_student(&state.db, &student.id, now).await?;
+    let mut current = queries::list_for_student(state, &student.id, now).await?;
     current.retain(|b| b.status_at(now).is_current());
     let exams = queries::catalogue(&state.db, now).await?;
     let active = queries::active_for_student(&state.db, &student.id).await?;
@@ -30,7 +30,7 @@ pub async fn journey(state: &AppState, student: &User, ctx: &PageCtx) -> AppResu
 
 async fn panel(state: &AppState, student: &User, ctx: &PageCtx) -> AppResult<Markup> {
     let now = now_ms();
-    let bookings = queries::list_for_student(&state.db, &student.id, now).await?;
+    let bookings = queries::list_for_student(state, &student.id, now).await?;
     Ok(views::bookings_panel(ctx, &bookings, now))
 }
 
@@ -68,7 +68,7 @@ pub async fn cancel(
     session: Session,
     Path(booking_id): Path<String>,
 ) -> AppResult<Response> {
-    actions::cancel(&state.db, &user.id, &booking_id, ctx.lang).await?;
+    actions::cancel(&state, &user.id, &booking_id, ctx.lang).await?;
     after_change(&state, &user, &ctx, &session, Notice::Cancelled).await
 }
 

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod handlers;
 pub mod messages;
 mod openapi;
+pub mod progress;
 pub mod queries;
 pub mod seats;
 pub mod service;

@@ -5,7 +5,9 @@ use std::collections::HashSet;
 
 use sqlx::FromRow;
 
+use super::progress::Progress;
 use super::status::{self, BookingStatus, Facts};
+use crate::app::AppState;
 use crate::db::Db;
 use crate::exams::model::Slot;
 
@@ -35,7 +37,8 @@ pub struct StudentBooking {
     pub status: String,
     /// Why it was cancelled, as stored.
     pub cancel_reason: Option<String>,
-    /// Status of its attempt, if one was started.
+    /// Status of its attempt, if one was started (from the attempts).
+    #[sqlx(default)]
     pub attempt_status: Option<String>,
 }
 
@@ -56,33 +59,44 @@ impl StudentBooking {
 }
 
 const STUDENT_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, e.title AS exam_title, e.teacher_id, \
-     e.duration_minutes, s.starts_at, s.ends_at, b.status, b.cancel_reason, a.status AS attempt_status \
+     e.duration_minutes, s.starts_at, s.ends_at, b.status, b.cancel_reason \
      FROM bookings b JOIN exams e ON e.id = b.exam_id \
-     JOIN exam_slots s ON s.id = b.slot_id LEFT JOIN attempts a ON a.booking_id = b.id";
+     JOIN exam_slots s ON s.id = b.slot_id";
 
 /// Every booking of a student, in display order at `now` (current first).
-pub async fn list_for_student(db: &Db, student_id: &str, now: i64) -> sqlx::Result<Vec<StudentBooking>> {
+pub async fn list_for_student(state: &AppState, student_id: &str, now: i64) -> sqlx::Result<Vec<StudentBooking>> {
+    let db = &state.db;
     let sql = format!("{STUDENT_BOOKING} WHERE b.student_id = ? ORDER BY s.starts_at, b.created_at");
     let rows: Vec<StudentBooking> = sqlx::query_as(&sql).bind(student_id).fetch_all(db.pool()).await?;
-    let mut rows = with_teachers(db, rows).await?;
+    let mut rows = completed(state, rows).await?;
     rows.sort_by(|a, b| status::display_order((a.status_at(now), a.starts_at), (b.status_at(now), b.starts_at)));
     Ok(rows)
 }
 
 /// One booking of a student; `None` when it does not exist or belongs to someone else.
-pub async fn get_for_student(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Option<StudentBooking>> {
+pub async fn get_for_student(
+    state: &AppState,
+    student_id: &str,
+    booking_id: &str,
+) -> sqlx::Result<Option<StudentBooking>> {
+    let db = &state.db;
     let sql = format!("{STUDENT_BOOKING} WHERE b.id = ? AND b.student_id = ?");
     let row: Option<StudentBooking> =
         sqlx::query_as(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await?;
-    Ok(with_teachers(db, row.into_iter().collect()).await?.pop())
+    Ok(completed(state, row.into_iter().collect()).await?.pop())
 }
 
-/// Names each booking's teacher (the accounts own the names).
-async fn with_teachers(db: &Db, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
+/// Adds each booking's teacher name (the accounts own the names) and the status of its attempt
+/// (the attempts own them).
+async fn completed(state: &AppState, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
     let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
-    let names = crate::accounts::queries::names(db, &teachers).await?;
+    let names = crate::accounts::queries::names(&state.db, &teachers).await?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let Progress(progress) = state.part::<Progress>();
+    let mut statuses = progress.statuses(&state.db, &ids).await?;
     for row in &mut rows {
         row.teacher_name = names.get(&row.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default();
+        row.attempt_status = statuses.remove(&row.id);
     }
     Ok(rows)
 }
