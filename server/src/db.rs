@@ -106,6 +106,32 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// `?, ?, …` for an `IN (…)` list of `n` values.
+pub fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// The rows of `sql` for a list of ids, one query per 500 distinct ids: `sql` holds `{ids}`
+/// where the `IN` list goes, e.g. `SELECT id, title FROM t WHERE id IN ({ids})`.
+pub async fn fetch_by_ids<T>(db: &Db, sql: &str, ids: &[&str]) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let mut rows = Vec::new();
+    for chunk in unique.chunks(500) {
+        let sql = sql.replace("{ids}", &placeholders(chunk.len()));
+        let mut query = sqlx::query_as::<_, T>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        rows.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(rows)
+}
+
 /// Whether `id` has the shape of an identifier made by [`new_id`], so malformed ids are a 404
 /// before they reach the database.
 pub fn is_id(id: &str) -> bool {

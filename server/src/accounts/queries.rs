@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::{AnyConnection, FromRow};
 
 use super::model::{NewUser, Role, User};
-use crate::db::{Db, new_id, now_ms};
+use crate::db::{Db, fetch_by_ids, new_id, now_ms};
 use crate::i18n::Lang;
 
 #[derive(FromRow)]
@@ -202,20 +202,9 @@ pub async fn name_on(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<
 /// Name and email of each of these accounts (for pages and reports of other contexts), by id;
 /// an unknown id is left out.
 pub async fn names(db: &Db, ids: &[&str]) -> sqlx::Result<HashMap<String, (String, String)>> {
-    let mut out = HashMap::new();
-    let mut unique: Vec<&str> = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    for chunk in unique.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id, name, email FROM users WHERE id IN ({marks})");
-        let mut query = sqlx::query_as::<_, (String, String, String)>(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        out.extend(query.fetch_all(db.pool()).await?.into_iter().map(|(id, name, email)| (id, (name, email))));
-    }
-    Ok(out)
+    let rows: Vec<(String, String, String)> =
+        fetch_by_ids(db, "SELECT id, name, email FROM users WHERE id IN ({ids})", ids).await?;
+    Ok(rows.into_iter().map(|(id, name, email)| (id, (name, email))).collect())
 }
 
 /// Locks a user's row for the rest of the caller's transaction (portable `SELECT … FOR UPDATE`):

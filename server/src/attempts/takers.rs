@@ -31,16 +31,8 @@ impl Takers for Attempts {
 #[async_trait]
 impl AttemptProgress for Attempts {
     async fn statuses(&self, db: &Db, booking_ids: &[&str]) -> sqlx::Result<HashMap<String, String>> {
-        let mut out = HashMap::new();
-        for chunk in booking_ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
-            let sql = format!("SELECT booking_id, status FROM attempts WHERE booking_id IN ({marks})");
-            let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            out.extend(query.fetch_all(db.pool()).await?);
-        }
-        Ok(out)
+        let sql = "SELECT booking_id, status FROM attempts WHERE booking_id IN ({ids})";
+        let rows: Vec<(String, String)> = crate::db::fetch_by_ids(db, sql, booking_ids).await?;
+        Ok(rows.into_iter().collect())
     }
 }

@@ -335,20 +335,9 @@ pub async fn title_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<O
 
 /// The titles of these exams (deleted ones included), by id, for other contexts' pages.
 pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::HashMap<String, String>> {
-    let mut unique: Vec<&str> = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
-    let mut out = std::collections::HashMap::new();
-    for chunk in unique.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!("SELECT id, title FROM exams WHERE id IN ({marks})");
-        let mut query = sqlx::query_as::<_, (String, String)>(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        out.extend(query.fetch_all(db.pool()).await?);
-    }
-    Ok(out)
+    let rows: Vec<(String, String)> =
+        crate::db::fetch_by_ids(db, "SELECT id, title FROM exams WHERE id IN ({ids})", ids).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// (id, title) of up to `limit` exams that are not deleted, by title.

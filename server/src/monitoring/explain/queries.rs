@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use sqlx::FromRow;
 
 use super::build::Facts;
-use crate::db::{Db, DbText};
+use crate::db::{Db, DbText, placeholders};
 use crate::monitoring::storage::frame_queries::OptText;
 
 /// Sessions with a browser-flagged frame waiting for the server (`flagged = 1` and
@@ -139,10 +139,6 @@ pub struct AttemptIntegrity {
     pub risk_score: i64,
     /// Confirmed anomalies, oldest first.
     pub anomalies: Vec<ExplainedAnomaly>,
-}
-
-fn placeholders(n: usize) -> String {
-    vec!["?"; n].join(", ")
 }
 
 /// The integrity of each monitored attempt among `attempt_ids` (attempts never monitored are

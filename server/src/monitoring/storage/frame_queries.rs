@@ -113,7 +113,7 @@ pub async fn claim(db: &Db, id: &str, replica: &str, now: i64, until: i64) -> sq
 pub async fn renew(db: &Db, replica: &str, ids: &[String], until: i64) -> sqlx::Result<u64> {
     let mut n = 0;
     for chunk in ids.chunks(200) {
-        let marks = vec!["?"; chunk.len()].join(", ");
+        let marks = crate::db::placeholders(chunk.len());
         let sql = format!(
             "UPDATE monitoring_frames SET claimed_until = ? WHERE verification = 'queued' AND claimed_by = ? AND id IN ({marks})"
         );
