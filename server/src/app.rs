@@ -1,6 +1,6 @@
 //! The application state every handler receives. It is plumbing: it knows the database, the
 //! configuration and the live wake-ups, and holds whatever the contexts put in it (their
-//! parts, typed) at the assembly point (`assembly.rs`) without naming any of them.
+//! parts, typed) at the assembly point (`assembly/`) without naming any of them.
 
 use std::any::type_name;
 use std::sync::Arc;
@@ -59,7 +59,7 @@ impl AppState {
     pub fn part<T: Send + Sync + 'static>(&self) -> &T {
         self.parts
             .get::<T>()
-            .unwrap_or_else(|| panic!("{} is not part of the application (assembly.rs)", type_name::<T>()))
+            .unwrap_or_else(|| panic!("{} is not part of the application (server/src/assembly)", type_name::<T>()))
     }
 
     /// The part of type `T`, if it was put in.
@@ -71,6 +71,6 @@ impl AppState {
     pub fn part_mut<T: Clone + Send + Sync + 'static>(&mut self) -> &mut T {
         Arc::make_mut(&mut self.parts)
             .get_mut::<T>()
-            .unwrap_or_else(|| panic!("{} is not part of the application (assembly.rs)", type_name::<T>()))
+            .unwrap_or_else(|| panic!("{} is not part of the application (server/src/assembly)", type_name::<T>()))
     }
 }

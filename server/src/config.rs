@@ -75,7 +75,7 @@ pub struct Config {
     /// Seconds between two refreshes of the admin dashboard (`PROCTORWISE_DASHBOARD_REFRESH_SECONDS`).
     pub dashboard_refresh_secs: u64,
     /// The sections the contexts read (monitoring, detection, batch…), one per type, each read
-    /// from the environment by its context and added at the assembly point (`assembly.rs`).
+    /// from the environment by its context and added at the assembly point (`assembly/`).
     sections: Extensions,
 }
 
@@ -195,14 +195,14 @@ impl Config {
     pub fn section<T: Send + Sync + 'static>(&self) -> &T {
         self.sections
             .get::<T>()
-            .unwrap_or_else(|| panic!("{} is not in the configuration (assembly.rs)", type_name::<T>()))
+            .unwrap_or_else(|| panic!("{} is not in the configuration (server/src/assembly)", type_name::<T>()))
     }
 
     /// A context's section, to change it (tests and tools).
     pub fn section_mut<T: Send + Sync + 'static>(&mut self) -> &mut T {
         self.sections
             .get_mut::<T>()
-            .unwrap_or_else(|| panic!("{} is not in the configuration (assembly.rs)", type_name::<T>()))
+            .unwrap_or_else(|| panic!("{} is not in the configuration (server/src/assembly)", type_name::<T>()))
     }
 }
 
