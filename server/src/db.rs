@@ -117,6 +117,18 @@ pub async fn fetch_by_ids<T>(db: &Db, sql: &str, ids: &[&str]) -> sqlx::Result<V
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = db.pool().acquire().await?;
+    fetch_by_ids_on(&mut conn, sql, ids).await
+}
+
+/// Like [`fetch_by_ids`], on the caller's connection (inside its transaction).
+pub async fn fetch_by_ids_on<T>(conn: &mut sqlx::AnyConnection, sql: &str, ids: &[&str]) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
     let mut unique = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -127,7 +139,7 @@ where
         for id in chunk {
             query = query.bind(*id);
         }
-        rows.extend(query.fetch_all(db.pool()).await?);
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(rows)
 }

@@ -153,7 +153,16 @@ pub async fn students(state: &AppState, router: &Router, n: usize) -> anyhow::Re
             .bind(&attempt).bind(&booking).bind(&exam_id).bind(&student.id).bind(now_ms()).bind(now_ms() + 7_200_000)
             .execute(db.pool()).await?;
         let mut tx = db.pool().begin().await?;
-        let session = proctorwise::monitoring::start_in(&mut tx, &attempt, &exam_id, &student.id).await?;
+        let session = proctorwise::monitoring::start_in(
+            &mut tx,
+            &proctorwise::monitoring::Watched {
+                attempt_id: &attempt,
+                exam_id: &exam_id,
+                student_id: &student.id,
+                deadline_at: now_ms() + 7_200_000,
+            },
+        )
+        .await?;
         tx.commit().await?;
         let (cookie, csrf) = login(router, &email).await?;
         out.push(Student { name, cookie, csrf, frames_url: format!("/monitoring/sessions/{session}/frames") });

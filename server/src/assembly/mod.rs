@@ -23,6 +23,7 @@ use crate::events::handler::EventHandler;
 use crate::exams::holders::Holders;
 use crate::grading::service::AutoGrader;
 use crate::i18n::Catalogue;
+use crate::monitoring::lifecycle::AttemptGate;
 use crate::monitoring::parts::{MonitoringParts, StorageCheck, VerifyGauges};
 use crate::monitoring::settings::MonitorSettings;
 use crate::ops::OpsHooks;
@@ -148,6 +149,7 @@ fn with_parts(config: Config, db: Db, monitoring: MonitoringParts) -> AppState {
         .with(Viewers(Arc::new(viewer::SignedIn)))
         .with(Graders(Arc::new(AutoGrader)))
         .with(Progress(Arc::new(Attempts)))
+        .with(AttemptGate(Arc::new(Attempts)))
         .with(Holders { seats: Arc::new(BookedSeats), takers: Arc::new(Attempts) })
 }
 

@@ -92,7 +92,7 @@ async fn show(state: &AppState, ctx: &PageCtx, attempt: &Attempt, panel: Panel) 
     if ctx.htmx {
         return Ok(respond(ctx, &exam.title, body));
     }
-    let monitor = crate::monitoring::take_attrs(state, &attempt.id, &attempt.exam_id, &attempt.student_id).await?;
+    let monitor = crate::monitoring::take_attrs(state, &attempt.watched()).await?;
     let frame = Frame { attempt, responses: &responses, now: now_ms(), monitor: monitor.as_ref() };
     Ok(respond(ctx, &exam.title, views_take::exam_page(ctx, &frame, body)))
 }

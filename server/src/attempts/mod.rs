@@ -3,6 +3,7 @@
 
 mod api;
 pub mod forms;
+pub mod grades;
 mod handlers_start;
 mod handlers_stop;
 mod handlers_take;

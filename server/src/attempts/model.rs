@@ -74,6 +74,16 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// The attempt as its monitoring session watches it.
+    pub fn watched(&self) -> crate::monitoring::Watched<'_> {
+        crate::monitoring::Watched {
+            attempt_id: &self.id,
+            exam_id: &self.exam_id,
+            student_id: &self.student_id,
+            deadline_at: self.deadline_at,
+        }
+    }
+
     /// 1-based number of a question in this attempt's order.
     pub fn number_of(&self, question_id: &str) -> Option<usize> {
         self.question_order.iter().position(|q| q == question_id).map(|i| i + 1)

@@ -11,6 +11,7 @@ use crate::exams::accommodations::queries as accommodation_queries;
 use crate::exams::queries as exams;
 use crate::exams::questions::Response;
 use crate::exams::questions::queries as question_queries;
+use crate::monitoring::Watched;
 use crate::monitoring::ingest::refusal::Refused;
 
 /// Why an attempt could not start.
@@ -97,7 +98,12 @@ pub async fn start(
     // The attempt and its monitoring session start together (one transaction).
     let mut tx = db.pool().begin().await?;
     let inserted = match queries::insert(&mut tx, &new).await {
-        Ok(id) => match crate::monitoring::start_in(&mut tx, &id, &exam.id, student_id).await {
+        Ok(id) => match crate::monitoring::start_in(
+            &mut tx,
+            &Watched { attempt_id: &id, exam_id: &exam.id, student_id, deadline_at: new.deadline_at },
+        )
+        .await
+        {
             Ok(_) => crate::monitoring::ingest::refusal::adopt(&mut tx, booking_id, &id).await.map(|()| id),
             Err(e) => Err(e),
         },

@@ -1,5 +1,6 @@
 //! The attempts' answers to the contexts below: to the exam editor, whether anyone started an
-//! exam or answered a question; to the bookings, how far each booking got.
+//! exam or answered a question; to the bookings, how far each booking got; to monitoring,
+//! whether an attempt is still open.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use async_trait::async_trait;
 use crate::bookings::progress::AttemptProgress;
 use crate::db::Db;
 use crate::exams::holders::Takers;
+use crate::monitoring::lifecycle::OpenAttempts;
 
 /// Takers are attempts.
 pub struct Attempts;
@@ -25,6 +27,21 @@ impl Takers for Attempts {
         .bind(question_id)
         .fetch_one(db.pool())
         .await
+    }
+}
+
+#[async_trait]
+impl OpenAttempts for Attempts {
+    async fn hold_open(&self, conn: &mut sqlx::AnyConnection, attempt_id: &str, now: i64) -> sqlx::Result<bool> {
+        // A no-op write: the row stays taken until the caller's transaction ends.
+        let open = sqlx::query(
+            "UPDATE attempts SET status = status WHERE id = ? AND status = 'in_progress' AND deadline_at > ?",
+        )
+        .bind(attempt_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+        Ok(open.rows_affected() > 0)
     }
 }
 

@@ -10,6 +10,7 @@ use super::status::{self, BookingStatus, Facts};
 use crate::app::AppState;
 use crate::db::Db;
 use crate::exams::model::Slot;
+use crate::exams::queries as exams;
 
 /// One of a student's bookings with what the student needs to see about it.
 #[derive(Clone, Debug, FromRow)]
@@ -21,17 +22,22 @@ pub struct StudentBooking {
     /// Slot.
     pub slot_id: String,
     /// Exam title (plain text).
+    #[sqlx(default)]
     pub exam_title: String,
     /// Teacher.
+    #[sqlx(default)]
     pub teacher_id: String,
     /// Teacher's display name (from the accounts).
     #[sqlx(default)]
     pub teacher_name: String,
     /// Exam duration in minutes.
+    #[sqlx(default)]
     pub duration_minutes: i64,
     /// Slot start, UTC ms.
+    #[sqlx(default)]
     pub starts_at: i64,
     /// Slot end, UTC ms.
+    #[sqlx(default)]
     pub ends_at: i64,
     /// `active` or `cancelled`.
     pub status: String,
@@ -58,17 +64,15 @@ impl StudentBooking {
     }
 }
 
-const STUDENT_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, e.title AS exam_title, e.teacher_id, \
-     e.duration_minutes, s.starts_at, s.ends_at, b.status, b.cancel_reason \
-     FROM bookings b JOIN exams e ON e.id = b.exam_id \
-     JOIN exam_slots s ON s.id = b.slot_id";
+const STUDENT_BOOKING: &str = "SELECT id, exam_id, slot_id, status, cancel_reason FROM bookings";
 
 /// Every booking of a student, in display order at `now` (current first).
 pub async fn list_for_student(state: &AppState, student_id: &str, now: i64) -> sqlx::Result<Vec<StudentBooking>> {
     let db = &state.db;
-    let sql = format!("{STUDENT_BOOKING} WHERE b.student_id = ? ORDER BY s.starts_at, b.created_at");
+    let sql = format!("{STUDENT_BOOKING} WHERE student_id = ? ORDER BY created_at, id");
     let rows: Vec<StudentBooking> = sqlx::query_as(&sql).bind(student_id).fetch_all(db.pool()).await?;
     let mut rows = completed(state, rows).await?;
+    rows.sort_by_key(|r| r.starts_at);
     rows.sort_by(|a, b| status::display_order((a.status_at(now), a.starts_at), (b.status_at(now), b.starts_at)));
     Ok(rows)
 }
@@ -80,21 +84,32 @@ pub async fn get_for_student(
     booking_id: &str,
 ) -> sqlx::Result<Option<StudentBooking>> {
     let db = &state.db;
-    let sql = format!("{STUDENT_BOOKING} WHERE b.id = ? AND b.student_id = ?");
+    let sql = format!("{STUDENT_BOOKING} WHERE id = ? AND student_id = ?");
     let row: Option<StudentBooking> =
         sqlx::query_as(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await?;
     Ok(completed(state, row.into_iter().collect()).await?.pop())
 }
 
-/// Adds each booking's teacher name (the accounts own the names) and the status of its attempt
-/// (the attempts own them).
+/// Adds each booking's exam and slot (the exams own them), teacher name (the accounts own the
+/// names) and the status of its attempt (the attempts own them).
 async fn completed(state: &AppState, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
-    let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
-    let names = crate::accounts::queries::names(&state.db, &teachers).await?;
+    let db = &state.db;
+    let exam_ids: Vec<&str> = rows.iter().map(|r| r.exam_id.as_str()).collect();
+    let exams = exams::get_many(db, &exam_ids).await?;
+    let slot_ids: Vec<&str> = rows.iter().map(|r| r.slot_id.as_str()).collect();
+    let slots = exams::slots(db, &slot_ids).await?;
+    let teachers: Vec<&str> = exams.values().map(|e| e.teacher_id.as_str()).collect();
+    let names = crate::accounts::queries::names(db, &teachers).await?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let Progress(progress) = state.part::<Progress>();
-    let mut statuses = progress.statuses(&state.db, &ids).await?;
+    let mut statuses = progress.statuses(db, &ids).await?;
+    rows.retain(|r| exams.contains_key(&r.exam_id) && slots.contains_key(&r.slot_id));
     for row in &mut rows {
+        let (exam, slot) = (&exams[&row.exam_id], &slots[&row.slot_id]);
+        row.exam_title.clone_from(&exam.title);
+        row.teacher_id.clone_from(&exam.teacher_id);
+        row.duration_minutes = exam.duration_minutes;
+        (row.starts_at, row.ends_at) = (slot.starts_at, slot.ends_at);
         row.teacher_name = names.get(&row.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default();
         row.attempt_status = statuses.remove(&row.id);
     }
@@ -118,60 +133,30 @@ pub struct CatalogueExam {
     pub slots: Vec<Slot>,
 }
 
-#[derive(FromRow)]
-struct CatalogueRow {
-    exam_id: String,
-    title: String,
-    #[sqlx(try_from = "crate::db::DbText")]
-    description: String,
-    teacher_id: String,
-    duration_minutes: i64,
-    slot_id: String,
-    starts_at: i64,
-    ends_at: i64,
-    capacity: i64,
-    booked: i64,
-}
-
 /// Published exams with their slots starting after `now` (not removed), the exam with the
 /// soonest slot first.
 pub async fn catalogue(db: &Db, now: i64) -> sqlx::Result<Vec<CatalogueExam>> {
-    let rows: Vec<CatalogueRow> = sqlx::query_as(
-        "SELECT e.id AS exam_id, e.title, e.description, e.teacher_id, e.duration_minutes, \
-         s.id AS slot_id, s.starts_at, s.ends_at, s.capacity, s.booked \
-         FROM exams e JOIN exam_slots s ON s.exam_id = e.id \
-         WHERE e.status = 'published' AND s.cancelled_at IS NULL AND s.starts_at > ? \
-         ORDER BY s.starts_at, e.title, s.id",
-    )
-    .bind(now)
-    .fetch_all(db.pool())
-    .await?;
-    let teachers: Vec<&str> = rows.iter().map(|r| r.teacher_id.as_str()).collect();
+    let (slots, exams) = exams::bookable(db, now).await?;
+    let teachers: Vec<&str> = exams.values().map(|e| e.teacher_id.as_str()).collect();
     let names = crate::accounts::queries::names(db, &teachers).await?;
-    let mut exams: Vec<CatalogueExam> = Vec::new();
-    for r in rows {
-        let slot = Slot {
-            id: r.slot_id,
-            exam_id: r.exam_id.clone(),
-            starts_at: r.starts_at,
-            ends_at: r.ends_at,
-            capacity: r.capacity,
-            booked: r.booked,
-            cancelled_at: None,
-        };
-        match exams.iter_mut().find(|e| e.id == r.exam_id) {
+    let mut catalogue: Vec<CatalogueExam> = Vec::new();
+    for slot in slots {
+        match catalogue.iter_mut().find(|e| e.id == slot.exam_id) {
             Some(exam) => exam.slots.push(slot),
-            None => exams.push(CatalogueExam {
-                id: r.exam_id,
-                title: r.title,
-                description: r.description,
-                teacher_name: names.get(&r.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default(),
-                duration_minutes: r.duration_minutes,
-                slots: vec![slot],
-            }),
+            None => {
+                let Some(exam) = exams.get(&slot.exam_id) else { continue };
+                catalogue.push(CatalogueExam {
+                    id: exam.id.clone(),
+                    title: exam.title.clone(),
+                    description: exam.description.clone(),
+                    teacher_name: names.get(&exam.teacher_id).map(|(name, _)| name.clone()).unwrap_or_default(),
+                    duration_minutes: exam.duration_minutes,
+                    slots: vec![slot],
+                });
+            }
         }
     }
-    Ok(exams)
+    Ok(catalogue)
 }
 
 /// What a student has booked (active bookings), to mark it in the catalogue.
@@ -209,20 +194,26 @@ pub struct BookingForAttempt {
     pub student_id: String,
     /// `active` or `cancelled`.
     pub status: String,
+    /// Slot.
+    pub slot_id: String,
     /// Slot start.
+    #[sqlx(default)]
     pub starts_at: i64,
     /// Slot end.
+    #[sqlx(default)]
     pub ends_at: i64,
 }
 
 /// A student's own booking with its slot times (None for someone else's).
 pub async fn booking_of(db: &Db, booking_id: &str, student_id: &str) -> sqlx::Result<Option<BookingForAttempt>> {
-    sqlx::query_as(
-        "SELECT b.id, b.exam_id, b.student_id, b.status, s.starts_at, s.ends_at FROM bookings b \
-         JOIN exam_slots s ON s.id = b.slot_id WHERE b.id = ? AND b.student_id = ?",
-    )
-    .bind(booking_id)
-    .bind(student_id)
-    .fetch_optional(db.pool())
-    .await
+    let row: Option<BookingForAttempt> =
+        sqlx::query_as("SELECT id, exam_id, student_id, status, slot_id FROM bookings WHERE id = ? AND student_id = ?")
+            .bind(booking_id)
+            .bind(student_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some(mut booking) = row else { return Ok(None) };
+    let Some(slot) = exams::get_slot(db, &booking.slot_id).await? else { return Ok(None) };
+    (booking.starts_at, booking.ends_at) = (slot.starts_at, slot.ends_at);
+    Ok(Some(booking))
 }

@@ -59,16 +59,17 @@ pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Resu
     if already > 0 {
         return Ok(Err(BookingRefusal::AlreadyBooked));
     }
-    let overlapping: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookings b JOIN exam_slots s ON s.id = b.slot_id \
-         WHERE b.student_id = ? AND b.status = 'active' AND s.starts_at < ? AND s.ends_at > ?",
-    )
-    .bind(student_id)
-    .bind(slot.ends_at)
-    .bind(slot.starts_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    if overlapping > 0 {
+    let booked: Vec<String> =
+        sqlx::query_scalar("SELECT slot_id FROM bookings WHERE student_id = ? AND status = 'active'")
+            .bind(student_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let booked: Vec<&str> = booked.iter().map(String::as_str).collect();
+    let overlapping = exams::slots_on(&mut tx, &booked)
+        .await?
+        .values()
+        .any(|s| s.starts_at < slot.ends_at && s.ends_at > slot.starts_at);
+    if overlapping {
         return Ok(Err(BookingRefusal::Overlap));
     }
     if !exams::take_seat(&mut tx, slot_id).await? {
@@ -113,7 +114,31 @@ struct ActiveBooking {
     exam_id: String,
     slot_id: String,
     student_id: String,
+    /// The exam's teacher (from the exams).
+    #[sqlx(default)]
     teacher_id: String,
+}
+
+/// The active bookings `filter` selects (`b` is the bookings table), each with its exam's
+/// teacher, on the caller's transaction.
+async fn active(conn: &mut AnyConnection, filter: &str, binds: &[&str]) -> sqlx::Result<Vec<ActiveBooking>> {
+    let sql = format!(
+        "SELECT b.id, b.exam_id, b.slot_id, b.student_id FROM bookings b WHERE b.status = 'active' AND {filter} ORDER BY b.id"
+    );
+    let mut query = sqlx::query_as::<_, ActiveBooking>(&sql);
+    for bind in binds {
+        query = query.bind(*bind);
+    }
+    let mut rows = query.fetch_all(&mut *conn).await?;
+    let mut teachers: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for row in &mut rows {
+        if !teachers.contains_key(&row.exam_id) {
+            let exam = exams::get_exam_on(&mut *conn, &row.exam_id).await?;
+            teachers.insert(row.exam_id.clone(), exam.map(|e| e.teacher_id).unwrap_or_default());
+        }
+        row.teacher_id.clone_from(&teachers[&row.exam_id]);
+    }
+    Ok(rows)
 }
 
 async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by: &str) -> sqlx::Result<bool> {
@@ -142,9 +167,6 @@ async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by
     Ok(true)
 }
 
-const ACTIVE_BOOKING: &str = "SELECT b.id, b.exam_id, b.slot_id, b.student_id, e.teacher_id \
-     FROM bookings b JOIN exams e ON e.id = b.exam_id";
-
 /// Why a student's cancellation was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub enum CancelRefusal {
@@ -156,12 +178,10 @@ pub enum CancelRefusal {
 
 /// Cancels a student's own booking before its slot starts.
 pub async fn cancel_by_student(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Result<(), CancelRefusal>> {
-    let sql = format!("{ACTIVE_BOOKING} WHERE b.id = ? AND b.student_id = ? AND b.status = 'active'");
-    let Some(b) =
-        sqlx::query_as::<_, ActiveBooking>(&sql).bind(booking_id).bind(student_id).fetch_optional(db.pool()).await?
-    else {
-        return Ok(Err(CancelRefusal::NotFound));
-    };
+    let mut conn = db.pool().acquire().await?;
+    let found = active(&mut conn, "b.id = ? AND b.student_id = ?", &[booking_id, student_id]).await?;
+    drop(conn);
+    let Some(b) = found.into_iter().next() else { return Ok(Err(CancelRefusal::NotFound)) };
     let Some(slot) = exams::get_slot(db, &b.slot_id).await? else { return Ok(Err(CancelRefusal::NotFound)) };
     if slot.starts_at <= now_ms() {
         return Ok(Err(CancelRefusal::Started));
@@ -184,10 +204,8 @@ pub async fn count_active_on_slot(db: &Db, slot_id: &str) -> sqlx::Result<i64> {
 /// notifies the student), all in one transaction; returns how many bookings were cancelled.
 pub async fn remove_slot(db: &Db, slot_id: &str, by: &str) -> sqlx::Result<usize> {
     let mut tx = db.pool().begin().await?;
-    let sql = format!("{ACTIVE_BOOKING} WHERE b.slot_id = ? AND b.status = 'active'");
-    let active: Vec<ActiveBooking> = sqlx::query_as(&sql).bind(slot_id).fetch_all(&mut *tx).await?;
     let mut n = 0;
-    for b in &active {
+    for b in &active(&mut tx, "b.slot_id = ?", &[slot_id]).await? {
         if cancel_on(&mut tx, b, "slot_removed", by).await? {
             n += 1;
         }
@@ -200,10 +218,8 @@ pub async fn remove_slot(db: &Db, slot_id: &str, by: &str) -> sqlx::Result<usize
 /// Cancels every active booking of an exam (when it is deleted or unpublished), one transaction.
 pub async fn cancel_all_for_exam(db: &Db, exam_id: &str, reason: &str, by: &str) -> sqlx::Result<usize> {
     let mut tx = db.pool().begin().await?;
-    let sql = format!("{ACTIVE_BOOKING} WHERE b.exam_id = ? AND b.status = 'active'");
-    let active: Vec<ActiveBooking> = sqlx::query_as(&sql).bind(exam_id).fetch_all(&mut *tx).await?;
     let mut n = 0;
-    for b in &active {
+    for b in &active(&mut tx, "b.exam_id = ?", &[exam_id]).await? {
         if cancel_on(&mut tx, b, reason, by).await? {
             n += 1;
         }

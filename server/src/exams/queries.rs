@@ -1,6 +1,8 @@
 //! SQL of the exams context: exams, slots and accommodations. Questions are in
 //! `question_queries`.
 
+use std::collections::HashMap;
+
 use sqlx::{AnyConnection, FromRow};
 
 use super::model::{Exam, ExamSettings, ExamStatus, ExamSummary, NewExam, ReleaseMode, Slot};
@@ -201,6 +203,34 @@ pub async fn get_slot(db: &Db, slot_id: &str) -> sqlx::Result<Option<Slot>> {
     Ok(row.map(Slot::from))
 }
 
+/// These slots (removed ones included), by id, on the caller's connection.
+pub async fn slots_on(conn: &mut AnyConnection, ids: &[&str]) -> sqlx::Result<HashMap<String, Slot>> {
+    let sql = format!("SELECT {SLOT_COLUMNS} FROM exam_slots WHERE id IN ({{ids}})");
+    let rows: Vec<SlotRow> = crate::db::fetch_by_ids_on(conn, &sql, ids).await?;
+    Ok(rows.into_iter().map(|r| (r.id.clone(), Slot::from(r))).collect())
+}
+
+/// Like [`slots_on`], on a connection of the pool.
+pub async fn slots(db: &Db, ids: &[&str]) -> sqlx::Result<HashMap<String, Slot>> {
+    let mut conn = db.pool().acquire().await?;
+    slots_on(&mut conn, ids).await
+}
+
+/// The slots open for booking at `now` (published exam, not removed, not started), soonest
+/// first, then by exam title, with their exams.
+pub async fn bookable(db: &Db, now: i64) -> sqlx::Result<(Vec<Slot>, HashMap<String, Exam>)> {
+    let sql = format!(
+        "SELECT {} FROM exam_slots s JOIN exams e ON e.id = s.exam_id \
+         WHERE e.status = 'published' AND s.cancelled_at IS NULL AND s.starts_at > ? ORDER BY s.starts_at, e.title, s.id",
+        SLOT_COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let rows: Vec<SlotRow> = sqlx::query_as(&sql).bind(now).fetch_all(db.pool()).await?;
+    let slots: Vec<Slot> = rows.into_iter().map(Slot::from).collect();
+    let ids: Vec<&str> = slots.iter().map(|s| s.exam_id.as_str()).collect();
+    let exams = get_many(db, &ids).await?;
+    Ok((slots, exams))
+}
+
 /// Marks a slot removed, inside the caller's transaction.
 pub async fn cancel_slot(conn: &mut AnyConnection, slot_id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE exam_slots SET cancelled_at = ?, booked = 0 WHERE id = ?")
@@ -334,7 +364,7 @@ pub async fn title_on(conn: &mut AnyConnection, exam_id: &str) -> sqlx::Result<O
 }
 
 /// The titles of these exams (deleted ones included), by id, for other contexts' pages.
-pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::HashMap<String, String>> {
+pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<HashMap<String, String>> {
     let rows: Vec<(String, String)> =
         crate::db::fetch_by_ids(db, "SELECT id, title FROM exams WHERE id IN ({ids})", ids).await?;
     Ok(rows.into_iter().collect())
@@ -344,6 +374,21 @@ pub async fn titles(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::Has
 pub async fn live_titles(db: &Db, limit: i64) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as("SELECT id, title FROM exams WHERE status <> 'deleted' ORDER BY title LIMIT ?")
         .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// These exams (deleted ones included), by id, for other contexts' pages.
+pub async fn get_many(db: &Db, ids: &[&str]) -> sqlx::Result<HashMap<String, Exam>> {
+    let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id IN ({{ids}})");
+    let rows: Vec<ExamRow> = crate::db::fetch_by_ids(db, &sql, ids).await?;
+    Ok(rows.into_iter().map(|r| (r.id.clone(), Exam::from(r))).collect())
+}
+
+/// The ids of a teacher's exams, deleted ones included (their attempts still count).
+pub async fn ids_of_teacher(db: &Db, teacher_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM exams WHERE teacher_id = ? ORDER BY id")
+        .bind(teacher_id)
         .fetch_all(db.pool())
         .await
 }

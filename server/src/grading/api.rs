@@ -20,15 +20,15 @@ pub async fn my_results(
         .map(|r| {
             let visible = r.visible();
             json!({
-                "attempt_id": r.attempt_id,
-                "exam_id": r.exam_id,
+                "attempt_id": r.sheet.attempt_id,
+                "exam_id": r.sheet.exam_id,
                 "exam_title": r.exam_title,
-                "status": r.status,
-                "submitted_at": r.submitted_at,
-                "result": if visible { "released" } else if r.grading_status == "graded" { "awaiting_release" } else { "pending" },
-                "score_hundredths": if visible { r.score_hundredths } else { None },
-                "max_score_hundredths": r.max_score_hundredths,
-                "passed": if visible { r.passed.map(|p| p != 0) } else { None },
+                "status": r.sheet.status,
+                "submitted_at": r.sheet.submitted_at,
+                "result": if visible { "released" } else if r.sheet.grading_status == "graded" { "awaiting_release" } else { "pending" },
+                "score_hundredths": if visible { r.sheet.score_hundredths } else { None },
+                "max_score_hundredths": r.sheet.max_score_hundredths,
+                "passed": if visible { r.sheet.passed.map(|p| p != 0) } else { None },
             })
         })
         .collect();

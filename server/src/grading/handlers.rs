@@ -30,7 +30,7 @@ pub async fn results(
 ) -> AppResult<Response> {
     let exam = managed_exam(&state, &user, &exam_id).await?;
     let rows = queries::results_for_exam(&state.db, &exam.id).await?;
-    let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.sheet.attempt_id.clone()).collect();
     // Integrity comes before the grade: monitoring's own reading of its tables.
     let integrity = monitoring::integrity_of_attempts(&state.db, &ids).await?;
     let evidence = monitoring::may_see_evidence(&state.db, &user, &exam.id).await?;
@@ -47,7 +47,7 @@ pub async fn copy(
 ) -> AppResult<Response> {
     let exam = managed_exam(&state, &user, &exam_id).await?;
     let rows = queries::results_for_exam(&state.db, &exam.id).await?;
-    let row = rows.iter().find(|r| r.attempt_id == attempt_id).ok_or(AppError::NotFound)?;
+    let row = rows.iter().find(|r| r.sheet.attempt_id == attempt_id).ok_or(AppError::NotFound)?;
     let attempt = crate::attempts::queries::get(&state.db, &attempt_id).await?.ok_or(AppError::NotFound)?;
     let all = question_queries::list_by_ids(&state.db, &exam.id).await?;
     let questions: Vec<_> =

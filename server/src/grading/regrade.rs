@@ -2,24 +2,23 @@
 //! question gets its automatic score again, and graded attempts get their total, maximum and
 //! pass/fail again, in one transaction.
 
-use axum::extract::{Path, State};
-use axum::response::Response as Page;
-use maud::html;
-use sqlx::FromRow;
-
 use super::rules::{auto_score, passes};
 use crate::accounts::extract::{Authed, TeacherOrAdmin};
 use crate::app::AppState;
-use crate::db::{Db, DbText, is_id};
+use crate::attempts::grades;
+use crate::db::{Db, is_id};
 use crate::error::{AppError, AppResult};
 use crate::exams::access::owned_exam;
 use crate::exams::points::Points;
 use crate::exams::queries as exams;
+use crate::exams::questions::QuestionKind;
 use crate::exams::questions::queries as question_queries;
-use crate::exams::questions::{QuestionKind, Response};
 use crate::views::components::notice;
 use crate::views::layout::respond;
 use crate::web::PageCtx;
+use axum::extract::{Path, State};
+use axum::response::Response as Page;
+use maud::html;
 
 /// `POST /exams/{exam_id}/questions/{question_id}/regrade`: the editor offered it after the
 /// key or the points of an answered question changed.
@@ -43,15 +42,6 @@ pub async fn regrade(
     Ok(respond(&ctx, ctx.t("editor.question.regrade_title"), body))
 }
 
-#[derive(FromRow)]
-struct AnswerRow {
-    attempt_id: String,
-    response: DbText,
-    grading_status: String,
-    question_order: DbText,
-    max_score_hundredths: i64,
-}
-
 /// Recomputes the automatic score of every submitted answer to `question_id` of `exam_id` and
 /// the totals of the graded attempts they belong to; returns the number of attempts touched.
 /// Essays are skipped: their scores are the teacher's.
@@ -64,47 +54,20 @@ pub async fn regrade_question(db: &Db, exam_id: &str, question_id: &str) -> sqlx
         return Ok(0);
     }
     let mut tx = db.pool().begin().await?;
-    let rows: Vec<AnswerRow> = sqlx::query_as(
-        "SELECT a.attempt_id, a.response, t.grading_status, t.question_order, t.max_score_hundredths \
-         FROM answers a JOIN attempts t ON t.id = a.attempt_id \
-         WHERE a.question_id = ? AND t.exam_id = ? AND t.status = 'submitted' ORDER BY a.attempt_id",
-    )
-    .bind(question_id)
-    .bind(exam_id)
-    .fetch_all(&mut *tx)
-    .await?;
     let mut touched = 0;
-    for row in &rows {
-        let response: Option<Response> = serde_json::from_str(&row.response.0).ok();
-        let Some(score) = auto_score(question, response.as_ref()) else { continue };
-        sqlx::query("UPDATE answers SET score_hundredths = ? WHERE attempt_id = ? AND question_id = ?")
-            .bind(score.0)
-            .bind(&row.attempt_id)
-            .bind(question_id)
-            .execute(&mut *tx)
-            .await?;
-        if row.grading_status == "graded" {
-            let total: i64 = sqlx::query_scalar(
-                "SELECT CAST(COALESCE(SUM(score_hundredths), 0) AS SIGNED) FROM answers WHERE attempt_id = ?",
-            )
-            .bind(&row.attempt_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    for copy in grades::answers_to(&mut tx, exam_id, question_id).await? {
+        let Some(score) = auto_score(question, copy.response.as_ref()) else { continue };
+        grades::set_answer_score(&mut tx, &copy.attempt_id, question_id, score.0).await?;
+        if copy.graded {
+            let (_, total) = grades::tally(&mut tx, &copy.attempt_id).await?;
             // The maximum follows the points of the questions the attempt was given (a points
             // change moves it); an order the attempts context wrote differently keeps the stored one.
-            let max = serde_json::from_str::<Vec<String>>(&row.question_order.0)
-                .ok()
+            let max = Some(&copy.question_order)
                 .filter(|ids| !ids.is_empty())
                 .map(|ids| Points(questions.iter().filter(|q| ids.contains(&q.id)).map(|q| q.points.0).sum()))
-                .unwrap_or(Points(row.max_score_hundredths));
+                .unwrap_or(Points(copy.max_score_hundredths));
             let passed = passes(Points(total), max, exam.pass_mark_percent);
-            sqlx::query("UPDATE attempts SET score_hundredths = ?, max_score_hundredths = ?, passed = ? WHERE id = ?")
-                .bind(total)
-                .bind(max.0)
-                .bind(i64::from(passed))
-                .bind(&row.attempt_id)
-                .execute(&mut *tx)
-                .await?;
+            grades::set_totals(&mut tx, &copy.attempt_id, total, max.0, passed).await?;
         }
         touched += 1;
     }

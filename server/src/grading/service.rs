@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use sqlx::AnyConnection;
 
 use super::rules::{auto_score, passes};
+use crate::attempts::grades;
 use crate::attempts::model::Attempt;
 use crate::attempts::queries as attempts;
 use crate::attempts::submit::Grader;
@@ -43,7 +44,7 @@ impl Grader for AutoGrader {
             if score.is_none() {
                 pending += 1;
             }
-            store_score(conn, &attempt.id, qid, response, score, now).await?;
+            grades::store_auto(conn, &attempt.id, qid, response, score.map(|s| s.0), now).await?;
         }
         if pending > 0 {
             let review = ManualReviewRequired {
@@ -61,39 +62,6 @@ impl Grader for AutoGrader {
     }
 }
 
-async fn store_score(
-    conn: &mut AnyConnection,
-    attempt_id: &str,
-    question_id: &str,
-    response: Option<&Response>,
-    score: Option<Points>,
-    now: i64,
-) -> sqlx::Result<()> {
-    let updated =
-        sqlx::query("UPDATE answers SET score_hundredths = ?, graded_at = ? WHERE attempt_id = ? AND question_id = ?")
-            .bind(score.map(|s| s.0))
-            .bind(score.map(|_| now))
-            .bind(attempt_id)
-            .bind(question_id)
-            .execute(&mut *conn)
-            .await?;
-    if updated.rows_affected() == 0 {
-        let json = response.and_then(|r| serde_json::to_string(r).ok()).unwrap_or_else(|| "null".into());
-        sqlx::query(
-            "INSERT INTO answers (attempt_id, question_id, response, saved_at, score_hundredths, graded_at, comment) VALUES (?, ?, ?, ?, ?, ?, '')",
-        )
-        .bind(attempt_id)
-        .bind(question_id)
-        .bind(json)
-        .bind(now)
-        .bind(score.map(|s| s.0))
-        .bind(score.map(|_| now))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 /// Marks the attempt graded with its total when every answer has a score; writes
 /// `grading_completed`. Returns whether it did.
 pub async fn finalize(
@@ -101,32 +69,13 @@ pub async fn finalize(
     attempt_id: &str,
     exam: &crate::exams::model::Exam,
 ) -> sqlx::Result<bool> {
-    let (missing, total): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN score_hundredths IS NULL THEN 1 ELSE 0 END), 0) AS SIGNED), CAST(SUM(score_hundredths) AS SIGNED) \
-         FROM answers WHERE attempt_id = ?",
-    )
-    .bind(attempt_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (missing, total) = grades::tally(conn, attempt_id).await?;
     if missing > 0 {
         return Ok(false);
     }
-    let (student_id, max): (String, i64) =
-        sqlx::query_as("SELECT student_id, max_score_hundredths FROM attempts WHERE id = ?")
-            .bind(attempt_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let total = total.unwrap_or(0);
+    let (student_id, _, max) = grades::standing(conn, attempt_id).await?;
     let passed = passes(Points(total), Points(max), exam.pass_mark_percent);
-    sqlx::query(
-        "UPDATE attempts SET grading_status = 'graded', score_hundredths = ?, passed = ?, graded_at = ? WHERE id = ?",
-    )
-    .bind(total)
-    .bind(i64::from(passed))
-    .bind(now_ms())
-    .bind(attempt_id)
-    .execute(&mut *conn)
-    .await?;
+    grades::mark_graded(conn, attempt_id, total, passed, now_ms()).await?;
     let completed = GradingCompleted {
         attempt_id: attempt_id.to_owned(),
         exam_id: exam.id.clone(),
@@ -175,30 +124,12 @@ pub async fn grade_essay(
         return Ok(Err(GradeRefusal::TooHigh(question.points)));
     }
     let mut tx = db.pool().begin().await?;
-    let done = sqlx::query(
-        "UPDATE answers SET score_hundredths = ?, comment = ?, graded_by = ?, graded_at = ? WHERE attempt_id = ? AND question_id = ?",
-    )
-    .bind(score.0)
-    .bind(comment)
-    .bind(grader_id)
-    .bind(now_ms())
-    .bind(attempt_id)
-    .bind(question_id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    if !grades::store_by_hand(&mut tx, attempt_id, question_id, score.0, comment, grader_id, now_ms()).await? {
         return Ok(Err(GradeRefusal::NotFound));
     }
     // A regrade of an already graded attempt updates its total without a second event.
     let finalized = if attempt.graded {
-        sqlx::query(
-            "UPDATE attempts SET score_hundredths = (SELECT CAST(SUM(score_hundredths) AS SIGNED) FROM answers WHERE attempt_id = ?) WHERE id = ?",
-        )
-        .bind(attempt_id)
-        .bind(attempt_id)
-        .execute(&mut *tx)
-        .await?;
-        refresh_passed(&mut tx, attempt_id, exam.pass_mark_percent).await?;
+        refresh_total(&mut tx, attempt_id, exam.pass_mark_percent).await?;
         true
     } else {
         finalize(&mut tx, attempt_id, &exam).await?
@@ -207,20 +138,12 @@ pub async fn grade_essay(
     Ok(Ok(finalized))
 }
 
-/// Recomputes `passed` from the stored total.
-pub async fn refresh_passed(conn: &mut AnyConnection, attempt_id: &str, pass_mark_percent: i64) -> sqlx::Result<()> {
-    let (score, max): (Option<i64>, i64) =
-        sqlx::query_as("SELECT score_hundredths, max_score_hundredths FROM attempts WHERE id = ?")
-            .bind(attempt_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let passed = passes(Points(score.unwrap_or(0)), Points(max), pass_mark_percent);
-    sqlx::query("UPDATE attempts SET passed = ? WHERE id = ?")
-        .bind(i64::from(passed))
-        .bind(attempt_id)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Recomputes a graded attempt's total from its answers and its verdict from the total.
+async fn refresh_total(conn: &mut AnyConnection, attempt_id: &str, pass_mark_percent: i64) -> sqlx::Result<()> {
+    let (_, total) = grades::tally(conn, attempt_id).await?;
+    let (_, _, max) = grades::standing(conn, attempt_id).await?;
+    let passed = passes(Points(total), Points(max), pass_mark_percent);
+    grades::set_totals(conn, attempt_id, total, max, passed).await
 }
 
 /// Releases an exam's results with its `results_released` event (listing the graded attempts
@@ -231,12 +154,7 @@ pub async fn release_results(db: &Db, exam: &crate::exams::model::Exam) -> sqlx:
     if !exams::mark_results_released(&mut tx, &exam.id, now).await? {
         return Ok(false);
     }
-    let attempts: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id AS attempt_id, student_id FROM attempts WHERE exam_id = ? AND grading_status = 'graded' ORDER BY id",
-    )
-    .bind(&exam.id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let attempts = grades::graded_of_exam(&mut tx, &exam.id).await?;
     let payload = ResultsReleased {
         exam_id: exam.id.clone(),
         exam_title: exam.title.clone(),

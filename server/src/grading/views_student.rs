@@ -26,8 +26,8 @@ pub fn my_results(ctx: &PageCtx, rows: &[MyResultRow]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr {
-                            td { a href={"/attempts/" (r.attempt_id) "/result"} { (r.exam_title) } }
-                            td { @if let Some(at) = r.submitted_at { (local_time(at)) } @else { (ctx.t("grading.in_progress")) } }
+                            td { a href={"/attempts/" (r.sheet.attempt_id) "/result"} { (r.exam_title) } }
+                            td { @if let Some(at) = r.sheet.submitted_at { (local_time(at)) } @else { (ctx.t("grading.in_progress")) } }
                             td { (summary(ctx, r)) }
                         }
                     }
@@ -38,17 +38,17 @@ pub fn my_results(ctx: &PageCtx, rows: &[MyResultRow]) -> Markup {
 }
 
 fn summary(ctx: &PageCtx, r: &MyResultRow) -> Markup {
-    if r.status != "submitted" {
+    if r.sheet.status != "submitted" {
         return html! { (ctx.t("grading.in_progress")) };
     }
     if !r.visible() {
-        let key = if r.grading_status == "graded" { "grading.awaiting_release" } else { "grading.being_graded" };
+        let key = if r.sheet.grading_status == "graded" { "grading.awaiting_release" } else { "grading.being_graded" };
         return html! { (ctx.t(key)) };
     }
-    let score = Points(r.score_hundredths.unwrap_or(0));
+    let score = Points(r.sheet.score_hundredths.unwrap_or(0));
     html! {
-        (score) " / " (Points(r.max_score_hundredths)) " (" (format_percent_tenths(score.percent_tenths_of(Points(r.max_score_hundredths)))) " %) "
-        @if r.passed == Some(1) { span.badge.ok { (ctx.t("grading.passed")) } } @else { span.badge.bad { (ctx.t("grading.failed")) } }
+        (score) " / " (Points(r.sheet.max_score_hundredths)) " (" (format_percent_tenths(score.percent_tenths_of(Points(r.sheet.max_score_hundredths)))) " %) "
+        @if r.sheet.passed == Some(1) { span.badge.ok { (ctx.t("grading.passed")) } } @else { span.badge.bad { (ctx.t("grading.failed")) } }
     }
 }
 

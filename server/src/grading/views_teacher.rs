@@ -71,11 +71,11 @@ pub fn results(
                     @for r in rows {
                         tr {
                             td { (r.student_name) br; small.muted { (r.student_email) } }
-                            td { (local_time(r.submitted_at)) @if r.submit_reason.as_deref() == Some("deadline") { br; small.muted { (ctx.t("grading.by_deadline")) } } }
-                            td { (score_cell(r.score_hundredths, r.max_score_hundredths)) }
-                            td { (status_badge(ctx, &r.grading_status, r.passed)) }
-                            td.integrity { (integrity_cell(ctx, integrity.get(&r.attempt_id), evidence)) }
-                            td { a href={"/exams/" (exam.id) "/results/" (r.attempt_id)} { (ctx.t("grading.open_copy")) } }
+                            td { (local_time(r.sheet.submitted_at.unwrap_or_default())) @if r.sheet.submit_reason.as_deref() == Some("deadline") { br; small.muted { (ctx.t("grading.by_deadline")) } } }
+                            td { (score_cell(r.sheet.score_hundredths, r.sheet.max_score_hundredths)) }
+                            td { (status_badge(ctx, &r.sheet.grading_status, r.sheet.passed)) }
+                            td.integrity { (integrity_cell(ctx, integrity.get(&r.sheet.attempt_id), evidence)) }
+                            td { a href={"/exams/" (exam.id) "/results/" (r.sheet.attempt_id)} { (ctx.t("grading.open_copy")) } }
                         }
                     }
                 }
@@ -105,8 +105,8 @@ pub fn copy(
     html! {
         p { a href={"/exams/" (exam.id) "/results"} { "← " (ctx.t("grading.results")) } }
         section.card {
-            p { strong { (row.student_name) } " · " (local_time(row.submitted_at)) }
-            p { (ctx.t("grading.score_label")) " " (score_cell(row.score_hundredths, row.max_score_hundredths)) " " (status_badge(ctx, &row.grading_status, row.passed)) }
+            p { strong { (row.student_name) } " · " (local_time(row.sheet.submitted_at.unwrap_or_default())) }
+            p { (ctx.t("grading.score_label")) " " (score_cell(row.sheet.score_hundredths, row.sheet.max_score_hundredths)) " " (status_badge(ctx, &row.sheet.grading_status, row.sheet.passed)) }
         }
         (integrity_section(ctx, integrity.of, integrity.evidence))
         @for (i, q) in questions.iter().enumerate() {
@@ -123,7 +123,7 @@ pub fn copy(
                     dd { (answer.and_then(|a| a.score_hundredths).map_or_else(|| "—".to_owned(), |s| Points(s).to_string())) " / " (q.points) }
                 }
                 @if q.kind == QuestionKind::Essay {
-                    (essay_form(ctx, exam, &row.attempt_id, q, answer))
+                    (essay_form(ctx, exam, &row.sheet.attempt_id, q, answer))
                 }
             }
         }
@@ -167,8 +167,8 @@ pub fn queue(ctx: &PageCtx, rows: &[PendingRow]) -> Markup {
                         tr {
                             td { (r.exam_title) }
                             td { (r.student_name) }
-                            td { (local_time(r.submitted_at)) }
-                            td { a href={"/exams/" (r.exam_id) "/results/" (r.attempt_id)} { (ctx.lang.tf("grading.n_answers", &[("n", &r.pending_answers.to_string())])) } }
+                            td { (local_time(r.unscored.submitted_at)) }
+                            td { a href={"/exams/" (r.unscored.exam_id) "/results/" (r.unscored.attempt_id)} { (ctx.lang.tf("grading.n_answers", &[("n", &r.unscored.pending_answers.to_string())])) } }
                         }
                     }
                 }

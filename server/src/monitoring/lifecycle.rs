@@ -2,6 +2,9 @@
 //! submission's transaction (student, deadline, or proctor with a note the student reads), closed
 //! by the server when the browser vanished, and started again when that browser comes back.
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use sqlx::AnyConnection;
 
 use super::model::StopReason;
@@ -13,37 +16,58 @@ use crate::events::payloads::{MonitoringStarted, MonitoringStopped};
 use crate::events::record;
 
 /// Starts a monitoring session for an attempt on the caller's transaction; returns its id.
-pub async fn start_in(
-    conn: &mut AnyConnection,
-    attempt_id: &str,
-    exam_id: &str,
-    student_id: &str,
-) -> sqlx::Result<String> {
+pub async fn start_in(conn: &mut AnyConnection, watched: &Watched<'_>) -> sqlx::Result<String> {
     let id = new_id();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, active_key, started_at, \
-         rule_state, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, '{}', ?)",
+         deadline_at, rule_state, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, '{}', ?)",
     )
     .bind(&id)
-    .bind(attempt_id)
-    .bind(exam_id)
-    .bind(student_id)
-    .bind(attempt_id)
+    .bind(watched.attempt_id)
+    .bind(watched.exam_id)
+    .bind(watched.student_id)
+    .bind(watched.attempt_id)
     .bind(now)
+    .bind(watched.deadline_at)
     .bind(now)
     .execute(&mut *conn)
     .await?;
     let payload = MonitoringStarted {
         session_id: id.clone(),
-        attempt_id: attempt_id.to_owned(),
-        exam_id: exam_id.to_owned(),
-        student_id: student_id.to_owned(),
+        attempt_id: watched.attempt_id.to_owned(),
+        exam_id: watched.exam_id.to_owned(),
+        student_id: watched.student_id.to_owned(),
         started_at: now,
     };
-    record(conn, attempt_id, payload).await?;
+    record(conn, watched.attempt_id, payload).await?;
     Ok(id)
 }
+
+/// The attempt a session watches, as the attempts context describes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Watched<'a> {
+    /// Attempt.
+    pub attempt_id: &'a str,
+    /// Its exam.
+    pub exam_id: &'a str,
+    /// Its student.
+    pub student_id: &'a str,
+    /// Its deadline (UTC ms; deadlines never move once the attempt started).
+    pub deadline_at: i64,
+}
+
+/// The attempts context, asked whether an attempt is still open before a session restarts.
+#[async_trait]
+pub trait OpenAttempts: Send + Sync {
+    /// Takes the attempt's row on the caller's transaction (ordering this after a submission
+    /// in progress) and says whether it is in progress and before its deadline at `now`.
+    async fn hold_open(&self, conn: &mut AnyConnection, attempt_id: &str, now: i64) -> sqlx::Result<bool>;
+}
+
+/// The state's part holding the [`OpenAttempts`] (the assembly point puts it there).
+#[derive(Clone)]
+pub struct AttemptGate(pub Arc<dyn OpenAttempts>);
 
 /// Who stops a session and why.
 #[derive(Clone, Copy, Debug)]
@@ -67,13 +91,18 @@ struct ActiveRow {
     rule_state: String,
 }
 
-/// Stops the active session of an attempt (if any) on the caller's transaction: open episodes
-/// end, the session row records the reason, `monitoring_stopped` goes to the outbox.
+/// The attempt was submitted: on the submitting transaction, every session of it learns so
+/// (the platform's "anomalies per submitted attempt" counts them) and the active one stops:
+/// open episodes end, the session row records the reason, `monitoring_stopped` goes to the outbox.
 pub async fn stop_attempt_in(
     conn: &mut AnyConnection,
     attempt_id: &str,
     stop: Stop<'_>,
 ) -> sqlx::Result<Option<String>> {
+    sqlx::query("UPDATE monitoring_sessions SET attempt_submitted = 1 WHERE attempt_id = ?")
+        .bind(attempt_id)
+        .execute(&mut *conn)
+        .await?;
     let row: Option<ActiveRow> = sqlx::query_as(
         "SELECT id, attempt_id, exam_id, student_id, frames, rule_state FROM monitoring_sessions WHERE active_key = ?",
     )
@@ -151,12 +180,8 @@ async fn stop_in(conn: &mut AnyConnection, row: ActiveRow, stop: Stop<'_>) -> sq
 /// The attempt's active session, started again if the last one was closed because the browser
 /// vanished (or none exists, for attempts started before monitoring). `None` for a session a
 /// proctor stopped or an attempt no longer in progress.
-pub async fn ensure_active(
-    state: &AppState,
-    attempt_id: &str,
-    exam_id: &str,
-    student_id: &str,
-) -> sqlx::Result<Option<String>> {
+pub async fn ensure_active(state: &AppState, watched: &Watched<'_>) -> sqlx::Result<Option<String>> {
+    let attempt_id = watched.attempt_id;
     let db = &state.db;
     let latest: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT id, status, stop_reason FROM monitoring_sessions WHERE attempt_id = ? ORDER BY started_at DESC, id LIMIT 1",
@@ -170,18 +195,11 @@ pub async fn ensure_active(
         _ => {}
     }
     let mut tx = db.pool().begin().await?;
-    // Taking the attempt row (a no-op write) checks that it is open and orders this start after
-    // a submission in progress.
-    let open =
-        sqlx::query("UPDATE attempts SET status = status WHERE id = ? AND status = 'in_progress' AND deadline_at > ?")
-            .bind(attempt_id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-    if open.rows_affected() == 0 {
+    let AttemptGate(gate) = state.part::<AttemptGate>();
+    if !gate.hold_open(&mut tx, attempt_id, now_ms()).await? {
         return Ok(None);
     }
-    match start_in(&mut tx, attempt_id, exam_id, student_id).await {
+    match start_in(&mut tx, watched).await {
         Ok(id) => {
             tx.commit().await?;
             state.live.panels.notify();

@@ -18,7 +18,7 @@ pub mod verify;
 pub mod worker;
 
 pub use explain::{AttemptIntegrity, integrity_of_attempts, may_see_evidence};
-pub use lifecycle::start_in;
+pub use lifecycle::{Watched, start_in};
 pub use verify::{FrameAnalyzer, VerifyQueue};
 
 use crate::routing::Routes;
@@ -88,13 +88,9 @@ pub struct TakeAttrs {
 
 /// The take page's monitoring attributes for the attempt's active session (started again if
 /// the browser had vanished); `None` when monitoring of this attempt is over.
-pub async fn take_attrs(
-    state: &crate::app::AppState,
-    attempt_id: &str,
-    exam_id: &str,
-    student_id: &str,
-) -> sqlx::Result<Option<TakeAttrs>> {
-    let Some(session) = lifecycle::ensure_active(state, attempt_id, exam_id, student_id).await? else {
+pub async fn take_attrs(state: &crate::app::AppState, watched: &Watched<'_>) -> sqlx::Result<Option<TakeAttrs>> {
+    let exam_id = watched.exam_id;
+    let Some(session) = lifecycle::ensure_active(state, watched).await? else {
         return Ok(None);
     };
     let m = state.config.monitoring();

@@ -115,8 +115,8 @@ impl World {
         .expect("attempt");
         let (session_id, anomaly_id, frame_id) = (new_id(), new_id(), new_id());
         sqlx::query(
-            "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, active_key, started_at, rule_state, updated_at) \
-             VALUES (?, ?, ?, ?, 'active', ?, ?, '{}', ?)",
+            "INSERT INTO monitoring_sessions (id, attempt_id, exam_id, student_id, status, active_key, started_at, deadline_at, rule_state, updated_at) \
+             VALUES (?, ?, ?, ?, 'active', ?, ?, ?, '{}', ?)",
         )
         .bind(&session_id)
         .bind(&attempt_id)
@@ -124,6 +124,7 @@ impl World {
         .bind(&student.id)
         .bind(&attempt_id)
         .bind(now)
+        .bind(now + 55 * 60_000)
         .bind(now)
         .execute(db.pool())
         .await

@@ -89,10 +89,9 @@ pub struct SessionRow {
 fn session_select(filter: &str) -> String {
     format!(
         "SELECT s.id, s.attempt_id, s.exam_id, s.student_id, s.status, s.started_at, \
-         s.stopped_at, s.stop_reason, s.stop_note, COALESCE(a.deadline_at, s.started_at) AS deadline_at, s.frames, s.last_frame_at, s.risk_score, \
+         s.stopped_at, s.stop_reason, s.stop_note, COALESCE(s.deadline_at, s.started_at) AS deadline_at, s.frames, s.last_frame_at, s.risk_score, \
          s.reviewed_at, s.client_detector, {COUNT_SQL} AS critical, {COUNT_SQL} AS high, {COUNT_SQL} AS medium, \
-         {COUNT_SQL} AS low FROM monitoring_sessions s \
-         LEFT JOIN attempts a ON a.id = s.attempt_id WHERE {SCOPE_SQL} AND {filter}"
+         {COUNT_SQL} AS low FROM monitoring_sessions s WHERE {SCOPE_SQL} AND {filter}"
     )
 }
 

@@ -94,7 +94,7 @@ pub async fn by_kind_for_student(db: &Db, student_id: &str) -> sqlx::Result<Vec<
 pub async fn total_for_submitted_attempts(db: &Db) -> sqlx::Result<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM monitoring_anomalies m JOIN monitoring_sessions s ON s.id = m.session_id \
-         JOIN attempts a ON a.id = s.attempt_id WHERE a.status = 'submitted' AND {COUNTED}"
+         WHERE s.attempt_submitted = 1 AND {COUNTED}"
     );
     sqlx::query_scalar(&sql).fetch_one(db.pool()).await
 }

@@ -74,6 +74,17 @@ pub(super) async fn session(db: &Db, exam_id: &str, student: &User, active: bool
     .execute(db.pool())
     .await
     .expect("session");
+    // What the attempts context tells monitoring when the session starts and when it is submitted.
+    sqlx::query(
+        "UPDATE monitoring_sessions SET deadline_at = (SELECT a.deadline_at FROM attempts a WHERE a.id = ?), \
+         attempt_submitted = COALESCE((SELECT 1 FROM attempts a WHERE a.id = ? AND a.status = 'submitted'), 0) WHERE id = ?",
+    )
+    .bind(&attempt)
+    .bind(&attempt)
+    .bind(&id)
+    .execute(db.pool())
+    .await
+    .expect("session facts");
     id
 }
 
