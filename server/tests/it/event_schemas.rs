@@ -17,8 +17,9 @@ use crate::helpers::{PASSWORD, TestApp};
 dual!(every_written_payload_matches_its_schema, every_event_type_round_trips_through_the_outbox);
 
 async fn every_written_payload_matches_its_schema(app: TestApp) {
-    // Fast monitoring rules, so that anomalies and a high-risk alert happen within the test.
-    let app = TestApp::with_config(app.backend, crate::monitoring::fast_rules).await;
+    // Fast monitoring rules on a manual clock, so that anomalies and a high-risk alert happen
+    // within the test.
+    let app = crate::monitoring::fast_app(app.backend).await;
     let _workers = crate::monitoring::start_workers(&app, crate::monitoring::SceneAnalyzer);
     // Booked (exam_scheduled), taken (monitoring_started), submitted with an essay (exam_submitted,
     // manual_review_required, monitoring_stopped).
@@ -40,7 +41,23 @@ async fn every_written_payload_matches_its_schema(app: TestApp) {
         .assert_status(StatusCode::ACCEPTED);
     // The server watches the episode: the next pictures show it end, then a second one begin.
     crate::monitoring::post_frame(c, &frames, 2, &[0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
-    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    // Once the server has verified the flagged picture, the cooldown passes.
+    let db = app.state.db.clone();
+    crate::monitoring::eventually("the flagged picture is verified", || {
+        let (db, session_id) = (db.clone(), session_id.clone());
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ? AND verified_at IS NOT NULL",
+            )
+            .bind(session_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or(0)
+                >= 1
+        }
+    })
+    .await;
+    app.state.clock.advance(std::time::Duration::from_millis(350));
     crate::monitoring::post_frame(c, &frames, 3, &[0.9], &[], true).await.assert_status(StatusCode::ACCEPTED);
     crate::monitoring::post_frame(c, &frames, 4, &[0.9, 0.8], &[], true).await.assert_status(StatusCode::ACCEPTED);
     let db = app.state.db.clone();

@@ -296,7 +296,12 @@ async fn bell_feed_and_mark_read(app: TestApp) {
         .assert_contains("id=\"bell\"")
         .assert_contains("sse-connect=\"/notifications/stream\"");
     notify(&app, &student, "Algebra <script>").await;
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    // Dated a second earlier, so "newest first" has one answer without waiting.
+    sqlx::query("UPDATE notifications SET created_at = created_at - 1000 WHERE user_id = ?")
+        .bind(&student.id)
+        .execute(app.state.db.pool())
+        .await
+        .expect("older");
     notify(&app, &student, "Biology").await;
     notify(&app, &other, "Secret exam").await;
     let page = client.get("/student").await;
