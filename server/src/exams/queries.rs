@@ -347,3 +347,31 @@ pub async fn live_titles(db: &Db, limit: i64) -> sqlx::Result<Vec<(String, Strin
         .fetch_all(db.pool())
         .await
 }
+
+/// These exams (deleted ones included), by id, for other contexts' reports and exports.
+pub async fn get_exams_any(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::HashMap<String, Exam>> {
+    let sql = format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id IN ({{ids}})");
+    let rows: Vec<ExamRow> = crate::db::fetch_by_ids(db, &sql, ids).await?;
+    Ok(rows.into_iter().map(|r| (r.id.clone(), Exam::from(r))).collect())
+}
+
+/// The ids of a teacher's exams, deleted ones included.
+pub async fn ids_for_teacher(db: &Db, teacher_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM exams WHERE teacher_id = ? ORDER BY id")
+        .bind(teacher_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Up to `limit` exams (deleted ones included) whose title contains `q` (case-insensitive), a
+/// teacher's own only when `teacher_id` is set; last updated first, ties by id.
+pub async fn search_by_title(db: &Db, q: &str, teacher_id: Option<&str>, limit: i64) -> sqlx::Result<Vec<Exam>> {
+    let pattern = format!("%{}%", q.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+    let sql = format!(
+        "SELECT {EXAM_COLUMNS} FROM exams WHERE LOWER(title) LIKE ? ESCAPE '!' AND (? IS NULL OR teacher_id = ?) \
+         ORDER BY updated_at DESC, id LIMIT ?"
+    );
+    let rows: Vec<ExamRow> =
+        sqlx::query_as(&sql).bind(pattern).bind(teacher_id).bind(teacher_id).bind(limit).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Exam::from).collect())
+}
