@@ -1,6 +1,9 @@
 //! Analytics: the admin dashboard (KPIs, SVG charts, alerts, real health), exam and student
 //! analytics with item analysis, platform reports, PDF and CSV exports (large ones streamed).
-//! Monitoring figures come from [`anomaly_source`] only (filled by the monitoring context).
+//! Monitoring figures come from [`anomaly_source`] only (filled by the monitoring context);
+//! submission figures from [`crate::attempts::facts`]; titles, teachers and questions from the
+//! exams' queries, names from the accounts'. Analytics names no table: it joins the owners'
+//! answers by id, one lookup per list or page.
 
 mod access;
 pub mod anomaly_source;

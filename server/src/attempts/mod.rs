@@ -2,6 +2,7 @@
 //! answers saved as they are given, a server-side deadline, submission (by the student or by the server).
 
 mod api;
+pub mod facts;
 pub mod forms;
 pub mod grades;
 mod handlers_start;

@@ -392,3 +392,16 @@ pub async fn ids_of_teacher(db: &Db, teacher_id: &str) -> sqlx::Result<Vec<Strin
         .fetch_all(db.pool())
         .await
 }
+
+/// Up to `limit` exams (deleted ones included) whose title contains `q` (case-insensitive), a
+/// teacher's own only when `teacher_id` is set; last updated first, ties by id.
+pub async fn search_by_title(db: &Db, q: &str, teacher_id: Option<&str>, limit: i64) -> sqlx::Result<Vec<Exam>> {
+    let pattern = format!("%{}%", q.trim().to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+    let sql = format!(
+        "SELECT {EXAM_COLUMNS} FROM exams WHERE LOWER(title) LIKE ? ESCAPE '!' AND (? IS NULL OR teacher_id = ?) \
+         ORDER BY updated_at DESC, id LIMIT ?"
+    );
+    let rows: Vec<ExamRow> =
+        sqlx::query_as(&sql).bind(pattern).bind(teacher_id).bind(teacher_id).bind(limit).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Exam::from).collect())
+}

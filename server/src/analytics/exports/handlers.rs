@@ -164,8 +164,8 @@ pub async fn submissions_csv(
     } else {
         return Err(AppError::NotFound);
     };
-    let teacher_id = (user.role != Role::Admin).then(|| user.id.clone());
-    let filter = SubmissionFilter { from, to, teacher_id, exam_id };
+    let teacher_id = (user.role != Role::Admin).then_some(user.id.as_str());
+    let filter = SubmissionFilter::new(&state.db, from, to, teacher_id, exam_id).await?;
     let name = format!("submissions-{}.csv", crate::analytics::fmt::date(now_ms()));
     Ok(download(stream::body(stream::submissions(state.db.clone(), filter)), CSV, &name))
 }

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use super::anomaly_source::{self, AnomalyRow, BySeverity, ByType, SessionCounts};
 use super::reports::stats::{self, Score, ScoreSummary};
 use crate::accounts::model::Role;
+use crate::attempts::facts::{self, Submission};
 use crate::db::Db;
 use crate::exams::model::ExamStatus;
-use queries::{DAY_MS, GradedRow, RecentSubmission};
+use queries::{DAY_MS, RecentSubmission};
 
 /// Students need this many graded exams to appear among the top performers.
 pub const TOP_MIN_EXAMS: i64 = 3;
@@ -29,11 +30,14 @@ pub struct Performer {
     pub average: f64,
 }
 
-/// Summary of graded rows.
-pub fn summary_of(rows: &[GradedRow]) -> ScoreSummary {
+/// Summary of graded submissions.
+pub fn summary_of(rows: &[Submission]) -> ScoreSummary {
     let scores: Vec<Score> = rows
         .iter()
-        .map(|r| Score { percent: stats::percent(r.score_hundredths, r.max_score_hundredths), passed: r.passed == 1 })
+        .map(|r| Score {
+            percent: stats::percent(r.score_hundredths.unwrap_or(0), r.max_score_hundredths),
+            passed: r.passed == Some(1),
+        })
         .collect();
     stats::summarize(&scores)
 }
@@ -116,15 +120,15 @@ pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
             average: if n > 0 { total / n as f64 } else { 0.0 },
         })
         .collect();
-    let submissions_total = queries::submissions_total(db).await?;
+    let submissions_total = facts::submissions_total(db).await?;
     let anomalies_total = anomaly_source::total_for_submitted_attempts(db).await?;
     Ok(Dashboard {
         by_role: crate::accounts::queries::count_by_role(db).await?,
         published_exams: crate::exams::queries::count_with_status(db, ExamStatus::Published).await?,
         submissions_total,
-        submissions_today: queries::submissions_between(db, today, today + DAY_MS).await?,
-        started_today: queries::attempts_started_between(db, today, today + DAY_MS).await?,
-        exams_today: queries::exams_sat_between(db, today, today + DAY_MS).await?,
+        submissions_today: facts::submissions_between(db, today, today + DAY_MS).await?,
+        started_today: facts::started_between(db, today, today + DAY_MS).await?,
+        exams_today: facts::exams_sat_between(db, today, today + DAY_MS).await?,
         sessions: anomaly_source::sessions(db, now).await?,
         anomalies_today: anomaly_source::by_severity(db, today, today + DAY_MS).await?,
         anomaly_types_today: anomaly_source::by_type(db, today, today + DAY_MS).await?,
@@ -137,8 +141,8 @@ pub async fn dashboard(db: &Db, now: i64) -> sqlx::Result<Dashboard> {
         recent: queries::recent_submissions(db, 10).await?,
         recent_anomalies: anomaly_source::recent(db, 10).await?,
         top,
-        per_day: fill_days(month, today + DAY_MS, &queries::submissions_per_day(db, month, today + DAY_MS).await?),
-        distribution: queries::score_bands(db).await?,
+        per_day: fill_days(month, today + DAY_MS, &facts::submissions_per_day(db, month, today + DAY_MS).await?),
+        distribution: facts::score_bands(db).await?,
         monitoring: anomaly_source::available(),
         relay: crate::events::relay::lag_at(db, now).await?,
     })
@@ -186,8 +190,8 @@ pub struct PlatformReport {
 
 /// Builds the platform report.
 pub async fn platform_report(db: &Db, from: i64, to: i64, now: i64) -> sqlx::Result<PlatformReport> {
-    let graded = queries::graded_between(db, from, to).await?;
-    let mut per_exam: HashMap<&str, Vec<GradedRow>> = HashMap::new();
+    let graded = facts::graded_between(db, from, to).await?;
+    let mut per_exam: HashMap<&str, Vec<Submission>> = HashMap::new();
     for r in &graded {
         per_exam.entry(r.exam_id.as_str()).or_default().push(r.clone());
     }
@@ -205,9 +209,9 @@ pub async fn platform_report(db: &Db, from: i64, to: i64, now: i64) -> sqlx::Res
         from,
         to,
         generated_at: now,
-        submissions: queries::submissions_between(db, from, to).await?,
+        submissions: facts::submissions_between(db, from, to).await?,
         summary: summary_of(&graded),
-        per_day: fill_days(from, to, &queries::submissions_per_day(db, from, to).await?),
+        per_day: fill_days(from, to, &facts::submissions_per_day(db, from, to).await?),
         exams,
         new_users: queries::new_users_by_role(db, from, to).await?,
         anomalies: anomaly_source::by_type(db, from, to).await?,

@@ -10,16 +10,18 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::anomaly_source::{self, ByType};
 use crate::accounts::model::User;
+use crate::attempts::facts;
 use crate::db::{Db, now_ms};
 use crate::exams::model::Exam;
-use queries::{self as q, HistoryRow, QuestionRow};
+use crate::exams::questions::queries::QuestionSummary;
+use queries::{self as q, HistoryRow};
 use stats::{Copy, Item, ItemStats, Score, ScoreSummary};
 
 /// One question with its item analysis.
 #[derive(Clone, Debug)]
 pub struct ItemLine {
     /// The question.
-    pub question: QuestionRow,
+    pub question: QuestionSummary,
     /// Its figures.
     pub stats: ItemStats,
 }
@@ -53,7 +55,7 @@ pub struct ExamReport {
 
 /// Builds the report of `exam`.
 pub async fn exam_report(db: &Db, exam: &Exam) -> sqlx::Result<ExamReport> {
-    let attempts = q::exam_attempts(db, &exam.id).await?;
+    let attempts = facts::submissions_of_exam(db, &exam.id).await?;
     let teacher_name = crate::accounts::queries::find(db, &exam.teacher_id).await?.map(|u| u.name).unwrap_or_default();
     let mut copies: HashMap<String, Copy> = HashMap::new();
     let mut scores = Vec::new();
@@ -62,7 +64,7 @@ pub async fn exam_report(db: &Db, exam: &Exam) -> sqlx::Result<ExamReport> {
         scores.push(Score { percent, passed: a.passed == Some(1) });
         copies.insert(a.id.clone(), Copy { id: a.id.clone(), percent, scores: HashMap::new() });
     }
-    for (attempt_id, question_id, score) in q::exam_answer_scores(db, &exam.id).await? {
+    for (attempt_id, question_id, score) in facts::graded_answers_of_exam(db, &exam.id).await? {
         if let Some(copy) = copies.get_mut(&attempt_id) {
             copy.scores.insert(question_id, score);
         }

@@ -1,77 +1,22 @@
-//! Read side of one exam's and one student's analytics (see `queries` for why analytics reads
-//! other contexts' tables).
+//! Read side of one exam's and one student's analytics that needs more than one owner: answers
+//! and submissions come from the attempts' facts, questions, titles and release rules from the
+//! exams, joined here by id with one lookup per list.
 
-use sqlx::FromRow;
-
-use crate::db::{Db, DbText};
-
-/// A submitted attempt of an exam.
-#[derive(Clone, Debug, FromRow)]
-pub struct ExamAttempt {
-    /// Attempt.
-    pub id: String,
-    /// `pending` or `graded`.
-    pub grading_status: String,
-    /// Score once graded.
-    pub score_hundredths: Option<i64>,
-    /// Maximum.
-    pub max_score_hundredths: i64,
-    /// 1 when passed.
-    pub passed: Option<i64>,
-}
-
-/// Every submitted attempt of `exam_id`.
-pub async fn exam_attempts(db: &Db, exam_id: &str) -> sqlx::Result<Vec<ExamAttempt>> {
-    sqlx::query_as(
-        "SELECT id, grading_status, score_hundredths, max_score_hundredths, passed FROM attempts \
-         WHERE exam_id = ? AND status = 'submitted' ORDER BY id",
-    )
-    .bind(exam_id)
-    .fetch_all(db.pool())
-    .await
-}
-
-/// A question of an exam as the item analysis shows it.
-#[derive(Clone, Debug, FromRow)]
-pub struct QuestionRow {
-    /// Question.
-    pub id: String,
-    /// Position (1-based).
-    pub position: i64,
-    /// `mcq`, `true_false`, `short_answer` or `essay`.
-    pub kind: String,
-    /// Prompt.
-    #[sqlx(try_from = "DbText")]
-    pub prompt: String,
-    /// Full marks, hundredths.
-    pub points_hundredths: i64,
-}
+use crate::attempts::facts;
+use crate::db::Db;
+use crate::exams::model::Exam;
+use crate::exams::queries as exams;
+use crate::exams::questions::queries::{self as questions, QuestionSummary};
 
 /// The live questions of an exam, plus deleted ones that copies answered, in order.
-pub async fn exam_questions(db: &Db, exam_id: &str) -> sqlx::Result<Vec<QuestionRow>> {
-    sqlx::query_as(
-        "SELECT q.id, q.position, q.kind, q.prompt, q.points_hundredths FROM questions q WHERE q.exam_id = ? \
-         AND (q.deleted_at IS NULL OR EXISTS (SELECT 1 FROM answers s WHERE s.question_id = q.id)) \
-         ORDER BY q.deleted_at IS NULL DESC, q.position, q.id",
-    )
-    .bind(exam_id)
-    .fetch_all(db.pool())
-    .await
-}
-
-/// Scores per (attempt, question) of an exam's graded attempts.
-pub async fn exam_answer_scores(db: &Db, exam_id: &str) -> sqlx::Result<Vec<(String, String, i64)>> {
-    sqlx::query_as(
-        "SELECT s.attempt_id, s.question_id, s.score_hundredths FROM answers s JOIN attempts a ON a.id = s.attempt_id \
-         WHERE a.exam_id = ? AND a.status = 'submitted' AND a.grading_status = 'graded' AND s.score_hundredths IS NOT NULL",
-    )
-    .bind(exam_id)
-    .fetch_all(db.pool())
-    .await
+pub async fn exam_questions(db: &Db, exam_id: &str) -> sqlx::Result<Vec<QuestionSummary>> {
+    let answered = facts::answered_questions_of_exam(db, exam_id).await?;
+    let answered: Vec<&str> = answered.iter().map(String::as_str).collect();
+    questions::live_and_answered(db, exam_id, &answered).await
 }
 
 /// One exam in a student's history.
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, Debug)]
 pub struct HistoryRow {
     /// Attempt.
     pub attempt_id: String,
@@ -91,32 +36,46 @@ pub struct HistoryRow {
     pub passed: Option<i64>,
 }
 
-/// Visibility filter: a student sees a graded score only once its results are released.
-const RELEASED: &str = "(e.release_mode = 'immediate' OR e.results_released_at IS NOT NULL)";
-
 /// A student's submitted attempts, oldest first. With `released_only`, graded scores the student
-/// may not see yet are reported as pending.
+/// may not see yet (their exam's results are not released) are reported as pending.
 pub async fn history(db: &Db, student_id: &str, released_only: bool) -> sqlx::Result<Vec<HistoryRow>> {
-    let sql = format!(
-        "SELECT a.id AS attempt_id, a.exam_id, e.title AS exam_title, a.submitted_at, \
-         CASE WHEN ? = 1 AND NOT {RELEASED} THEN 'pending' ELSE a.grading_status END AS grading_status, \
-         CASE WHEN ? = 1 AND NOT {RELEASED} THEN NULL ELSE a.score_hundredths END AS score_hundredths, \
-         a.max_score_hundredths, CASE WHEN ? = 1 AND NOT {RELEASED} THEN NULL ELSE a.passed END AS passed \
-         FROM attempts a JOIN exams e ON e.id = a.exam_id \
-         WHERE a.student_id = ? AND a.status = 'submitted' ORDER BY a.submitted_at, a.id"
-    );
-    let flag = i64::from(released_only);
-    sqlx::query_as(&sql).bind(flag).bind(flag).bind(flag).bind(student_id).fetch_all(db.pool()).await
+    let submissions = facts::submissions_of_student(db, student_id).await?;
+    let ids: Vec<&str> = submissions.iter().map(|s| s.exam_id.as_str()).collect();
+    let found = exams::get_many(db, &ids).await?;
+    Ok(submissions
+        .into_iter()
+        .filter_map(|s| {
+            let exam = found.get(&s.exam_id)?;
+            let hidden = released_only && !exam.results_visible();
+            Some(HistoryRow {
+                attempt_id: s.id,
+                exam_title: exam.title.clone(),
+                exam_id: s.exam_id,
+                submitted_at: s.submitted_at,
+                grading_status: if hidden { "pending".to_owned() } else { s.grading_status },
+                score_hundredths: s.score_hundredths.filter(|_| !hidden),
+                max_score_hundredths: s.max_score_hundredths,
+                passed: s.passed.filter(|_| !hidden),
+            })
+        })
+        .collect())
 }
 
-/// (question kind, points earned, full marks) of every graded answer of a student.
+/// (question kind, points earned, full marks) of every graded answer of a student, only those of
+/// exams whose results are released with `released_only`.
 pub async fn answers_by_kind(db: &Db, student_id: &str, released_only: bool) -> sqlx::Result<Vec<(String, i64, i64)>> {
-    let sql = format!(
-        "SELECT q.kind, s.score_hundredths, q.points_hundredths FROM answers s \
-         JOIN attempts a ON a.id = s.attempt_id JOIN questions q ON q.id = s.question_id \
-         JOIN exams e ON e.id = a.exam_id \
-         WHERE a.student_id = ? AND a.status = 'submitted' AND a.grading_status = 'graded' \
-         AND s.score_hundredths IS NOT NULL AND (? = 0 OR {RELEASED})"
-    );
-    sqlx::query_as(&sql).bind(student_id).bind(i64::from(released_only)).fetch_all(db.pool()).await
+    let mut answers = facts::graded_answers_of_student(db, student_id).await?;
+    if released_only {
+        let ids: Vec<&str> = answers.iter().map(|(exam_id, _, _)| exam_id.as_str()).collect();
+        let found = exams::get_many(db, &ids).await?;
+        answers.retain(|(exam_id, _, _)| found.get(exam_id).is_some_and(Exam::results_visible));
+    }
+    let ids: Vec<&str> = answers.iter().map(|(_, question_id, _)| question_id.as_str()).collect();
+    let found = questions::summaries(db, &ids).await?;
+    Ok(answers
+        .iter()
+        .filter_map(|(_, question_id, score)| {
+            found.get(question_id).map(|q| (q.kind.clone(), *score, q.points_hundredths))
+        })
+        .collect())
 }

@@ -192,3 +192,41 @@ pub async fn shift(db: &Db, exam_id: &str, question_id: &str, delta: i64) -> sql
     tx.commit().await?;
     Ok(true)
 }
+
+/// A question as reports list it: no options, no answer key.
+#[derive(Clone, Debug, FromRow)]
+pub struct QuestionSummary {
+    /// Question.
+    pub id: String,
+    /// Position (1-based).
+    pub position: i64,
+    /// `mcq`, `true_false`, `short_answer` or `essay`.
+    pub kind: String,
+    /// Prompt.
+    #[sqlx(try_from = "DbText")]
+    pub prompt: String,
+    /// Full marks, hundredths.
+    pub points_hundredths: i64,
+    /// When deleted (deleted questions keep their row).
+    pub deleted_at: Option<i64>,
+}
+
+const SUMMARY_COLUMNS: &str = "id, position, kind, prompt, points_hundredths, deleted_at";
+
+/// The live questions of an exam plus its deleted ones listed in `answered` (those some attempt
+/// answered): live ones first, then by position and id.
+pub async fn live_and_answered(db: &Db, exam_id: &str, answered: &[&str]) -> sqlx::Result<Vec<QuestionSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM questions WHERE exam_id = ? ORDER BY deleted_at IS NULL DESC, position, id"
+    );
+    let rows: Vec<QuestionSummary> = sqlx::query_as(&sql).bind(exam_id).fetch_all(db.pool()).await?;
+    let answered: std::collections::HashSet<&str> = answered.iter().copied().collect();
+    Ok(rows.into_iter().filter(|q| q.deleted_at.is_none() || answered.contains(q.id.as_str())).collect())
+}
+
+/// These questions (deleted ones included), by id.
+pub async fn summaries(db: &Db, ids: &[&str]) -> sqlx::Result<std::collections::HashMap<String, QuestionSummary>> {
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM questions WHERE id IN ({{ids}})");
+    let rows: Vec<QuestionSummary> = crate::db::fetch_by_ids(db, &sql, ids).await?;
+    Ok(rows.into_iter().map(|q| (q.id.clone(), q)).collect())
+}

@@ -9,6 +9,7 @@ use proctorwise::analytics::reports::stats::Difficulty;
 use proctorwise::db::now_ms;
 use proctorwise::exams::model::ReleaseMode;
 use proctorwise::exams::queries as exams;
+use proctorwise::exams::questions::queries as question_queries;
 
 use super::fixture::{self, Analytics};
 use crate::dual;
@@ -17,6 +18,7 @@ use crate::helpers::TestApp;
 dual!(
     exam_figures_are_exact,
     item_analysis_is_exact,
+    item_analysis_keeps_deleted_questions_copies_answered,
     user_figures_are_exact,
     dashboard_figures_are_exact,
     empty_platform_has_zeros_and_says_so,
@@ -91,6 +93,28 @@ async fn item_analysis_is_exact(app: TestApp) {
     let chart_at = page.body.find("chart-distribution").expect("chart");
     let table_at = page.body.find("Item analysis").expect("items");
     assert!(chart_at < table_at);
+}
+
+/// A deleted question that copies answered stays in the item analysis, after the live ones; one
+/// nobody answered does not.
+async fn item_analysis_keeps_deleted_questions_copies_answered(app: TestApp) {
+    let w = Analytics::new(&app).await;
+    let db = &app.state.db;
+    let live = question_queries::list_for_exam(db, &w.exam_id).await.expect("questions");
+    let ids: Vec<String> = live.iter().map(|q| q.id.clone()).collect();
+    let draft = crate::fixtures::sample_questions()[0].validate().expect("valid");
+    let unanswered = question_queries::insert(db, &w.exam_id, &draft).await.expect("insert");
+    for id in [&ids[1], &unanswered] {
+        assert!(question_queries::delete(db, &w.exam_id, id).await.expect("delete"));
+    }
+    let exam = exams::get_exam(db, &w.exam_id).await.expect("read").expect("exam");
+    let r = report::exam_report(db, &exam).await.expect("report");
+    let got: Vec<_> = r.items.iter().map(|i| (i.question.id.as_str(), i.question.position, i.stats.correct)).collect();
+    // Live questions renumbered 1..3, then the deleted one (position 0) with its figures kept.
+    assert_eq!(
+        got,
+        [(ids[0].as_str(), 1, 2), (ids[2].as_str(), 2, 2), (ids[3].as_str(), 3, 1), (ids[1].as_str(), 0, 3)]
+    );
 }
 
 async fn user_figures_are_exact(app: TestApp) {
