@@ -43,15 +43,31 @@ pub enum AppError {
     /// A state-changing request without a valid CSRF token.
     #[error("missing or invalid CSRF token")]
     Csrf,
+    /// The database is busy or unreachable for a moment (a lost deadlock after its retries, a
+    /// Galera node not ready, no connection in time): try again shortly (503 with `Retry-After`).
+    #[error("database busy: {0}")]
+    Busy(sqlx::Error),
     /// A bug or an unavailable dependency: details are logged, never shown.
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+impl From<anyhow::Error> for AppError {
+    /// A database error carried in an `anyhow` chain is answered as one (a busy database is a 503).
+    fn from(err: anyhow::Error) -> Self {
+        match err.downcast::<sqlx::Error>() {
+            Ok(db) => AppError::from(db),
+            Err(other) => AppError::Internal(other),
+        }
+    }
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
+        use crate::db::retry::{Failure, classify};
         match err {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            other if classify(&other) != Failure::Other => AppError::Busy(other),
             other => AppError::Internal(other.into()),
         }
     }
@@ -80,6 +96,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +112,7 @@ impl AppError {
             AppError::Unsupported(m) => ("unsupported", Some(m.clone())),
             AppError::Throttled { message, .. } => ("throttled", Some(message.clone())),
             AppError::Csrf => ("csrf", None),
+            AppError::Busy(_) => ("busy", None),
             AppError::Internal(_) => ("internal", None),
         };
         ErrorReport { code, message, json: false }
@@ -151,12 +169,18 @@ impl IntoResponse for AppError {
         if let AppError::Internal(err) = &self {
             tracing::error!(error = format!("{err:#}"), "request failed");
         }
+        if let AppError::Busy(err) = &self {
+            tracing::warn!(error = %err, "database busy, answered 503");
+        }
         let status = self.status();
         let mut response = (status, status.canonical_reason().unwrap_or("error")).into_response();
-        if let AppError::Throttled { retry_after_secs, .. } = &self {
-            if let Ok(v) = retry_after_secs.to_string().parse() {
-                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        let retry_after = match &self {
+            AppError::Throttled { retry_after_secs, .. } => Some(*retry_after_secs),
+            AppError::Busy(_) => Some(1),
+            _ => None,
+        };
+        if let Some(v) = retry_after.and_then(|s| s.to_string().parse().ok()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         response.extensions_mut().insert(self.report());
         response

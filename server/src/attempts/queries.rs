@@ -122,6 +122,10 @@ pub async fn responses(db: &Db, attempt_id: &str) -> sqlx::Result<HashMap<String
 /// pair in a transaction, so nothing is written after a submission.
 pub async fn save_response(db: &Db, attempt_id: &str, question_id: &str, response: &Response) -> sqlx::Result<bool> {
     let json = serde_json::to_string(response).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    crate::db::retry("save answer", || save_json(db, attempt_id, question_id, &json)).await
+}
+
+async fn save_json(db: &Db, attempt_id: &str, question_id: &str, json: &str) -> sqlx::Result<bool> {
     let now = now_ms();
     let mut tx = db.pool().begin().await?;
     let open =
@@ -133,7 +137,7 @@ pub async fn save_response(db: &Db, attempt_id: &str, question_id: &str, respons
     if open.rows_affected() == 0 {
         return Ok(false);
     }
-    upsert_response(&mut tx, attempt_id, question_id, &json, now).await?;
+    upsert_response(&mut tx, attempt_id, question_id, json, now).await?;
     tx.commit().await?;
     Ok(true)
 }

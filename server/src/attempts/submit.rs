@@ -51,6 +51,23 @@ pub async fn submit_with_note(
     by: Option<&str>,
 ) -> sqlx::Result<bool> {
     let Some(attempt) = queries::get(&state.db, attempt_id).await? else { return Ok(false) };
+    // The first statement takes the attempt only while it is in progress: running the whole
+    // transaction again after a lost deadlock cannot submit twice.
+    let done = crate::db::retry("submit", || submit_once(state, &attempt, reason, note, by)).await?;
+    if done {
+        state.live.panels.notify();
+    }
+    Ok(done)
+}
+
+async fn submit_once(
+    state: &AppState,
+    attempt: &Attempt,
+    reason: SubmitReason,
+    note: &str,
+    by: Option<&str>,
+) -> sqlx::Result<bool> {
+    let attempt_id = attempt.id.as_str();
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
     let done = sqlx::query(
@@ -89,8 +106,7 @@ pub async fn submit_with_note(
         SubmitReason::Proctor => StopReason::Proctor,
     };
     stop_attempt_in(&mut tx, attempt_id, Stop { reason, note, by }).await?;
-    state.part::<Graders>().0.submitted(&mut tx, &attempt, &responses, now).await?;
+    state.part::<Graders>().0.submitted(&mut tx, attempt, &responses, now).await?;
     tx.commit().await?;
-    state.live.panels.notify();
     Ok(true)
 }

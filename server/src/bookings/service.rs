@@ -40,6 +40,11 @@ impl BookingRefusal {
 
 /// Books `slot_id` for `student_id`; returns the booking id or why not.
 pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {
+    // A lost deadlock rolled the whole booking back (seat included): it is taken again from the start.
+    crate::db::retry("book", || book_once(db, student_id, slot_id)).await
+}
+
+async fn book_once(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {
     let Some(slot) = exams::get_slot(db, slot_id).await? else { return Ok(Err(BookingRefusal::Unavailable)) };
     let Some(exam) = exams::get_exam(db, &slot.exam_id).await? else { return Ok(Err(BookingRefusal::Unavailable)) };
     if slot.cancelled_at.is_some() || exam.status != crate::exams::model::ExamStatus::Published {
@@ -178,6 +183,10 @@ pub enum CancelRefusal {
 
 /// Cancels a student's own booking before its slot starts.
 pub async fn cancel_by_student(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Result<(), CancelRefusal>> {
+    crate::db::retry("cancel booking", || cancel_once(db, student_id, booking_id)).await
+}
+
+async fn cancel_once(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Result<Result<(), CancelRefusal>> {
     let mut conn = db.pool().acquire().await?;
     let found = active(&mut conn, "b.id = ? AND b.student_id = ?", &[booking_id, student_id]).await?;
     drop(conn);

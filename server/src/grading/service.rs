@@ -110,6 +110,18 @@ pub async fn grade_essay(
     comment: &str,
     grader_id: &str,
 ) -> sqlx::Result<Result<bool, GradeRefusal>> {
+    // Read and written again from the start after a lost deadlock: the same score, once.
+    crate::db::retry("grade essay", || grade_once(db, attempt_id, question_id, score, comment, grader_id)).await
+}
+
+async fn grade_once(
+    db: &Db,
+    attempt_id: &str,
+    question_id: &str,
+    score: Points,
+    comment: &str,
+    grader_id: &str,
+) -> sqlx::Result<Result<bool, GradeRefusal>> {
     let Some(attempt) = attempts::get(db, attempt_id).await? else { return Ok(Err(GradeRefusal::NotFound)) };
     if attempt.status != crate::attempts::model::AttemptStatus::Submitted {
         return Ok(Err(GradeRefusal::NotFound));

@@ -120,6 +120,11 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "Something went wrong on our side. Please try again; if it persists, contact an administrator.",
         "Une erreur s'est produite de notre côté. Réessayez ; si elle persiste, contactez un administrateur.",
     ),
+    (
+        "error.busy",
+        "The service is busy for a moment. Please try again in a few seconds.",
+        "Le service est momentanément occupé. Réessayez dans quelques secondes.",
+    ),
     ("error.generic", "The request could not be completed.", "La requête n'a pas pu aboutir."),
     ("error.back_home", "Back to my home page", "Retour à mon accueil"),
     // Placeholders for later releases

@@ -115,6 +115,7 @@ fn code_for(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "too_large",
         StatusCode::FORBIDDEN => "forbidden",
         StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::SERVICE_UNAVAILABLE => "busy",
         StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "invalid",
         s if s.is_server_error() => "internal",
         _ => "error",
@@ -131,6 +132,7 @@ fn default_message(lang: Lang, code: &str) -> &'static str {
         "invalid" => lang.t("error.invalid"),
         "method_not_allowed" => lang.t("error.method_not_allowed"),
         "internal" => lang.t("error.internal"),
+        "busy" => lang.t("error.busy"),
         _ => lang.t("error.generic"),
     }
 }

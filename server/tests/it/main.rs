@@ -12,6 +12,7 @@ mod attempts;
 mod batch;
 mod batch_fixtures;
 mod bookings;
+mod db_failures;
 mod demo;
 mod detection;
 mod event_schemas;

@@ -11,6 +11,10 @@ use sqlx::{AnyPool, Executor};
 
 use crate::config::Backend;
 
+pub mod retry;
+
+pub use retry::retry;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 
