@@ -113,6 +113,29 @@ pub async fn start(pool: &AnyPool, job: Job, period: &str, trigger: Trigger) -> 
     Ok(id)
 }
 
+/// Records the start of the scheduled run of `job` over `period`, once across every process
+/// sharing the database (each replica's scheduler tries): its id, or `None` when another process
+/// already started (or ran) it.
+pub async fn start_scheduled(pool: &AnyPool, job: Job, period: &str) -> sqlx::Result<Option<String>> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO batch_runs (id, job, period, trigger_kind, status, started_at, schedule_key) \
+         VALUES (?, ?, ?, 'schedule', 'running', ?, ?)",
+    )
+    .bind(&id)
+    .bind(job.name())
+    .bind(period)
+    .bind(now_ms())
+    .bind(format!("{}:{period}", job.name()))
+    .execute(pool)
+    .await;
+    match inserted {
+        Ok(_) => Ok(Some(id)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Records a success.
 pub async fn succeed(pool: &AnyPool, id: &str, report: &JobReport) -> sqlx::Result<()> {
     sqlx::query(

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use proctorwise_batch::runs::{Trigger, now_ms};
+use proctorwise_batch::runs::{self, now_ms};
 use proctorwise_batch::{Date, Job};
 
 use super::runner::{self, BatchConfig};
@@ -21,14 +21,51 @@ pub async fn run(db: Db, config: BatchConfig, schedule: Schedule) {
         tick.tick().await;
         let now = now_ms();
         for job in due.take_due(&schedule, now) {
-            match runner::is_running(&db, job).await {
-                Ok(false) => {
-                    let period = job.default_period(Date::from_ms(now));
-                    let _ = runner::run(&db, &config, job, period, Trigger::Schedule).await;
-                }
-                Ok(true) => tracing::warn!(job = job.name(), "still running from before; this run is skipped"),
-                Err(e) => tracing::warn!(job = job.name(), error = %e, "cannot check the batch runs"),
-            }
+            run_due(&db, &config, job, now).await;
+        }
+    }
+}
+
+/// What became of a scheduled run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Scheduled {
+    /// This process ran it (successfully or not: the run records which).
+    Ran,
+    /// Another replica started this job's run for the same period first.
+    TakenElsewhere,
+    /// The job's previous run is still going: this one is skipped.
+    StillRunning,
+    /// The runs could not be read or written.
+    Failed,
+}
+
+/// Runs `job` over its default period at `now` unless a replica already started that run or the
+/// job's previous run is still going.
+pub async fn run_due(db: &Db, config: &BatchConfig, job: Job, now: i64) -> Scheduled {
+    match runner::is_running(db, job).await {
+        Ok(false) => {}
+        Ok(true) => {
+            tracing::warn!(job = job.name(), "still running from before; this run is skipped");
+            return Scheduled::StillRunning;
+        }
+        Err(e) => {
+            tracing::warn!(job = job.name(), error = %e, "cannot check the batch runs");
+            return Scheduled::Failed;
+        }
+    }
+    let period = job.default_period(Date::from_ms(now));
+    match runs::start_scheduled(db.pool(), job, &period.label()).await {
+        Ok(Some(run_id)) => {
+            let _ = runner::run_started(db, config, job, period, &run_id).await;
+            Scheduled::Ran
+        }
+        Ok(None) => {
+            tracing::info!(job = job.name(), period = %period.label(), "another replica runs it");
+            Scheduled::TakenElsewhere
+        }
+        Err(e) => {
+            tracing::warn!(job = job.name(), error = %e, "cannot record the scheduled run");
+            Scheduled::Failed
         }
     }
 }

@@ -31,5 +31,6 @@ mod monitoring;
 mod notifications;
 mod notifications_email;
 mod ops;
+mod replicas;
 mod structure;
 mod webcam_refusal;
