@@ -15,6 +15,8 @@ use crate::error::{AppError, AppResult};
 
 /// Session key holding the logged-in user's id.
 pub const SESSION_USER: &str = "uid";
+/// Session key holding when the user logged in (UTC ms): a password changed since ends the session.
+pub const SESSION_SINCE: &str = "since";
 
 #[derive(Clone)]
 struct Resolved(Option<User>);
@@ -24,19 +26,29 @@ pub async fn current_user(parts: &mut Parts, state: &AppState) -> AppResult<Opti
     if let Some(Resolved(user)) = parts.extensions.get::<Resolved>() {
         return Ok(user.clone());
     }
-    let user_id = if parts.uri.path().starts_with("/api/") {
-        bearer(parts).and_then(|t| state.tokens().verify(t)).map(|c| c.sub)
+    // Who, and since when (UTC ms) this session or token has been theirs.
+    let claimed: Option<(String, i64)> = if parts.uri.path().starts_with("/api/") {
+        bearer(parts).and_then(|t| state.tokens().verify(t)).map(|c| {
+            let issued = c.issued_ms();
+            (c.sub, issued)
+        })
     } else {
         match parts.extensions.get::<Session>() {
-            Some(session) => session
-                .get::<String>(SESSION_USER)
-                .await
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?,
+            Some(session) => {
+                let fail = |e: tower_sessions::session::Error| AppError::Internal(anyhow::anyhow!("session: {e}"));
+                let id = session.get::<String>(SESSION_USER).await.map_err(fail)?;
+                let since = session.get::<i64>(SESSION_SINCE).await.map_err(fail)?.unwrap_or(0);
+                id.map(|id| (id, since))
+            }
             None => None,
         }
     };
-    let user = match user_id {
-        Some(id) => queries::find(&state.db, &id).await?.filter(|u| u.active),
+    let user = match claimed {
+        // A password changed after the login (or the token) ends it: every other session of a
+        // user who changed or reset their password is signed out.
+        Some((id, since)) => {
+            queries::find(&state.db, &id).await?.filter(|u| u.active && u.password_changed_at <= since)
+        }
         None => None,
     };
     parts.extensions.insert(Resolved(user.clone()));

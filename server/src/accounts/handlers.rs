@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::auth::{LoginRefusal, authenticate};
-use super::extract::{MaybeUser, SESSION_USER};
+use super::extract::{MaybeUser, SESSION_SINCE, SESSION_USER};
 use super::forms::{FieldErrors, LoginForm, RegisterForm};
 use super::model::User;
 use super::{password, queries, views};
@@ -80,6 +80,7 @@ pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
     let fail = |e: tower_sessions::session::Error| AppError::Internal(anyhow::anyhow!("session: {e}"));
     session.cycle_id().await.map_err(fail)?;
     session.insert(SESSION_USER, &user.id).await.map_err(fail)?;
+    session.insert(SESSION_SINCE, crate::db::now_ms()).await.map_err(fail)?;
     if let Some(lang) = user.locale {
         session.insert(SESSION_LANG, lang).await.map_err(fail)?;
     }

@@ -9,6 +9,7 @@ pub mod handlers;
 pub mod model;
 mod openapi;
 pub mod password;
+pub mod profile;
 pub mod queries;
 pub mod session_store;
 pub mod throttle;
@@ -27,6 +28,7 @@ pub fn routes() -> Routes {
         .get("/register", handlers::register_page)
         .post("/register", handlers::register)
         .post("/lang", handlers::switch_lang)
+        .merge(profile::routes())
         .merge(admin::routes())
         .merge(api::routes())
 }

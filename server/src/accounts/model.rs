@@ -75,6 +75,9 @@ pub struct User {
     pub active: bool,
     /// Creation time, UTC milliseconds.
     pub created_at: i64,
+    /// Last password change, UTC milliseconds (0: none recorded). Sessions and tokens older
+    /// than it are refused.
+    pub password_changed_at: i64,
 }
 
 /// A syntactically valid, lower-cased email address.

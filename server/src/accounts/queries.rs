@@ -17,6 +17,7 @@ struct UserRow {
     locale: Option<String>,
     active: i64,
     created_at: i64,
+    password_changed_at: i64,
 }
 
 impl UserRow {
@@ -29,11 +30,12 @@ impl UserRow {
             email: self.email,
             name: self.name,
             created_at: self.created_at,
+            password_changed_at: self.password_changed_at,
         }
     }
 }
 
-const COLUMNS: &str = "id, email, name, role, locale, active, created_at";
+const COLUMNS: &str = "id, email, name, role, locale, active, created_at, password_changed_at";
 
 /// Inserts a user whose password is already hashed; a duplicate email is a unique violation.
 pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result<User> {
@@ -61,6 +63,7 @@ pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result
         locale: new.locale,
         active: true,
         created_at: now,
+        password_changed_at: 0,
     })
 }
 
@@ -234,4 +237,32 @@ pub async fn created_by_role(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<(S
     .fetch_all(db.pool())
     .await?;
     Ok(rows.into_iter().map(|(r, n)| (r.0, n)).collect())
+}
+
+/// The password hash of a user (to check the current password before a change).
+pub async fn password_hash(db: &Db, id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(id).fetch_optional(db.pool()).await
+}
+
+/// Replaces a user's password hash; sessions and tokens issued before `now` stop being accepted.
+pub async fn set_password(db: &Db, id: &str, password_hash: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Renames a user.
+pub async fn set_name(db: &Db, id: &str, name: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE users SET name = ?, updated_at = ? WHERE id = ?")
+        .bind(name)
+        .bind(now_ms())
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -27,6 +27,17 @@ pub struct Claims {
     pub exp: i64,
     /// Always `proctorwise`.
     pub iss: String,
+    /// Issued at, milliseconds since the epoch (a password changed later revokes the token).
+    #[serde(default)]
+    pub iat_ms: i64,
+}
+
+impl Claims {
+    /// When the token was issued, UTC ms (a token without `iat_ms` counts from the end of its
+    /// `iat` second).
+    pub fn issued_ms(&self) -> i64 {
+        if self.iat_ms > 0 { self.iat_ms } else { self.iat.saturating_mul(1000) + 999 }
+    }
 }
 
 /// Signing and verification keys derived from the server secret.
@@ -45,9 +56,11 @@ impl TokenKeys {
 
     /// A token for `user` and its expiry (UTC milliseconds).
     pub fn issue(&self, user: &User) -> anyhow::Result<(String, i64)> {
-        let iat = now_ms() / 1000;
+        let iat_ms = now_ms();
+        let iat = iat_ms / 1000;
         let exp = iat + i64::try_from(self.ttl.as_secs()).unwrap_or(3600);
-        let claims = Claims { sub: user.id.clone(), role: user.role.as_str().into(), iat, exp, iss: ISSUER.into() };
+        let claims =
+            Claims { sub: user.id.clone(), role: user.role.as_str().into(), iat, exp, iss: ISSUER.into(), iat_ms };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok((token, exp * 1000))
     }
@@ -82,6 +95,7 @@ mod tests {
             locale: None,
             active: true,
             created_at: 0,
+            password_changed_at: 0,
         }
     }
 
@@ -100,7 +114,7 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let keys = TokenKeys::new(&SecretString::from("k".repeat(40)), Duration::from_secs(0));
-        let claims = Claims { sub: "u1".into(), role: "admin".into(), iat: 0, exp: 1, iss: ISSUER.into() };
+        let claims = Claims { sub: "u1".into(), role: "admin".into(), iat: 0, exp: 1, iss: ISSUER.into(), iat_ms: 0 };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("encode");
         assert!(keys.verify(&token).is_none());
     }

@@ -61,6 +61,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 
 /// Every context's interface texts.
 pub const CATALOGUES: &[Catalogue] = &[
+    crate::accounts::profile::messages::MESSAGES,
     crate::exams::messages::MESSAGES,
     crate::exams::detection::messages::MESSAGES,
     crate::bookings::messages::MESSAGES,

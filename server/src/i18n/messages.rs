@@ -127,6 +127,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("error.generic", "The request could not be completed.", "La requête n'a pas pu aboutir."),
     ("error.back_home", "Back to my home page", "Retour à mon accueil"),
+    ("nav.profile", "My profile", "Mon profil"),
     // Placeholders for later releases
     ("placeholder.label", "Coming in a later release", "Prévu dans une prochaine version"),
     ("placeholder.title", "Coming next:", "Bientôt :"),

@@ -78,7 +78,7 @@ fn header(ctx: &PageCtx) -> Markup {
                 (lang_switcher(ctx))
                 @if let Some(viewer) = &ctx.viewer {
                     @if let Some(bell) = &viewer.bell { (bell) }
-                    span.user-name { (viewer.name) " " span.badge.role { (viewer.role_label) } }
+                    a.user-name href="/profile" title=(ctx.t("nav.profile")) { (viewer.name) " " span.badge.role { (viewer.role_label) } }
                     form method="post" action="/logout" {
                         input type="hidden" name="csrf_token" value=(ctx.csrf);
                         button.link type="submit" { (ctx.t("nav.logout")) }

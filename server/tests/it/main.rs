@@ -31,6 +31,7 @@ mod monitoring;
 mod notifications;
 mod notifications_email;
 mod ops;
+mod profile;
 mod replicas;
 mod structure;
 mod webcam_refusal;
