@@ -26,6 +26,8 @@ use crate::web::{PageCtx, csrf, local_redirect_target};
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// Set after a password reset: the page says so.
+    reset: Option<String>,
 }
 
 /// `GET /login`.
@@ -33,7 +35,12 @@ pub async fn login_page(ctx: PageCtx, MaybeUser(user): MaybeUser, Query(q): Quer
     if let Some(user) = &user {
         return Redirect::to(user.role.home_path()).into_response();
     }
-    respond(&ctx, ctx.t("login.title"), views::login_form(&ctx, "", q.next.as_deref(), None))
+    let form = views::login_form(&ctx, "", q.next.as_deref(), None);
+    let body = maud::html! {
+        @if q.reset.is_some() { (crate::views::components::notice("success", ctx.t("recovery.done"))) }
+        (form)
+    };
+    respond(&ctx, ctx.t("login.title"), body)
 }
 
 /// The caller's address, as the throttle sees it.

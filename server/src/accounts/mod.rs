@@ -11,6 +11,7 @@ mod openapi;
 pub mod password;
 pub mod profile;
 pub mod queries;
+pub mod recovery;
 pub mod session_store;
 pub mod throttle;
 pub mod tokens;
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
         .post("/register", handlers::register)
         .post("/lang", handlers::switch_lang)
         .merge(profile::routes())
+        .merge(recovery::routes())
         .merge(admin::routes())
         .merge(api::routes())
 }

@@ -246,12 +246,18 @@ pub async fn password_hash(db: &Db, id: &str) -> sqlx::Result<Option<String>> {
 
 /// Replaces a user's password hash; sessions and tokens issued before `now` stop being accepted.
 pub async fn set_password(db: &Db, id: &str, password_hash: &str, now: i64) -> sqlx::Result<bool> {
+    let mut conn = db.pool().acquire().await?;
+    set_password_on(&mut conn, id, password_hash, now).await
+}
+
+/// Like [`set_password`], on the caller's transaction (a reset spends its link in the same one).
+pub async fn set_password_on(conn: &mut AnyConnection, id: &str, password_hash: &str, now: i64) -> sqlx::Result<bool> {
     let done = sqlx::query("UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?")
         .bind(password_hash)
         .bind(now)
         .bind(now)
         .bind(id)
-        .execute(db.pool())
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,4 +1,5 @@
-//! Housekeeping of the accounts' tables: expired sessions and old login failures.
+//! Housekeeping of the accounts' tables: expired sessions, old login failures, reset links older
+//! than a week.
 
 use std::time::Duration;
 
@@ -17,6 +18,10 @@ pub async fn run(db: Db, every: Duration) {
         }
         if let Err(e) = throttle::purge_old(&db).await {
             tracing::warn!(error = %e, "could not purge old login failures");
+        }
+        let week_ago = crate::db::now_ms() - 7 * 24 * 3_600_000;
+        if let Err(e) = super::recovery::queries::purge_before(&db, week_ago).await {
+            tracing::warn!(error = %e, "could not purge old reset links");
         }
     }
 }

@@ -23,6 +23,7 @@ pub fn login_form(ctx: &PageCtx, email: &str, next: Option<&str>, error: Option<
                 (Field { name: "password", label: ctx.t("field.password"), kind: "password", value: "", error: None, autocomplete: "current-password", required: true }.render())
                 button.primary type="submit" { (ctx.t("login.submit")) }
             }
+            p { a href="/password/forgot" { (ctx.t("recovery.forgot_link")) } }
             p { (ctx.t("login.no_account")) " " a href="/register" { (ctx.t("nav.register")) } }
         }
     }

@@ -10,6 +10,7 @@ mod workers;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::accounts::recovery::mailbox::Mailboxes;
 use crate::accounts::tokens::TokenKeys;
 use crate::app::AppState;
 use crate::attempts::submit::Graders;
@@ -62,6 +63,7 @@ pub fn route_table() -> Vec<RouteInfo> {
 /// Every context's interface texts.
 pub const CATALOGUES: &[Catalogue] = &[
     crate::accounts::profile::messages::MESSAGES,
+    crate::accounts::recovery::messages::MESSAGES,
     crate::exams::messages::MESSAGES,
     crate::exams::detection::messages::MESSAGES,
     crate::bookings::messages::MESSAGES,
@@ -141,6 +143,7 @@ pub fn state_with_db(config: Config, db: Db) -> AppState {
 fn with_parts(config: Config, db: Db, monitoring: MonitoringParts) -> AppState {
     install_texts();
     let tokens = Arc::new(TokenKeys::new(&config.secret, config.token_ttl));
+    let public_url = config.public_url.trim_end_matches('/').to_owned();
     let ops = OpsHooks { checks: vec![Arc::new(StorageCheck)], gauges: vec![Arc::new(VerifyGauges)] };
     AppState::bare(config, db)
         .with(tokens)
@@ -151,6 +154,7 @@ fn with_parts(config: Config, db: Db, monitoring: MonitoringParts) -> AppState {
         .with(Graders(Arc::new(AutoGrader)))
         .with(Progress(Arc::new(Attempts)))
         .with(AttemptGate(Arc::new(Attempts)))
+        .with(Mailboxes(Arc::new(crate::notifications::mailbox::Outbox { public_url })))
         .with(Holders { seats: Arc::new(BookedSeats), takers: Arc::new(Attempts) })
 }
 

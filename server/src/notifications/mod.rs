@@ -7,6 +7,7 @@ pub mod email;
 pub mod handler;
 mod handlers;
 pub mod live;
+pub mod mailbox;
 pub mod messages;
 pub mod outbox;
 pub mod queries;

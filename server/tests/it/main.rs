@@ -32,6 +32,7 @@ mod notifications;
 mod notifications_email;
 mod ops;
 mod profile;
+mod recovery;
 mod replicas;
 mod structure;
 mod webcam_refusal;

@@ -156,7 +156,8 @@ pub async fn change_active(
     Ok(row_or_redirect(&ctx, &target, key))
 }
 
-fn row_or_redirect(ctx: &PageCtx, user: &User, message_key: &'static str) -> Response {
+/// The changed row with a toast for htmx, the list filtered to the user otherwise.
+pub fn row_or_redirect(ctx: &PageCtx, user: &User, message_key: &'static str) -> Response {
     if ctx.htmx {
         respond(ctx, "", views::user_row_with_toast(ctx, user, ctx.t(message_key)))
     } else {

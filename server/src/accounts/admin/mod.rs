@@ -1,6 +1,6 @@
 //! User administration: search, create with any role, change roles, deactivate/reactivate.
 
-mod handlers;
+pub mod handlers;
 mod views;
 
 use crate::routing::Routes;

@@ -60,6 +60,7 @@ pub fn results(ctx: &PageCtx, users: &[User], search: &UserSearch, page: i64, pa
                         th scope="col" { (ctx.t("field.email")) }
                         th scope="col" { (ctx.t("field.role")) }
                         th scope="col" { (ctx.t("admin.users.status")) }
+                        th scope="col" { (ctx.t("field.password")) }
                         th scope="col" { (ctx.t("admin.users.created")) }
                     } }
                     tbody { @for user in users { (user_row(ctx, user)) } }
@@ -110,6 +111,13 @@ pub fn user_row(ctx: &PageCtx, user: &User) -> Markup {
                     button.small type="submit" disabled[is_self] {
                         (if user.active { ctx.t("admin.users.deactivate") } else { ctx.t("admin.users.reactivate") })
                     }
+                }
+            }
+            td {
+                form.inline method="post" action={"/admin/users/" (user.id) "/reset-link"}
+                    hx-post={"/admin/users/" (user.id) "/reset-link"} hx-target={"#" (row_id)} hx-swap="outerHTML" {
+                    input type="hidden" name="csrf_token" value=(ctx.csrf);
+                    button.small type="submit" disabled[!user.active] { (ctx.t("recovery.admin.send")) }
                 }
             }
             td { (datetime(user.created_at)) }
