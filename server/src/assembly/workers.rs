@@ -17,6 +17,7 @@ pub struct Background {
 
 impl Background {
     /// Starts every context's background work: account upkeep, auto-submission at the deadline,
+    /// reminders before booked exams (unless `PROCTORWISE_REMINDERS=off`),
     /// the email sender (with `SMTP_URL`), the batch scheduler (unless `PROCTORWISE_BATCH_SCHEDULE=off`),
     /// the outbox relay and event consumers, and monitoring's verification workers and timer.
     pub fn start(state: &AppState) -> anyhow::Result<Self> {
@@ -24,6 +25,12 @@ impl Background {
             tokio::spawn(crate::accounts::upkeep::run(state.db.clone(), Duration::from_secs(600))),
             tokio::spawn(crate::attempts::worker::run(state.clone(), Duration::from_secs(5))),
         ];
+        let leads = crate::bookings::reminders::Leads::from_env();
+        if leads.0.is_empty() {
+            tracing::info!("PROCTORWISE_REMINDERS=off: no reminders before exams");
+        } else {
+            tasks.push(tokio::spawn(crate::bookings::reminders::run(state.db.clone(), leads, Duration::from_secs(60))));
+        }
         match &state.config.smtp_url {
             Some(url) => {
                 let mailer =

@@ -9,6 +9,7 @@ pub mod messages;
 mod openapi;
 pub mod progress;
 pub mod queries;
+pub mod reminders;
 pub mod seats;
 pub mod service;
 pub mod status;

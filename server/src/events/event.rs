@@ -111,6 +111,7 @@ macro_rules! catalogue {
 catalogue!(
     ExamScheduled,
     ExamCancelled,
+    ExamReminder,
     ExamSubmitted,
     ManualReviewRequired,
     GradingCompleted,

@@ -12,6 +12,8 @@ pub enum EventType {
     ExamScheduled,
     /// A booking was cancelled (by the student, or with its slot or exam).
     ExamCancelled,
+    /// A booked slot is near: remind the student.
+    ExamReminder,
     /// An attempt was submitted (by the student or at the deadline).
     ExamSubmitted,
     /// Every answer of an attempt has a score.
@@ -36,6 +38,7 @@ impl EventType {
         match self {
             EventType::ExamScheduled => "exam_scheduled",
             EventType::ExamCancelled => "exam_cancelled",
+            EventType::ExamReminder => "exam_reminder",
             EventType::ExamSubmitted => "exam_submitted",
             EventType::GradingCompleted => "grading_completed",
             EventType::ManualReviewRequired => "manual_review_required",

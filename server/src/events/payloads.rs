@@ -54,6 +54,25 @@ event!(
 );
 
 record! {
+    /// A booked slot is near: the student is reminded (once per booking and lead time).
+    pub struct ExamReminder {
+        /// The booking (the aggregate).
+        pub booking_id: String,
+        /// The exam.
+        pub exam_id: String,
+        /// The exam's title.
+        pub exam_title: String,
+        /// The student.
+        pub student_id: String,
+        /// Slot start.
+        pub starts_at: i64,
+        /// How long before the start this reminder is due, in minutes.
+        pub lead_minutes: i64,
+    }
+}
+event!(ExamReminder, version 1, "booking", "`lead_minutes`: the reminder's lead time (by default 1440 and 60)");
+
+record! {
     /// An attempt was submitted (by the student, at the deadline, or by a proctor).
     pub struct ExamSubmitted {
         /// The attempt (the aggregate).

@@ -231,6 +231,15 @@ pub async fn bookable(db: &Db, now: i64) -> sqlx::Result<(Vec<Slot>, HashMap<Str
     Ok((slots, exams))
 }
 
+/// The slots (not removed) starting in `(from, to]`, soonest first.
+pub async fn slots_starting_between(db: &Db, from: i64, to: i64) -> sqlx::Result<Vec<Slot>> {
+    let sql = format!(
+        "SELECT {SLOT_COLUMNS} FROM exam_slots WHERE starts_at > ? AND starts_at <= ? AND cancelled_at IS NULL ORDER BY starts_at, id"
+    );
+    let rows: Vec<SlotRow> = sqlx::query_as(&sql).bind(from).bind(to).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(Slot::from).collect())
+}
+
 /// Marks a slot removed, inside the caller's transaction.
 pub async fn cancel_slot(conn: &mut AnyConnection, slot_id: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE exam_slots SET cancelled_at = ?, booked = 0 WHERE id = ?")

@@ -22,6 +22,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("notify.save", "Save", "Enregistrer"),
     ("notify.cat.exam_scheduled", "Bookings", "Inscriptions"),
     ("notify.cat.exam_cancelled", "Cancellations", "Annulations"),
+    ("notify.cat.reminder", "Reminders before an exam", "Rappels avant un examen"),
+    ("notify.reminder.title", "Reminder: {exam} on {when}", "Rappel : {exam} le {when}"),
+    (
+        "notify.reminder.body",
+        "Your exam {exam} starts on {when}. Check your webcam and be ready 15 minutes before the start.",
+        "Votre examen {exam} commence le {when}. Vérifiez votre webcam et soyez prêt 15 minutes avant le début.",
+    ),
     ("notify.cat.results", "My results", "Mes résultats"),
     ("notify.cat.copy_graded", "Graded copies (teachers)", "Copies corrigées (enseignants)"),
     ("notify.cat.manual_review", "Copies to grade by hand", "Copies à corriger à la main"),

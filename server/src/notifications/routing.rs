@@ -10,6 +10,8 @@ pub enum Category {
     ExamScheduled,
     /// A booking was cancelled.
     ExamCancelled,
+    /// A booked exam starts soon.
+    Reminder,
     /// The student's results can be read.
     Results,
     /// The teacher learns that a copy is fully graded.
@@ -24,9 +26,10 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order of the preferences page.
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 8] = [
         Category::ExamScheduled,
         Category::ExamCancelled,
+        Category::Reminder,
         Category::Results,
         Category::CopyGraded,
         Category::ManualReview,
@@ -39,6 +42,7 @@ impl Category {
         match self {
             Category::ExamScheduled => "exam_scheduled",
             Category::ExamCancelled => "exam_cancelled",
+            Category::Reminder => "exam_reminder",
             Category::Results => "results",
             Category::CopyGraded => "copy_graded",
             Category::ManualReview => "manual_review_required",
@@ -63,6 +67,7 @@ impl Category {
         match self {
             Category::ExamScheduled => "notify.cat.exam_scheduled",
             Category::ExamCancelled => "notify.cat.exam_cancelled",
+            Category::Reminder => "notify.cat.reminder",
             Category::Results => "notify.cat.results",
             Category::CopyGraded => "notify.cat.copy_graded",
             Category::ManualReview => "notify.cat.manual_review",
@@ -83,6 +88,8 @@ pub enum Template {
     CancelledStudent,
     /// Teacher: a booking of your exam was cancelled.
     CancelledTeacher,
+    /// Student: your exam starts soon.
+    Reminder,
     /// Student: your result is available.
     ResultReady,
     /// Teacher: a copy is fully graded.
@@ -121,6 +128,7 @@ pub struct Delivery {
 pub const HANDLED: &[EventType] = &[
     EventType::ExamScheduled,
     EventType::ExamCancelled,
+    EventType::ExamReminder,
     EventType::GradingCompleted,
     EventType::ResultsReleased,
     EventType::ManualReviewRequired,
@@ -148,6 +156,9 @@ pub fn route(event: &Event) -> Vec<Delivery> {
         Payload::ExamCancelled(p) => {
             out.extend(user(&p.student_id).map(|a| to(a, Category::ExamCancelled, Template::CancelledStudent)));
             out.extend(user(&p.teacher_id).map(|a| to(a, Category::ExamCancelled, Template::CancelledTeacher)));
+        }
+        Payload::ExamReminder(p) => {
+            out.extend(user(&p.student_id).map(|a| to(a, Category::Reminder, Template::Reminder)));
         }
         Payload::GradingCompleted(p) => {
             if p.results_released {

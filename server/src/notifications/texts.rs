@@ -62,6 +62,13 @@ fn said(payload: &Payload) -> Said<'_> {
             starts_at: Some(p.starts_at),
             ..Said::default()
         },
+        Payload::ExamReminder(p) => Said {
+            exam_id: &p.exam_id,
+            exam_title: &p.exam_title,
+            student_id: &p.student_id,
+            starts_at: Some(p.starts_at),
+            ..Said::default()
+        },
         Payload::ExamCancelled(p) => {
             Said { exam_id: &p.exam_id, student_id: &p.student_id, reason: &p.reason, ..Said::default() }
         }
@@ -152,6 +159,7 @@ fn keys(template: Template) -> (&'static str, &'static str) {
         Template::BookedTeacher => ("notify.booked_teacher.title", "notify.booked_teacher.body"),
         Template::CancelledStudent => ("notify.cancelled_student.title", "notify.cancelled_student.body"),
         Template::CancelledTeacher => ("notify.cancelled_teacher.title", "notify.cancelled_teacher.body"),
+        Template::Reminder => ("notify.reminder.title", "notify.reminder.body"),
         Template::ResultReady => ("notify.result_ready.title", "notify.result_ready.body"),
         Template::CopyGraded => ("notify.copy_graded.title", "notify.copy_graded.body"),
         Template::ReviewRequired => ("notify.review.title", "notify.review.body"),
@@ -196,7 +204,7 @@ pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
         ("reason", lang.t(reason_key(&f.reason))),
     ];
     let link = match template {
-        Template::BookedStudent | Template::CancelledStudent => Some("/bookings".to_owned()),
+        Template::BookedStudent | Template::CancelledStudent | Template::Reminder => Some("/bookings".to_owned()),
         Template::BookedTeacher | Template::CancelledTeacher => Some(format!("/exams/{}", f.exam_id)),
         Template::ResultReady => Some(format!("/attempts/{}/result", f.attempt_id)),
         Template::CopyGraded | Template::ReviewRequired => {

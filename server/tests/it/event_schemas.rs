@@ -90,6 +90,11 @@ async fn every_written_payload_matches_its_schema(app: TestApp) {
     bookings::cancel_by_student(db, &other.id, &booking).await.expect("db").expect("cancelled");
     bookings::book(db, &other.id, &later).await.expect("db").expect("booked again");
     bookings::remove_slot(db, &later, &s.teacher.id).await.expect("removed");
+    // Reminded before a slot that starts soon (exam_reminder).
+    let soon = queries::insert_slot(db, &s.exam_id, now_ms() + 30 * 60_000, 3).await.expect("slot");
+    bookings::book(db, &other.id, &soon).await.expect("db").expect("booked soon");
+    let leads = proctorwise::bookings::reminders::Leads::standard();
+    assert!(proctorwise::bookings::reminders::send_due(db, &leads, now_ms()).await.expect("reminders") >= 1);
 
     let rows: Vec<(String, i64, DbText)> =
         sqlx::query_as("SELECT event_type, version, payload FROM outbox").fetch_all(db.pool()).await.expect("outbox");

@@ -33,6 +33,7 @@ mod notifications_email;
 mod ops;
 mod profile;
 mod recovery;
+mod reminders;
 mod replicas;
 mod structure;
 mod webcam_refusal;
