@@ -409,6 +409,9 @@ write_app_env() {
     # Links and Secure cookies use the address clients see: nginx's.
     printf 'export PROCTORWISE_PUBLIC_URL=%q\n' "https://127.0.0.1:$CLUSTER_HTTPS_PORT"
     printf 'export PROCTORWISE_TRUST_PROXY=true\n'
+    # A replica whose Galera node is gone answers 503 within 2 s instead of holding requests
+    # for 10 s, so nginx and its watcher route around it quickly.
+    printf 'export PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS=%q\n' "${PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS:-2000}"
     # Shared by both replicas: API tokens, sessions and CSRF tokens are valid whichever answers.
     printf 'export PROCTORWISE_SECRET=%q\n' "$(cat "$CLUSTER_DIR/secret.key")"
     printf 'export PROCTORWISE_REPLICA_ID=%q\n' "$app"

@@ -46,18 +46,35 @@ pub enum AppError {
     /// The database is busy or unreachable for a moment (a lost deadlock after its retries, a
     /// Galera node not ready, no connection in time): try again shortly (503 with `Retry-After`).
     #[error("database busy: {0}")]
-    Busy(sqlx::Error),
+    Busy(String),
     /// A bug or an unavailable dependency: details are logged, never shown.
     #[error(transparent)]
     Internal(anyhow::Error),
 }
 
 impl From<anyhow::Error> for AppError {
-    /// A database error carried in an `anyhow` chain is answered as one (a busy database is a 503).
+    /// A database or session error carried in an `anyhow` chain is answered as one (a busy
+    /// database is a 503).
     fn from(err: anyhow::Error) -> Self {
-        match err.downcast::<sqlx::Error>() {
-            Ok(db) => AppError::from(db),
+        let err = match err.downcast::<sqlx::Error>() {
+            Ok(db) => return AppError::from(db),
+            Err(other) => other,
+        };
+        match err.downcast::<tower_sessions::session::Error>() {
+            Ok(session) => AppError::from(session),
             Err(other) => AppError::Internal(other),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    /// The session store could not reach the database for a moment (a 503), or failed (a 500).
+    fn from(err: tower_sessions::session::Error) -> Self {
+        use tower_sessions::session::Error::Store;
+        use tower_sessions::session_store::Error::Backend;
+        match &err {
+            Store(Backend(text)) if text.starts_with(crate::db::retry::BUSY_MARK) => AppError::Busy(text.clone()),
+            _ => AppError::Internal(anyhow::Error::new(err).context("session")),
         }
     }
 }
@@ -67,7 +84,7 @@ impl From<sqlx::Error> for AppError {
         use crate::db::retry::{Failure, classify};
         match err {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            other if classify(&other) != Failure::Other => AppError::Busy(other),
+            other if classify(&other) != Failure::Other => AppError::Busy(other.to_string()),
             other => AppError::Internal(other.into()),
         }
     }
@@ -184,5 +201,27 @@ impl IntoResponse for AppError {
         }
         response.extensions_mut().insert(self.report());
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_store_that_cannot_reach_the_database_is_a_503() {
+        use tower_sessions::session::Error::Store;
+        use tower_sessions::session_store::Error::Backend;
+        let busy = Store(Backend(format!(
+            "{}pool timed out while waiting for an open connection",
+            crate::db::retry::BUSY_MARK
+        )));
+        assert_eq!(AppError::from(busy).status(), StatusCode::SERVICE_UNAVAILABLE);
+        let broken = Store(Backend("no such table: web_sessions".into()));
+        assert_eq!(AppError::from(broken).status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let wrapped =
+            anyhow::Error::new(Store(Backend(format!("{}x", crate::db::retry::BUSY_MARK)))).context("session");
+        assert_eq!(AppError::from(wrapped).status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }

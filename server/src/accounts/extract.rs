@@ -35,7 +35,7 @@ pub async fn current_user(parts: &mut Parts, state: &AppState) -> AppResult<Opti
     } else {
         match parts.extensions.get::<Session>() {
             Some(session) => {
-                let fail = |e: tower_sessions::session::Error| AppError::Internal(anyhow::anyhow!("session: {e}"));
+                let fail = AppError::from;
                 let id = session.get::<String>(SESSION_USER).await.map_err(fail)?;
                 let since = session.get::<i64>(SESSION_SINCE).await.map_err(fail)?.unwrap_or(0);
                 id.map(|id| (id, since))

@@ -84,7 +84,7 @@ pub async fn login(
 
 /// Logs `user` in: a new session id (no fixation), a new CSRF token, their language.
 pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
-    let fail = |e: tower_sessions::session::Error| AppError::Internal(anyhow::anyhow!("session: {e}"));
+    let fail = AppError::from;
     session.cycle_id().await.map_err(fail)?;
     session.insert(SESSION_USER, &user.id).await.map_err(fail)?;
     session.insert(SESSION_SINCE, crate::db::now_ms()).await.map_err(fail)?;
@@ -97,7 +97,7 @@ pub async fn start_session(session: &Session, user: &User) -> AppResult<()> {
 
 /// `POST /logout`: the session is deleted.
 pub async fn logout(session: Session) -> AppResult<Redirect> {
-    session.flush().await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    session.flush().await.map_err(AppError::from)?;
     Ok(Redirect::to("/login"))
 }
 
@@ -156,7 +156,7 @@ pub async fn switch_lang(
     Form(form): Form<LangForm>,
 ) -> AppResult<Redirect> {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
-    session.insert(SESSION_LANG, lang).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    session.insert(SESSION_LANG, lang).await.map_err(AppError::from)?;
     if let Some(user) = user {
         queries::set_locale(&state.db, &user.id, lang).await?;
     }

@@ -27,8 +27,14 @@ impl DbSessionStore {
     }
 }
 
-fn backend(err: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(err.to_string())
+/// A database error as the session layer carries it (text only): marked when it is transient,
+/// so that the request answers 503 (see `AppError`).
+fn backend(err: sqlx::Error) -> session_store::Error {
+    use crate::db::retry::{BUSY_MARK, Failure, classify};
+    match classify(&err) {
+        Failure::Other => session_store::Error::Backend(err.to_string()),
+        Failure::Retryable | Failure::Unavailable => session_store::Error::Backend(format!("{BUSY_MARK}{err}")),
+    }
 }
 
 fn encode(record: &Record) -> session_store::Result<(String, Vec<u8>, i64)> {

@@ -29,7 +29,7 @@ impl Notice {
 }
 
 fn session_error(e: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::anyhow!("session: {e}"))
+    AppError::from(e)
 }
 
 /// Keeps `notice` for the next page.

@@ -18,6 +18,14 @@ pub use retry::retry;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static MYSQL_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/mysql");
 
+/// How long a request waits for a pooled connection before it is answered 503:
+/// `PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS` (default 10 000; behind a proxy that fails over between
+/// replicas, a few seconds lets it route around a replica whose database node is gone).
+fn acquire_timeout() -> Duration {
+    let ms = std::env::var("PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    Duration::from_millis(ms.filter(|ms| *ms > 0).unwrap_or(10_000))
+}
+
 /// A connection pool plus the backend it speaks to.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -36,7 +44,7 @@ impl Db {
         }
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout())
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -12,6 +12,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+/// How a session store (or another layer that keeps only an error's text) marks a database
+/// failure that is not a bug ([`Failure::Retryable`] or [`Failure::Unavailable`]): the page
+/// answers 503, not 500.
+pub const BUSY_MARK: &str = "database busy: ";
+
 /// Runs of an operation at most.
 pub const ATTEMPTS: u32 = 4;
 

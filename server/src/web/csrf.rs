@@ -25,7 +25,7 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
 /// The session's token, created on first use.
 pub async fn ensure_token(session: &Session) -> AppResult<String> {
-    let existing: Option<String> = session.get(SESSION_CSRF).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    let existing: Option<String> = session.get(SESSION_CSRF).await.map_err(AppError::from)?;
     if let Some(token) = existing {
         return Ok(token);
     }
@@ -35,7 +35,7 @@ pub async fn ensure_token(session: &Session) -> AppResult<String> {
 /// Replaces the session's token (at login).
 pub async fn rotate_token(session: &Session) -> AppResult<String> {
     let token = hex::encode(rand::random::<[u8; 32]>());
-    session.insert(SESSION_CSRF, &token).await.map_err(|e| anyhow::anyhow!("session: {e}"))?;
+    session.insert(SESSION_CSRF, &token).await.map_err(AppError::from)?;
     Ok(token)
 }
 

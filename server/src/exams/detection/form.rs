@@ -209,6 +209,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_and_the_unknown_labels() {
+        // The texts are the context's own catalogue (run alone, no other test installs them).
+        crate::i18n::install(&[super::super::messages::MESSAGES]);
         let mut form = DetectionForm {
             faces: true,
             objects: true,
