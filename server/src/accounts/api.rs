@@ -84,7 +84,9 @@ pub async fn issue_token(
             message: lang.tf("auth.locked", &[("minutes", &minutes.to_string())]),
             retry_after_secs: u64::try_from(minutes * 60).unwrap_or(60),
         }),
-        Err(LoginRefusal::BadCredentials | LoginRefusal::Deactivated) => Err(AppError::Unauthorized),
+        Err(LoginRefusal::BadCredentials | LoginRefusal::Deactivated | LoginRefusal::Unverified) => {
+            Err(AppError::Unauthorized)
+        }
     }
 }
 

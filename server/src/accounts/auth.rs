@@ -15,6 +15,8 @@ pub enum LoginRefusal {
     Locked { minutes: i64 },
     /// Right password, deactivated account.
     Deactivated,
+    /// Right password, address not confirmed yet.
+    Unverified,
 }
 
 /// Checks `email`/`password` from client address `ip`.
@@ -41,7 +43,13 @@ pub async fn authenticate(
     match user {
         Some(user) if ok => {
             throttle::clear(db, &account_key).await?;
-            if user.active { Ok(Ok(user)) } else { Ok(Err(LoginRefusal::Deactivated)) }
+            if !user.active {
+                Ok(Err(LoginRefusal::Deactivated))
+            } else if !user.email_verified {
+                Ok(Err(LoginRefusal::Unverified))
+            } else {
+                Ok(Ok(user))
+            }
         }
         _ => {
             throttle::record_failure(db, &account_key).await?;

@@ -73,12 +73,17 @@ pub async fn login(
     let (status, message) = match refusal {
         LoginRefusal::BadCredentials => (StatusCode::UNAUTHORIZED, ctx.t("auth.bad_credentials").to_owned()),
         LoginRefusal::Deactivated => (StatusCode::FORBIDDEN, ctx.t("auth.deactivated").to_owned()),
+        LoginRefusal::Unverified => (StatusCode::FORBIDDEN, ctx.t("auth.unverified").to_owned()),
         LoginRefusal::Locked { minutes } => {
             (StatusCode::TOO_MANY_REQUESTS, ctx.lang.tf("auth.locked", &[("minutes", &minutes.to_string())]))
         }
     };
     tracing::info!(%ip, reason = ?refusal, "login refused");
-    let body = views::login_form(&ctx, &form.email, form.next.as_deref(), Some(&message));
+    let form = views::login_form(&ctx, &form.email, form.next.as_deref(), Some(&message));
+    let body = maud::html! {
+        (form)
+        @if refusal == LoginRefusal::Unverified { p.center { a href="/register/resend" { (ctx.t("verify.resend_link")) } } }
+    };
     Ok(respond_with(&ctx, status, ctx.t("login.title"), body))
 }
 
@@ -129,14 +134,20 @@ pub async fn register(
         Err(errors) => return Ok(rerender(&errors)),
     };
     let hash = password::hash(new_user.password.clone()).await?;
-    let user = match queries::insert(&state.db, &new_user, &hash).await {
+    let verify = state.config.accounts().verify_email;
+    let user = match queries::insert_with(&state.db, &new_user, &hash, !verify).await {
         Ok(user) => user,
         Err(e) if is_unique_violation(&e) => {
             return Ok(rerender(&FieldErrors::from([("email", "field.email.taken")])));
         }
         Err(e) => return Err(e.into()),
     };
-    tracing::info!(user_id = %user.id, "student registered");
+    tracing::info!(user_id = %user.id, verify, "student registered");
+    if verify {
+        super::recovery::verify::send_first(&state, &user).await?;
+        let body = super::recovery::verify::check_inbox(&ctx, &user.email);
+        return Ok(respond(&ctx, ctx.t("verify.title"), body));
+    }
     start_session(&session, &user).await?;
     Ok(Redirect::to(user.role.home_path()).into_response())
 }

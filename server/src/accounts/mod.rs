@@ -13,6 +13,7 @@ pub mod profile;
 pub mod queries;
 pub mod recovery;
 pub mod session_store;
+pub mod settings;
 pub mod throttle;
 pub mod tokens;
 pub mod upkeep;

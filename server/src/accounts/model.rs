@@ -78,6 +78,9 @@ pub struct User {
     /// Last password change, UTC milliseconds (0: none recorded). Sessions and tokens older
     /// than it are refused.
     pub password_changed_at: i64,
+    /// Whether the address is confirmed (self-registered students confirm it by a link when
+    /// `PROCTORWISE_VERIFY_EMAIL` is on); an unconfirmed account cannot log in.
+    pub email_verified: bool,
 }
 
 /// A syntactically valid, lower-cased email address.

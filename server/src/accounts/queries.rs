@@ -18,6 +18,7 @@ struct UserRow {
     active: i64,
     created_at: i64,
     password_changed_at: i64,
+    email_verified_at: Option<i64>,
 }
 
 impl UserRow {
@@ -31,19 +32,26 @@ impl UserRow {
             name: self.name,
             created_at: self.created_at,
             password_changed_at: self.password_changed_at,
+            email_verified: self.email_verified_at.is_some(),
         }
     }
 }
 
-const COLUMNS: &str = "id, email, name, role, locale, active, created_at, password_changed_at";
+const COLUMNS: &str = "id, email, name, role, locale, active, created_at, password_changed_at, email_verified_at";
 
-/// Inserts a user whose password is already hashed; a duplicate email is a unique violation.
+/// Inserts a user whose password is already hashed, address confirmed; a duplicate email is a
+/// unique violation.
 pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result<User> {
+    insert_with(db, new, password_hash, true).await
+}
+
+/// Like [`insert`]; `verified` false for a self-registered student who must confirm the address.
+pub async fn insert_with(db: &Db, new: &NewUser, password_hash: &str, verified: bool) -> sqlx::Result<User> {
     let id = new_id();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        "INSERT INTO users (id, email, name, password_hash, role, locale, active, created_at, updated_at, email_verified_at) \
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
     )
     .bind(&id)
     .bind(new.email.as_str())
@@ -53,6 +61,7 @@ pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result
     .bind(new.locale.map(Lang::code))
     .bind(now)
     .bind(now)
+    .bind(verified.then_some(now))
     .execute(db.pool())
     .await?;
     Ok(User {
@@ -64,6 +73,7 @@ pub async fn insert(db: &Db, new: &NewUser, password_hash: &str) -> sqlx::Result
         active: true,
         created_at: now,
         password_changed_at: 0,
+        email_verified: verified,
     })
 }
 
@@ -271,4 +281,15 @@ pub async fn set_name(db: &Db, id: &str, name: &str) -> sqlx::Result<bool> {
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Marks a user's address confirmed, on the caller's transaction (the link's).
+pub async fn mark_verified_on(conn: &mut AnyConnection, id: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

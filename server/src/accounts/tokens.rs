@@ -96,6 +96,7 @@ mod tests {
             active: true,
             created_at: 0,
             password_changed_at: 0,
+            email_verified: true,
         }
     }
 

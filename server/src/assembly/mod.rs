@@ -112,7 +112,8 @@ pub fn config_from_env() -> anyhow::Result<Config> {
     let detection = DetectionConfig::from_env()?;
     let monitoring = MonitorSettings::from_env(&config, &detection.thresholds)?;
     let batch = BatchConfig::from_env(&config)?;
-    Ok(config.with_section(detection).with_section(monitoring).with_section(batch))
+    let accounts = crate::accounts::settings::AccountsConfig::from_env()?;
+    Ok(config.with_section(detection).with_section(monitoring).with_section(batch).with_section(accounts))
 }
 
 /// A configuration for tests and tools: the given data dir and database, defaults elsewhere.
@@ -123,6 +124,7 @@ pub fn config_for(data_dir: PathBuf, database_url: String) -> Config {
         .with_section(DetectionConfig::in_dir(Path::new("models")))
         .with_section(monitoring)
         .with_section(batch)
+        .with_section(crate::accounts::settings::AccountsConfig::default())
 }
 
 /// Connects to the database, applies migrations and prepares the state; refuses a frame store

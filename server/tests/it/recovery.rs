@@ -10,6 +10,7 @@ use crate::dual;
 use crate::helpers::{Client, PASSWORD, TestApp, TestResponse};
 
 dual!(
+    a_new_student_confirms_the_address_before_logging_in,
     a_forgotten_password_is_reset_by_a_link_that_works_once,
     the_answer_does_not_reveal_accounts_and_requests_are_throttled,
     an_admin_sends_a_reset_link
@@ -40,7 +41,7 @@ async fn a_forgotten_password_is_reset_by_a_link_that_works_once(app: TestApp) {
     let link = emailed_link(&app, &user.id).await;
     let token = link.trim_start_matches("/password/reset?token=");
     // Only the token's hash is stored.
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM password_resets WHERE user_id = ?")
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM account_tokens WHERE user_id = ?")
         .bind(&user.id)
         .fetch_all(app.state.db.pool())
         .await
@@ -78,7 +79,7 @@ async fn a_forgotten_password_is_reset_by_a_link_that_works_once(app: TestApp) {
     ask(&app.client(), &user.email).await.assert_status(StatusCode::OK);
     let second = emailed_link(&app, &user.id).await;
     assert_ne!(second, link, "a new link");
-    sqlx::query("UPDATE password_resets SET expires_at = 1 WHERE user_id = ? AND used_at IS NULL")
+    sqlx::query("UPDATE account_tokens SET expires_at = 1 WHERE user_id = ? AND used_at IS NULL")
         .bind(&user.id)
         .execute(app.state.db.pool())
         .await
@@ -130,7 +131,7 @@ async fn an_admin_sends_a_reset_link(app: TestApp) {
     res.assert_status(StatusCode::SEE_OTHER);
     let link = emailed_link(&app, &user.id).await;
     app.client().get(&link).await.assert_status(StatusCode::OK);
-    let by: String = sqlx::query_scalar("SELECT requested_by FROM password_resets WHERE user_id = ?")
+    let by: String = sqlx::query_scalar("SELECT requested_by FROM account_tokens WHERE user_id = ?")
         .bind(&user.id)
         .fetch_one(app.state.db.pool())
         .await
@@ -138,4 +139,52 @@ async fn an_admin_sends_a_reset_link(app: TestApp) {
     assert_eq!(by, "admin");
     let (student, _) = app.login_as(Role::Student).await;
     student.post_form(&format!("/admin/users/{}/reset-link", user.id), &[]).await.assert_status(StatusCode::FORBIDDEN);
+}
+
+async fn a_new_student_confirms_the_address_before_logging_in(app: TestApp) {
+    let app = TestApp::with_config(app.backend, |c| c.accounts_mut().verify_email = true).await;
+    let visitor = app.client();
+    visitor.get("/register").await;
+    let email = "new.student@example.test";
+    let res = visitor
+        .post_form(
+            "/register",
+            &[("name", "New Student"), ("email", email), ("password", PASSWORD), ("password_confirm", PASSWORD)],
+        )
+        .await;
+    res.assert_status(StatusCode::OK).assert_contains("a link to confirm it is on its way");
+    visitor.get("/student").await.assert_status(StatusCode::SEE_OTHER);
+    // Not before the address is confirmed: the login says why and offers a new link.
+    let refused = app.client().login(email, PASSWORD).await;
+    refused
+        .assert_status(StatusCode::FORBIDDEN)
+        .assert_contains("Confirm your address first")
+        .assert_contains("/register/resend");
+    let (user, _) =
+        proctorwise::accounts::queries::find_for_login(&app.state.db, email).await.expect("db").expect("user");
+    assert!(!user.email_verified);
+    // A new link, then the first one: either confirms (and the other is spent with it).
+    let again = app.client();
+    again.get("/register/resend").await.assert_status(StatusCode::OK);
+    again.post_form("/register/resend", &[("email", email)]).await.assert_status(StatusCode::OK);
+    let emails = outbox::for_user(&app.state.db, &user.id).await.expect("emails");
+    let links: Vec<String> = emails
+        .iter()
+        .filter_map(|e| {
+            e.text_body
+                .find("/register/verify?token=")
+                .map(|at| e.text_body[at..].split_whitespace().next().unwrap_or_default().to_owned())
+        })
+        .collect();
+    assert_eq!(links.len(), 2, "one at registration, one on request");
+    let confirmed = app.client();
+    let res = confirmed.get(&links[0]).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(res.location(), "/student");
+    confirmed.get("/student").await.assert_status(StatusCode::OK);
+    app.client().get(&links[1]).await.assert_status(StatusCode::GONE);
+    app.client().login(email, PASSWORD).await.assert_status(StatusCode::SEE_OTHER);
+    // A confirmed account gets no more links; a reset link does not confirm an address.
+    app.client().post_form("/register/resend", &[("email", email)]).await.assert_status(StatusCode::OK);
+    assert_eq!(outbox::for_user(&app.state.db, &user.id).await.expect("emails").len(), 2);
 }

@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::mailbox::{Letter, Mailboxes};
-use super::{TOKEN_TTL_MS, queries as links, views};
+use super::queries::{NewToken, Purpose};
+use super::{TOKEN_TTL_MS, VERIFY_TTL_MS, queries as links, views};
 use crate::accounts::extract::{AdminOnly, Authed};
 use crate::accounts::forms::FieldErrors;
 use crate::accounts::handlers::ClientIp;
@@ -21,9 +22,9 @@ use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
 /// Requests from one address: 10 in 15 minutes.
-const ADDRESS: Policy = Policy { limit: 10, window_ms: 15 * 60 * 1000 };
+pub(super) const ADDRESS: Policy = Policy { limit: 10, window_ms: 15 * 60 * 1000 };
 /// Links sent to one account per hour (more requests get the same answer and no email).
-const PER_ACCOUNT_PER_HOUR: i64 = 3;
+pub(super) const PER_ACCOUNT_PER_HOUR: i64 = 3;
 
 /// `GET /password/forgot`.
 pub async fn forgot_page(ctx: PageCtx) -> Response {
@@ -60,9 +61,9 @@ pub async fn forgot(
     // Every request counts against the address, found or not.
     throttle::record_failure(&state.db, &subject).await?;
     if let Some((user, _)) = queries::find_for_login(&state.db, email.as_str()).await? {
-        let recent = links::sent_since(&state.db, &user.id, now_ms() - 3_600_000).await?;
+        let recent = links::sent_since(&state.db, &user.id, Purpose::Reset, now_ms() - 3_600_000).await?;
         if user.active && recent < PER_ACCOUNT_PER_HOUR {
-            send_link(&state, &user, "user").await?;
+            send_link(&state, &user, Purpose::Reset, "user").await?;
             tracing::info!(user = %user.id, %ip, "password reset link sent");
         } else {
             tracing::info!(user = %user.id, %ip, active = user.active, recent, "password reset link withheld");
@@ -72,23 +73,21 @@ pub async fn forgot(
 }
 
 /// Records a new link for `user` and queues its email, in one transaction.
-async fn send_link(state: &AppState, user: &User, by: &str) -> sqlx::Result<()> {
+pub(super) async fn send_link(state: &AppState, user: &User, purpose: Purpose, by: &str) -> sqlx::Result<()> {
     let (token, hash) = links::new_token();
     let now = now_ms();
     let lang = user.locale.unwrap_or_default();
-    let link = format!("/password/reset?token={token}");
-    let minutes = (TOKEN_TTL_MS / 60_000).to_string();
-    let body = lang.tf("recovery.email.body", &[("minutes", &minutes)]);
-    let letter = Letter {
-        user_id: &user.id,
-        to: &user.email,
-        lang,
-        subject: lang.t("recovery.email.subject"),
-        body: &body,
-        link: &link,
+    let (path, ttl, subject, body) = match purpose {
+        Purpose::Reset => ("/password/reset", TOKEN_TTL_MS, "recovery.email.subject", "recovery.email.body"),
+        Purpose::Verify => ("/register/verify", VERIFY_TTL_MS, "verify.email.subject", "verify.email.body"),
     };
+    let link = format!("{path}?token={token}");
+    let body = lang.tf(body, &[("minutes", &(ttl / 60_000).to_string()), ("hours", &(ttl / 3_600_000).to_string())]);
+    let letter =
+        Letter { user_id: &user.id, to: &user.email, lang, subject: lang.t(subject), body: &body, link: &link };
     let mut tx = state.db.pool().begin().await?;
-    links::insert(&mut tx, &hash, &user.id, by, now, now + TOKEN_TTL_MS).await?;
+    let token = NewToken { hash: &hash, user_id: &user.id, purpose, by };
+    links::insert(&mut tx, &token, now, now + ttl).await?;
     state.part::<Mailboxes>().0.post(&mut tx, &letter).await?;
     tx.commit().await
 }
@@ -100,7 +99,7 @@ pub struct TokenQuery {
     token: String,
 }
 
-fn gone(ctx: &PageCtx) -> Response {
+pub(super) fn gone(ctx: &PageCtx) -> Response {
     respond_with(ctx, StatusCode::GONE, ctx.t("recovery.title"), views::link_invalid(ctx))
 }
 
@@ -110,7 +109,7 @@ pub async fn reset_page(
     ctx: PageCtx,
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
-    if links::valid(&state.db, &links::hash(&q.token), now_ms()).await?.is_none() {
+    if links::valid(&state.db, &links::hash(&q.token), Purpose::Reset, now_ms()).await?.is_none() {
         return Ok(gone(&ctx));
     }
     Ok(respond(&ctx, ctx.t("recovery.new_title"), views::reset_form(&ctx, &q.token, &FieldErrors::new())))
@@ -139,7 +138,7 @@ pub async fn reset(State(state): State<AppState>, ctx: PageCtx, Form(form): Form
     }
     let hash = links::hash(&form.token);
     if !errors.is_empty() {
-        if links::valid(&state.db, &hash, now_ms()).await?.is_none() {
+        if links::valid(&state.db, &hash, Purpose::Reset, now_ms()).await?.is_none() {
             return Ok(gone(&ctx));
         }
         let body = views::reset_form(&ctx, &form.token, &errors);
@@ -148,7 +147,7 @@ pub async fn reset(State(state): State<AppState>, ctx: PageCtx, Form(form): Form
     let password_hash = password::hash(form.password.clone()).await?;
     let now = now_ms();
     let mut tx = state.db.pool().begin().await?;
-    let Some(user_id) = links::spend(&mut tx, &hash, now).await? else { return Ok(gone(&ctx)) };
+    let Some(user_id) = links::spend(&mut tx, &hash, Purpose::Reset, now).await? else { return Ok(gone(&ctx)) };
     queries::set_password_on(&mut tx, &user_id, &password_hash, now).await?;
     tx.commit().await?;
     tracing::info!(user = %user_id, "password reset; every session signed out");
@@ -169,7 +168,7 @@ pub async fn admin_send(
     if !target.active {
         return Err(AppError::Conflict(ctx.t("recovery.admin.inactive").to_owned()));
     }
-    send_link(&state, &target, "admin").await?;
+    send_link(&state, &target, Purpose::Reset, "admin").await?;
     tracing::info!(admin = %admin.id, user = %target.id, "password reset link sent by an admin");
     Ok(crate::accounts::admin::handlers::row_or_redirect(&ctx, &target, "recovery.admin.sent"))
 }

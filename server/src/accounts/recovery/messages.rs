@@ -56,4 +56,27 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "This account is deactivated: reactivate it before sending a link.",
         "Ce compte est désactivé : réactivez-le avant d'envoyer un lien.",
     ),
+    ("verify.title", "Confirm your address", "Confirmez votre adresse"),
+    (
+        "verify.sent",
+        "If an account waits for {email}, a link to confirm it is on its way. Open it to log in.",
+        "Si un compte attend la confirmation de {email}, un lien vous a été envoyé. Ouvrez-le pour vous connecter.",
+    ),
+    ("verify.resend_link", "No email? Ask for a new link", "Pas reçu ? Demander un nouveau lien"),
+    (
+        "verify.resend_lead",
+        "Enter the address you registered with: we will send a new confirmation link.",
+        "Saisissez l'adresse de votre inscription : nous vous enverrons un nouveau lien de confirmation.",
+    ),
+    ("verify.email.subject", "Confirm your ProctorWise address", "Confirmez votre adresse ProctorWise"),
+    (
+        "verify.email.body",
+        "Welcome to ProctorWise. Open the link below to confirm your address and log in; it works once, for {hours} hours. If you did not register, ignore this email.",
+        "Bienvenue sur ProctorWise. Ouvrez le lien ci-dessous pour confirmer votre adresse et vous connecter ; il fonctionne une fois, pendant {hours} heures. Si vous ne vous êtes pas inscrit, ignorez ce message.",
+    ),
+    (
+        "auth.unverified",
+        "Confirm your address first: open the link we emailed you when you registered.",
+        "Confirmez d'abord votre adresse : ouvrez le lien envoyé par e-mail lors de votre inscription.",
+    ),
 ];

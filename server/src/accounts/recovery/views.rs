@@ -58,3 +58,28 @@ pub fn reset_form(ctx: &PageCtx, token: &str, errors: &FieldErrors) -> Markup {
         }
     }
 }
+
+/// After registration (or a new link): the address must be confirmed.
+pub fn check_inbox(ctx: &PageCtx, email: &str) -> Markup {
+    html! {
+        section.card.narrow #verify-sent {
+            (notice("info", &ctx.lang.tf("verify.sent", &[("email", email)])))
+            p { a href="/register/resend" { (ctx.t("verify.resend_link")) } }
+            p { a href="/login" { (ctx.t("recovery.back_to_login")) } }
+        }
+    }
+}
+
+/// The form asking for a new confirmation link.
+pub fn resend_form(ctx: &PageCtx, email: &str, error: Option<&str>) -> Markup {
+    html! {
+        section.card.narrow #verify-resend {
+            p.lead { (ctx.t("verify.resend_lead")) }
+            form method="post" action="/register/resend" novalidate {
+                input type="hidden" name="csrf_token" value=(ctx.csrf);
+                (Field { name: "email", label: ctx.t("field.email"), kind: "email", value: email, error, autocomplete: "username", required: true }.render())
+                button.primary type="submit" { (ctx.t("recovery.send")) }
+            }
+        }
+    }
+}
