@@ -23,6 +23,13 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("notify.cat.exam_scheduled", "Bookings", "Inscriptions"),
     ("notify.cat.exam_cancelled", "Cancellations", "Annulations"),
     ("notify.cat.reminder", "Reminders before an exam", "Rappels avant un examen"),
+    ("notify.cat.submitted", "Submission receipts", "Accusés de remise"),
+    ("notify.submitted.title", "Answers received: {exam}", "Copie reçue : {exam}"),
+    (
+        "notify.submitted.body",
+        "Your answers to {exam} were received on {when}. You will be told when your result is available.",
+        "Vos réponses à {exam} ont été reçues le {when}. Vous serez prévenu quand votre résultat sera disponible.",
+    ),
     ("notify.reminder.title", "Reminder: {exam} on {when}", "Rappel : {exam} le {when}"),
     (
         "notify.reminder.body",

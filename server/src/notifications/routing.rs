@@ -12,6 +12,8 @@ pub enum Category {
     ExamCancelled,
     /// A booked exam starts soon.
     Reminder,
+    /// The student's answers were received (a receipt).
+    Submitted,
     /// The student's results can be read.
     Results,
     /// The teacher learns that a copy is fully graded.
@@ -26,10 +28,11 @@ pub enum Category {
 
 impl Category {
     /// Every category, in the order of the preferences page.
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::ExamScheduled,
         Category::ExamCancelled,
         Category::Reminder,
+        Category::Submitted,
         Category::Results,
         Category::CopyGraded,
         Category::ManualReview,
@@ -43,6 +46,7 @@ impl Category {
             Category::ExamScheduled => "exam_scheduled",
             Category::ExamCancelled => "exam_cancelled",
             Category::Reminder => "exam_reminder",
+            Category::Submitted => "exam_submitted",
             Category::Results => "results",
             Category::CopyGraded => "copy_graded",
             Category::ManualReview => "manual_review_required",
@@ -68,6 +72,7 @@ impl Category {
             Category::ExamScheduled => "notify.cat.exam_scheduled",
             Category::ExamCancelled => "notify.cat.exam_cancelled",
             Category::Reminder => "notify.cat.reminder",
+            Category::Submitted => "notify.cat.submitted",
             Category::Results => "notify.cat.results",
             Category::CopyGraded => "notify.cat.copy_graded",
             Category::ManualReview => "notify.cat.manual_review",
@@ -90,6 +95,8 @@ pub enum Template {
     CancelledTeacher,
     /// Student: your exam starts soon.
     Reminder,
+    /// Student: your answers were received.
+    Submitted,
     /// Student: your result is available.
     ResultReady,
     /// Teacher: a copy is fully graded.
@@ -129,6 +136,7 @@ pub const HANDLED: &[EventType] = &[
     EventType::ExamScheduled,
     EventType::ExamCancelled,
     EventType::ExamReminder,
+    EventType::ExamSubmitted,
     EventType::GradingCompleted,
     EventType::ResultsReleased,
     EventType::ManualReviewRequired,
@@ -192,7 +200,12 @@ pub fn route(event: &Event) -> Vec<Delivery> {
                 out.push(to(Audience::Admins, Category::CriticalAlert, Template::HighRisk));
             }
         }
-        Payload::ExamSubmitted(_) | Payload::MonitoringStarted(_) | Payload::MonitoringStopped(_) => {}
+        Payload::ExamSubmitted(p) => {
+            out.extend(user(&p.student_id).map(|a| to(a, Category::Submitted, Template::Submitted)));
+        }
+        // Monitoring's start and end are recorded on the session itself (the proctors' panels,
+        // the integrity report); the student sees the camera state on the exam page.
+        Payload::MonitoringStarted(_) | Payload::MonitoringStopped(_) => {}
     }
     out
 }
@@ -322,9 +335,12 @@ mod tests {
     }
 
     #[test]
-    fn nobody_hears_of_submissions_and_every_handled_type_is_listed() {
-        assert!(route(&ev(ExamSubmitted { student_id: "s".into(), ..Default::default() })).is_empty());
-        assert!(!HANDLED.contains(&EventType::ExamSubmitted));
+    fn the_student_gets_a_receipt_of_a_submission() {
+        assert_eq!(
+            route(&ev(ExamSubmitted { student_id: "s".into(), ..Default::default() })),
+            vec![to(Audience::User("s".into()), Category::Submitted, Template::Submitted)]
+        );
+        assert!(HANDLED.contains(&EventType::ExamSubmitted));
     }
 
     #[test]

@@ -77,6 +77,7 @@ fn said(payload: &Payload) -> Said<'_> {
             student_id: &p.student_id,
             attempt_id: &p.attempt_id,
             reason: &p.reason,
+            starts_at: Some(p.submitted_at),
             ..Said::default()
         },
         Payload::ManualReviewRequired(p) => {
@@ -160,6 +161,7 @@ fn keys(template: Template) -> (&'static str, &'static str) {
         Template::CancelledStudent => ("notify.cancelled_student.title", "notify.cancelled_student.body"),
         Template::CancelledTeacher => ("notify.cancelled_teacher.title", "notify.cancelled_teacher.body"),
         Template::Reminder => ("notify.reminder.title", "notify.reminder.body"),
+        Template::Submitted => ("notify.submitted.title", "notify.submitted.body"),
         Template::ResultReady => ("notify.result_ready.title", "notify.result_ready.body"),
         Template::CopyGraded => ("notify.copy_graded.title", "notify.copy_graded.body"),
         Template::ReviewRequired => ("notify.review.title", "notify.review.body"),
@@ -206,7 +208,7 @@ pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
     let link = match template {
         Template::BookedStudent | Template::CancelledStudent | Template::Reminder => Some("/bookings".to_owned()),
         Template::BookedTeacher | Template::CancelledTeacher => Some(format!("/exams/{}", f.exam_id)),
-        Template::ResultReady => Some(format!("/attempts/{}/result", f.attempt_id)),
+        Template::ResultReady | Template::Submitted => Some(format!("/attempts/{}/result", f.attempt_id)),
         Template::CopyGraded | Template::ReviewRequired => {
             Some(format!("/exams/{}/results/{}", f.exam_id, f.attempt_id))
         }
@@ -253,6 +255,8 @@ mod tests {
     use super::*;
 
     fn facts() -> Facts {
+        // The context's own texts (run alone, no other test installs them).
+        crate::i18n::install(&[super::super::messages::MESSAGES]);
         Facts {
             exam: "Physics <b>".into(),
             student: "Ada".into(),
