@@ -106,6 +106,7 @@ mod tests {
     /// Keys reached through a variable escape the source scan of `i18n`: check them here.
     #[test]
     fn keys_given_by_value_exist() {
+        crate::i18n::install(&[super::MESSAGES]);
         let reasons = [CancelReason::ByStudent, CancelReason::SlotRemoved, CancelReason::ExamWithdrawn];
         let statuses = [
             BookingStatus::Scheduled,

@@ -244,6 +244,7 @@ mod tests {
 
     #[test]
     fn countdown_is_rounded_up_to_the_minute() {
+        crate::i18n::install(&[crate::bookings::messages::MESSAGES]);
         assert_eq!(starts_in(Lang::En, 2 * 60 * MIN + 15 * MIN), "starts in 2 h 15 min");
         assert_eq!(starts_in(Lang::En, 2 * 60 * MIN + 14 * MIN + 1), "starts in 2 h 15 min");
         assert_eq!(starts_in(Lang::Fr, 3 * 1440 * MIN + 5 * 60 * MIN + 7 * MIN), "commence dans 3 j 5 h");

@@ -319,6 +319,7 @@ mod tests {
     /// Keys the exams domain code returns as values (never looked up literally) exist.
     #[test]
     fn returned_keys_exist() {
+        crate::i18n::install(&[super::MESSAGES]);
         for key in [
             "question.error.kind",
             "question.error.prompt_required",

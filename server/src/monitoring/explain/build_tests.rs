@@ -3,6 +3,8 @@ use super::*;
 const T0: i64 = 1_765_100_000_000;
 
 fn facts<'a>(kind: &'a str, details: &'a str, ended_after_ms: Option<i64>) -> Facts<'a> {
+    // The texts these explanations read (run alone, no other test installs them).
+    crate::i18n::install(&[crate::monitoring::explain::messages::MESSAGES, crate::monitoring::messages::MESSAGES]);
     Facts {
         kind,
         details,
