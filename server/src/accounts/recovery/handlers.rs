@@ -22,7 +22,7 @@ use crate::views::layout::{respond, respond_with};
 use crate::web::PageCtx;
 
 /// Requests from one address: 10 in 15 minutes.
-pub(super) const ADDRESS: Policy = Policy { limit: 10, window_ms: 15 * 60 * 1000 };
+const ADDRESS: Policy = Policy { limit: 10, window_ms: 15 * 60 * 1000 };
 /// Links sent to one account per hour (more requests get the same answer and no email).
 pub(super) const PER_ACCOUNT_PER_HOUR: i64 = 3;
 
@@ -50,16 +50,7 @@ pub async fn forgot(
         let body = views::forgot_form(&ctx, &form.email, Some(error));
         return Ok(respond_with(&ctx, StatusCode::UNPROCESSABLE_ENTITY, ctx.t("recovery.title"), body));
     };
-    let subject = format!("reset-ip:{ip}");
-    if let Some(wait_ms) = throttle::locked_for(&state.db, &subject, ADDRESS).await? {
-        let minutes = (wait_ms + 59_999) / 60_000;
-        return Err(AppError::Throttled {
-            message: ctx.lang.tf("recovery.throttled", &[("minutes", &minutes.to_string())]),
-            retry_after_secs: u64::try_from(wait_ms / 1000 + 1).unwrap_or(60),
-        });
-    }
-    // Every request counts against the address, found or not.
-    throttle::record_failure(&state.db, &subject).await?;
+    count_request(&state, &ctx, &format!("reset-ip:{ip}")).await?;
     if let Some((user, _)) = queries::find_for_login(&state.db, email.as_str()).await? {
         let recent = links::sent_since(&state.db, &user.id, Purpose::Reset, now_ms() - 3_600_000).await?;
         if user.active && recent < PER_ACCOUNT_PER_HOUR {
@@ -70,6 +61,20 @@ pub async fn forgot(
         }
     }
     Ok(respond(&ctx, ctx.t("recovery.title"), views::sent(&ctx, email.as_str())))
+}
+
+/// Counts a request for a link against the client's address (found or not), refusing it (429)
+/// while the address has made too many.
+pub(super) async fn count_request(state: &AppState, ctx: &PageCtx, subject: &str) -> AppResult<()> {
+    if let Some(wait_ms) = throttle::locked_for(&state.db, subject, ADDRESS).await? {
+        let minutes = (wait_ms + 59_999) / 60_000;
+        return Err(AppError::Throttled {
+            message: ctx.lang.tf("recovery.throttled", &[("minutes", &minutes.to_string())]),
+            retry_after_secs: u64::try_from(wait_ms / 1000 + 1).unwrap_or(60),
+        });
+    }
+    throttle::record_failure(&state.db, subject).await?;
+    Ok(())
 }
 
 /// Records a new link for `user` and queues its email, in one transaction.

@@ -8,13 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::handlers::{ADDRESS, PER_ACCOUNT_PER_HOUR, gone, send_link};
+use super::handlers::{PER_ACCOUNT_PER_HOUR, count_request, gone, send_link};
 use super::queries::{self as links, Purpose};
 use super::views;
 use crate::accounts::handlers::{ClientIp, start_session};
 use crate::accounts::model::Email;
 use crate::accounts::queries;
-use crate::accounts::throttle;
 use crate::app::AppState;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
@@ -71,15 +70,7 @@ pub async fn resend(
         let body = views::resend_form(&ctx, &form.email, Some(ctx.t("field.email.invalid")));
         return Ok(respond_with(&ctx, axum::http::StatusCode::UNPROCESSABLE_ENTITY, ctx.t("verify.title"), body));
     };
-    let subject = format!("verify-ip:{ip}");
-    if let Some(wait_ms) = throttle::locked_for(&state.db, &subject, ADDRESS).await? {
-        let minutes = (wait_ms + 59_999) / 60_000;
-        return Err(AppError::Throttled {
-            message: ctx.lang.tf("recovery.throttled", &[("minutes", &minutes.to_string())]),
-            retry_after_secs: u64::try_from(wait_ms / 1000 + 1).unwrap_or(60),
-        });
-    }
-    throttle::record_failure(&state.db, &subject).await?;
+    count_request(&state, &ctx, &format!("verify-ip:{ip}")).await?;
     if let Some((user, _)) = queries::find_for_login(&state.db, email.as_str()).await? {
         let recent = links::sent_since(&state.db, &user.id, Purpose::Verify, now_ms() - 3_600_000).await?;
         if user.active && !user.email_verified && recent < PER_ACCOUNT_PER_HOUR {
