@@ -217,25 +217,23 @@ pub async fn submissions_of_student(db: &Db, student_id: &str) -> sqlx::Result<V
 /// (attempt id, question id, score in hundredths) of every scored answer of an exam's graded
 /// submissions.
 pub async fn graded_answers_of_exam(db: &Db, exam_id: &str) -> sqlx::Result<Vec<(String, String, i64)>> {
-    sqlx::query_as(
-        "SELECT s.attempt_id, s.question_id, s.score_hundredths FROM answers s JOIN attempts a ON a.id = s.attempt_id \
-         WHERE a.exam_id = ? AND a.status = 'submitted' AND a.grading_status = 'graded' AND s.score_hundredths IS NOT NULL",
-    )
-    .bind(exam_id)
-    .fetch_all(db.pool())
-    .await
+    graded_answers(db, "s.attempt_id", "a.exam_id", exam_id).await
 }
 
 /// (exam id, question id, score in hundredths) of every scored answer of a student's graded
 /// submissions.
 pub async fn graded_answers_of_student(db: &Db, student_id: &str) -> sqlx::Result<Vec<(String, String, i64)>> {
-    sqlx::query_as(
-        "SELECT a.exam_id, s.question_id, s.score_hundredths FROM answers s JOIN attempts a ON a.id = s.attempt_id \
-         WHERE a.student_id = ? AND a.status = 'submitted' AND a.grading_status = 'graded' AND s.score_hundredths IS NOT NULL",
-    )
-    .bind(student_id)
-    .fetch_all(db.pool())
-    .await
+    graded_answers(db, "a.exam_id", "a.student_id", student_id).await
+}
+
+/// (`key`, question id, score) of the scored answers of graded submissions whose `filter`
+/// column equals `value` (`key` and `filter` are this module's own column names).
+async fn graded_answers(db: &Db, key: &str, filter: &str, value: &str) -> sqlx::Result<Vec<(String, String, i64)>> {
+    let sql = format!(
+        "SELECT {key}, s.question_id, s.score_hundredths FROM answers s JOIN attempts a ON a.id = s.attempt_id \
+         WHERE {filter} = ? AND a.status = 'submitted' AND a.grading_status = 'graded' AND s.score_hundredths IS NOT NULL"
+    );
+    sqlx::query_as(&sql).bind(value).fetch_all(db.pool()).await
 }
 
 /// The questions of an exam that any of its attempts answered (submitted or not), by id.
