@@ -163,8 +163,9 @@ impl From<sqlx::Error> for JsonError {
 }
 
 impl From<anyhow::Error> for JsonError {
+    /// Classified as [`AppError`] does: a busy database carried in the chain is a 503.
     fn from(err: anyhow::Error) -> Self {
-        AppError::Internal(err).into()
+        AppError::from(err).into()
     }
 }
 
@@ -223,5 +224,15 @@ mod tests {
             anyhow::Error::new(Store(Backend(format!("{}x", crate::db::retry::BUSY_MARK)))).context("session");
         assert_eq!(AppError::from(wrapped).status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn a_busy_database_behind_a_json_endpoint_is_a_503() {
+        let from_pipeline = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("recording a frame");
+        let response = JsonError::from(from_pipeline).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get(axum::http::header::RETRY_AFTER).map(|v| v.as_bytes()), Some(&b"1"[..]));
+        let bug = JsonError::from(anyhow::anyhow!("a bug")).into_response();
+        assert_eq!(bug.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

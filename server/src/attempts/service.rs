@@ -46,8 +46,19 @@ impl StartRefusal {
 }
 
 /// Starts (or resumes) the attempt of a student's booking. `webcam_ok` is the browser's report
-/// that the camera works; a refusal is recorded separately by [`record_webcam_refusal`].
+/// that the camera works; a refusal is recorded separately by [`record_webcam_refusal`]. A lost
+/// deadlock (a whole class starting at once; on Galera a certification conflict) runs it again:
+/// each run first resumes an attempt that exists.
 pub async fn start(
+    state: &AppState,
+    student_id: &str,
+    booking_id: &str,
+    webcam_ok: bool,
+) -> sqlx::Result<Result<String, StartRefusal>> {
+    crate::db::retry("start attempt", || start_once(state, student_id, booking_id, webcam_ok)).await
+}
+
+async fn start_once(
     state: &AppState,
     student_id: &str,
     booking_id: &str,

@@ -31,11 +31,21 @@ fn acquire_timeout() -> Duration {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// MariaDB: one connection of its own for the readiness probe, so that the probe tells
+    /// whether the database node answers, not whether the request pool has a free connection
+    /// (a Galera cluster pausing its writes for a moment fills the pool on every replica alike).
+    health: Option<AnyPool>,
 }
 
 impl Db {
     /// Connects to `url` (`sqlite:` or `mysql:`), creating the SQLite file and its folder if needed.
+    /// A request waits `PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS` (default 10 s) for a free connection.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_with(url, acquire_timeout()).await
+    }
+
+    /// [`Db::connect`] with the given wait for a free connection.
+    pub async fn connect_with(url: &str, acquire_timeout: Duration) -> anyhow::Result<Self> {
         install_default_drivers();
         let backend = Backend::from_url(url)?;
         let url = url.replacen("mariadb:", "mysql:", 1);
@@ -44,7 +54,7 @@ impl Db {
         }
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(acquire_timeout())
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -59,7 +69,17 @@ impl Db {
             });
         let pool =
             options.connect(&url).await.with_context(|| format!("cannot connect to the {backend:?} database"))?;
-        Ok(Self { pool, backend })
+        let health = match backend {
+            Backend::Sqlite => None,
+            Backend::MariaDb => Some(
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(0)
+                    .acquire_timeout(Duration::from_secs(1))
+                    .connect_lazy(&url)?,
+            ),
+        };
+        Ok(Self { pool, backend, health })
     }
 
     /// Applies every pending migration of this backend.
@@ -82,17 +102,22 @@ impl Db {
         self.backend
     }
 
-    /// Answers whether the database accepts a trivial query within `timeout`.
+    /// Answers whether the database serves a table read within `timeout` (migrations applied).
     pub async fn ping(&self, timeout: Duration) -> anyhow::Result<()> {
-        tokio::time::timeout(timeout, sqlx::query("SELECT 1").execute(&self.pool))
-            .await
-            .context("database did not answer in time")??;
+        // A table read, not `SELECT 1`: a Galera node that is not synced (joining, or cut off
+        // from the primary component) answers `SELECT 1` but refuses tables (1047).
+        let probe = sqlx::query("SELECT 1 FROM _sqlx_migrations LIMIT 1");
+        let pool = self.health.as_ref().unwrap_or(&self.pool);
+        tokio::time::timeout(timeout, probe.execute(pool)).await.context("database did not answer in time")??;
         Ok(())
     }
 
     /// Closes every connection (used at shutdown and by tests).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(health) = &self.health {
+            health.close().await;
+        }
     }
 }
 

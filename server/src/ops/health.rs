@@ -45,13 +45,15 @@ const LAGGING_AFTER_MS: i64 = 60_000;
 /// the outbox keeps the events, and requests can still be served.
 async fn events_check(state: &AppState) -> Value {
     let sink = crate::events::sink_name(&state.config);
-    match crate::events::relay::lag(&state.db).await {
-        Ok(lag) => json!({
+    // Bounded like the database check: a stalled query must not hold the probe (and, behind a
+    // load balancer, take the replica out).
+    match tokio::time::timeout(Duration::from_secs(2), crate::events::relay::lag(&state.db)).await {
+        Ok(Ok(lag)) => json!({
             "status": if lag.oldest_pending_ms > LAGGING_AFTER_MS { "lagging" } else { "ok" },
             "pending": lag.pending,
             "oldest_pending_ms": lag.oldest_pending_ms,
             "sink": sink,
         }),
-        Err(_) => json!({"status": "unknown", "sink": sink}),
+        Ok(Err(_)) | Err(_) => json!({"status": "unknown", "sink": sink}),
     }
 }

@@ -45,8 +45,12 @@ pub async fn guard(req: Request, next: Next) -> Response {
     if safe || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
+    // A session the store could not read for a moment is a 503 (try again), not a refusal.
     let expected = match req.extensions().get::<Session>() {
-        Some(session) => session.get::<String>(SESSION_CSRF).await.ok().flatten(),
+        Some(session) => match session.get::<String>(SESSION_CSRF).await {
+            Ok(token) => token,
+            Err(err) => return AppError::from(err).into_response(),
+        },
         None => None,
     };
     let (provided, req) = match provided_token(req).await {

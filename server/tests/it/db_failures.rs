@@ -1,19 +1,27 @@
 //! What the database refuses for a moment: real deadlocks (MariaDB; a Galera certification
 //! conflict reports the same error) and a busy SQLite are retried, and answered as 503 (never a
-//! 500) when they persist. Every table has a primary key (Galera replicates no table without one).
+//! 500) when they persist; a server without a free connection answers 503, never a refusal.
+//! Every table has a primary key (Galera replicates no table without one).
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use proctorwise::db::retry::{Failure, classify};
 use proctorwise::db::{Db, retry};
 use proctorwise::error::AppError;
+use proctorwise::{assembly, build_router};
 use sqlx::Connection;
 
 use crate::dual;
 use crate::helpers::{Backend, TestApp};
+use crate::monitoring::{Taking, post_frame};
 
-dual!(every_table_has_a_primary_key, a_lost_race_is_retried_and_a_persistent_one_is_a_503);
+dual!(
+    every_table_has_a_primary_key,
+    a_lost_race_is_retried_and_a_persistent_one_is_a_503,
+    no_free_connection_is_a_503_never_a_refusal
+);
 
 async fn every_table_has_a_primary_key(app: TestApp) {
     let pool = app.state.db.pool();
@@ -139,4 +147,27 @@ async fn a_lost_race_is_retried_and_a_persistent_one_is_a_503(app: TestApp) {
     .expect_err("no such table");
     assert_eq!((runs.load(Ordering::SeqCst), classify(&failed)), (1, Failure::Other));
     assert_eq!(AppError::from(failed).status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+/// A replica whose database node is gone or stalled (a Galera node killed: the cluster freezes
+/// its writes until it declares the node dead) has no free connection for a while. Its
+/// students' frames and answers are told to try again (503 with `Retry-After`), not refused as
+/// if their session had no CSRF token (403) nor failed (500); they go through again afterwards.
+async fn no_free_connection_is_a_503_never_a_refusal(app: TestApp) {
+    let t = Taking::new(&app).await;
+    t.frame(1, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    let db = Db::connect_with(&app.state.config.database_url, Duration::from_millis(200)).await.expect("second pool");
+    let student = t.client().on(build_router(assembly::state_with_db((*app.state.config).clone(), db.clone())));
+    let mut held = Vec::new();
+    for _ in 0..db.pool().options().get_max_connections() {
+        held.push(db.pool().acquire().await.expect("a connection"));
+    }
+    let frame = post_frame(&student, &t.frames_url(), 2, &[0.9], &[], false).await;
+    frame.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(frame.header("retry-after"), "1");
+    let answer = student.post_form(&format!("/attempts/{}/q/1", t.attempt_id), &[("text", "Paris")]).await;
+    answer.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+    drop(held);
+    post_frame(&student, &t.frames_url(), 3, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    db.close().await;
 }

@@ -239,7 +239,9 @@ impl Client {
         }
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        if let Some(token) = meta_csrf(&body) {
+        // An error page rendered while the session could not be read carries no token: the
+        // browser keeps the one of the page it is on.
+        if let Some(token) = meta_csrf(&body).filter(|t| !t.is_empty()) {
             *self.csrf.lock().expect("lock") = Some(token);
         }
         TestResponse { status, headers, body }
