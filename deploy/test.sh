@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 2: every check and test, installing what they need (apt/npm with pinned versions).
 # fmt, clippy -D warnings, unit tests, the integration suite on SQLite AND MariaDB, the WebAssembly
-# build of the detector crate, and the Playwright specs in Chromium against a real server.
+# build of the detector crate, the Playwright specs in Chromium against a real server, and the
+# production cluster proven under load and faults (deploy/cluster/prove.sh short).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$repo_root"
@@ -20,6 +21,9 @@ models/fetch.sh images
 
 log "format"
 cargo fmt --all -- --check
+
+log "deployment files: compose.yaml against the Compose schema, Containerfiles, systemd units"
+deploy/containers/lint.sh
 
 log "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -79,5 +83,8 @@ deploy/lib/detector.sh
 log "server binary for the browser tests"
 cargo build -p proctorwise --locked --quiet
 deploy/lib/e2e.sh "$CARGO_TARGET_DIR/debug/proctorwise"
+
+log "production cluster (Galera ×3, replicas ×2, nginx TLS, Kafka) under load, with a node, a replica and the broker killed"
+PROCTORWISE_BIN="$CARGO_TARGET_DIR/debug/proctorwise" deploy/cluster/prove.sh short
 
 log "all checks passed in $((SECONDS - started)) s"

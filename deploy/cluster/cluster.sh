@@ -411,7 +411,7 @@ write_app_env() {
     printf 'export PROCTORWISE_TRUST_PROXY=true\n'
     # A replica whose Galera node is gone answers 503 within 2 s instead of holding requests
     # for 10 s, so nginx and its watcher route around it quickly.
-    printf 'export PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS=%q\n' "${PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS:-2000}"
+    printf 'export PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS=%q\n' "${PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS:-5000}"
     # Shared by both replicas: API tokens, sessions and CSRF tokens are valid whichever answers.
     printf 'export PROCTORWISE_SECRET=%q\n' "$(cat "$CLUSTER_DIR/secret.key")"
     printf 'export PROCTORWISE_REPLICA_ID=%q\n' "$app"
@@ -473,21 +473,31 @@ write_nginx_conf() {
   [ "$(id -u)" -ne 0 ] || user_line="user root;"
   [ -f "$d/upstream.conf" ] || write_upstream
   render "$here/nginx.conf.template" "$d/nginx.conf" \
-    "DIR=$d" "USER_LINE=$user_line" "MIME_TYPES=$mime" "HTTPS_PORT=$CLUSTER_HTTPS_PORT" \
+    "DIR=$d" "USER_LINE=$user_line" "MIME_TYPES=$mime" "LISTEN=127.0.0.1:$CLUSTER_HTTPS_PORT" \
     "APP1_PORT=$(app_port app1)" "APP2_PORT=$(app_port app2)" "STATIC_DIR=$CLUSTER_STATIC_DIR" \
     "MAX_BODY_BYTES=$CLUSTER_MAX_BODY_BYTES" "STATIC_CACHE_CONTROL=$CLUSTER_STATIC_CACHE_CONTROL"
 }
 
-# A self-signed certificate for localhost and 127.0.0.1, made once.
+# A certificate for localhost and 127.0.0.1 signed by a CA of this cluster, made once. Clients
+# trust ca.pem (curl --cacert, the load generator's --ca); strict TLS clients refuse a
+# self-signed certificate that is its own CA as a server certificate.
 ensure_cert() {
   local tls
   tls="$(dir_of nginx)/tls"
   mkdir -p "$tls"
-  [ -s "$tls/cert.pem" ] && [ -s "$tls/key.pem" ] && return 0
-  (umask 077 && openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=localhost" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$tls/key.pem" -out "$tls/cert.pem" 2>/dev/null) || die "openssl could not make the certificate"
-  say "self-signed certificate: $tls/cert.pem"
+  [ -s "$tls/ca.pem" ] && [ -s "$tls/cert.pem" ] && [ -s "$tls/key.pem" ] && return 0
+  (
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=ProctorWise cluster CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$tls/ca.key" -out "$tls/ca.pem" &&
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/key.pem" -out "$tls/server.csr" &&
+      printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$tls/server.ext" &&
+      openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+        -days 825 -extfile "$tls/server.ext" -out "$tls/cert.pem"
+  ) >/dev/null 2>&1 || die "openssl could not make the certificates"
+  say "certificate $tls/cert.pem, signed by the cluster's CA $tls/ca.pem"
 }
 
 nginx_nginx() { "$(nginx_bin)" -p "$(dir_of nginx)" -c "$(dir_of nginx)/nginx.conf" -e "$(dir_of nginx)/error.log" "$@"; }
@@ -609,7 +619,7 @@ cmd_up() {
   write_upstream
   start_nginx
   start_watch
-  log "up in $((SECONDS - t0)) s: https://127.0.0.1:$CLUSTER_HTTPS_PORT (self-signed: curl -k)"
+  log "up in $((SECONDS - t0)) s: https://127.0.0.1:$CLUSTER_HTTPS_PORT (curl --cacert $(dir_of nginx)/tls/ca.pem)"
   cmd_status
 }
 
