@@ -527,7 +527,7 @@ write_upstream() {
   local n line
   mkdir -p "$(dir_of nginx)"
   for n in "${app_nodes[@]}"; do
-    line="server 127.0.0.1:$(app_port "$n") max_fails=1 fail_timeout=10s"
+    line="server 127.0.0.1:$(app_port "$n") max_fails=3 fail_timeout=5s"
     [[ " $* " == *" $n "* ]] && line+=" down"
     echo "$line; # $n"
   done >"$(dir_of nginx)/upstream.conf.new"

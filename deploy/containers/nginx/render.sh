@@ -7,8 +7,8 @@ mkdir -p "$dir/tmp" "$dir/tls"
 ln -sf /etc/proctorwise/tls/cert.pem "$dir/tls/cert.pem"
 ln -sf /etc/proctorwise/tls/key.pem "$dir/tls/key.pem"
 cat >"$dir/upstream.conf" <<UPSTREAM
-server app1:8080 max_fails=1 fail_timeout=10s;
-server app2:8080 max_fails=1 fail_timeout=10s;
+server app1:8080 max_fails=3 fail_timeout=5s;
+server app2:8080 max_fails=3 fail_timeout=5s;
 UPSTREAM
 sed -e "s|@DIR@|$dir|g" \
   -e "s|@USER_LINE@|user www-data;|" \

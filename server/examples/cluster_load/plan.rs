@@ -6,7 +6,7 @@ use std::time::Duration;
 pub const USAGE: &str = "\
 cluster_load --url https://127.0.0.1:8443 --ca CERT.pem --db mysql://USER:PW@127.0.0.1:3307/proctorwise
              [--students 60] [--seconds 60] [--lead SECONDS] [--flag-every 40] [--clients N]
-             [--grace 8] [--cluster deploy/cluster/cluster.sh] [--fault 'AT:COMMAND ARGS']…
+             [--grace 10] [--cluster deploy/cluster/cluster.sh] [--fault 'AT:COMMAND ARGS']…
 
   --url         the cluster's public address (nginx)
   --ca          the certificate nginx serves (it is trusted for this run only)
@@ -17,7 +17,9 @@ cluster_load --url https://127.0.0.1:8443 --ca CERT.pem --db mysql://USER:PW@127
                 book (default 20 + students / 25)
   --flag-every  one frame in N of each student is flagged (two faces, with its picture)
   --clients     HTTP/2 connections shared by the students (default students / 25 + 1)
-  --grace       seconds after a fault during which 5xx answers and cut connections are expected
+  --grace       seconds after a kill during which 5xx answers and cut connections are expected: Galera
+                pauses writes about 5 s when a node dies, and a request waits up to 5 s for a
+                connection (PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS)
   --cluster     the cluster script the faults are given to
   --fault       AT seconds after the slot opened, run `cluster.sh COMMAND ARGS` (repeatable;
                 faults run one after the other, in the order given)";
@@ -64,7 +66,7 @@ impl Plan {
     pub fn from_args(args: impl Iterator<Item = String>) -> Result<Self, String> {
         let (mut url, mut ca, mut db) = (None, None, None);
         let (mut students, mut seconds, mut lead, mut flag_every, mut clients, mut grace) =
-            (60usize, 60u64, None, 40u64, None, 8u64);
+            (60usize, 60u64, None, 40u64, None, 10u64);
         let mut cluster = PathBuf::from("deploy/cluster/cluster.sh");
         let mut faults = Vec::new();
         let mut args = args.peekable();

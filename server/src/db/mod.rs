@@ -63,6 +63,12 @@ impl Db {
                              PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                         )
                         .await?;
+                    } else if let Err(e) = conn.execute("SET SESSION wsrep_sync_wait = 1").await {
+                        // Galera applies a write on the other nodes shortly after its commit: a
+                        // read on another node waits until it has (causal reads), so a session,
+                        // a CSRF token or an answer written through one replica is seen by the
+                        // next request on the other. A server without wsrep has nothing to wait for.
+                        tracing::debug!(error = %e, "wsrep_sync_wait not set (not a Galera server)");
                     }
                     Ok(())
                 })

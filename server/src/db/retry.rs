@@ -75,15 +75,36 @@ pub fn pause(attempt: u32) -> Duration {
 
 /// Runs `op` until it succeeds, fails for another reason than a retryable one, or has run
 /// [`ATTEMPTS`] times. `op` must run its whole transaction each time (begin → commit).
-pub async fn retry<T, F, Fut>(what: &str, mut op: F) -> sqlx::Result<T>
+pub async fn retry<T, F, Fut>(what: &str, op: F) -> sqlx::Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = sqlx::Result<T>>,
 {
+    retry_when(what, op, |err: &sqlx::Error| classify(err) == Failure::Retryable).await
+}
+
+/// [`retry`] for an operation whose errors are `anyhow` chains: it runs again when the chain
+/// carries a retryable database error.
+pub async fn retry_any<T, F, Fut>(what: &str, op: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = anyhow::Result<T>>,
+{
+    let retryable =
+        |err: &anyhow::Error| err.downcast_ref::<sqlx::Error>().is_some_and(|e| classify(e) == Failure::Retryable);
+    retry_when(what, op, retryable).await
+}
+
+async fn retry_when<T, E, F, Fut>(what: &str, mut op: F, retryable: impl Fn(&E) -> bool) -> Result<T, E>
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
     let mut attempt = 1;
     loop {
         match op().await {
-            Err(err) if attempt < ATTEMPTS && classify(&err) == Failure::Retryable => {
+            Err(err) if attempt < ATTEMPTS && retryable(&err) => {
                 tracing::warn!(operation = what, attempt, error = %err, "transient database failure, retrying");
                 tokio::time::sleep(pause(attempt)).await;
                 attempt += 1;

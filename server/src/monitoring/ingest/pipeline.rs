@@ -230,6 +230,39 @@ pub async fn record_frame(
     session_id: &str,
     frame: FrameIn,
 ) -> anyhow::Result<Result<FrameAnswer, Refusal>> {
+    // The decision is one transaction; a lost deadlock (on Galera, a certification conflict with
+    // a verification or the timer on the same session) runs it again. The picture is written
+    // after the commit, once.
+    let decided = crate::db::retry::retry_any("record frame", || decide(state, student_id, session_id, &frame)).await?;
+    let (mut answer, stored) = match decided {
+        Ok(decided) => decided,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some((id, key, queued)) = stored else { return Ok(Ok(answer)) };
+    let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
+    if let Err(e) = state.frames().put(&key, &bytes).await {
+        tracing::warn!(frame_id = id, error = format!("{e:#}"), "frame not stored");
+        frame_queries::forget_file(&state.db, &id).await?;
+        return Ok(Ok(answer));
+    }
+    answer.stored = true;
+    if queued && !state.verifier().offer(id.clone()) {
+        // Filled up meanwhile: the frame waits as pending, the sweeper queues it later.
+        frame_queries::unclaim(&state.db, &id).await?;
+    }
+    Ok(Ok(answer))
+}
+
+/// A stored picture's (frame id, storage key, queued for verification now).
+type StoredFrame = Option<(String, String, bool)>;
+
+/// The frame's transaction: the session's rules, the picture's row, the answer.
+async fn decide(
+    state: &AppState,
+    student_id: &str,
+    session_id: &str,
+    frame: &FrameIn,
+) -> anyhow::Result<Result<(FrameAnswer, StoredFrame), Refusal>> {
     let cfg = state.config.monitoring();
     let now = state.clock.now_ms();
     let mut tx = state.db.pool().begin().await?;
@@ -255,7 +288,7 @@ pub async fn record_frame(
         // Pictures that follow one still waiting for the server are watched too: the server
         // must see how what it is checking goes on.
         let waiting = !watching && frame_queries::waiting(&mut tx, session_id).await?;
-        let purpose = purpose(&frame, flagged, watching || waiting);
+        let purpose = purpose(frame, flagged, watching || waiting);
         // The server checks what is claimed: a frame flagged for faces alone (and not watched
         // for an object) gets the face model only; every other picture gets every model.
         let object_flag = frame.seen.as_ref().is_some_and(|o| rules::flags_object(o, &rules_cfg));
@@ -318,20 +351,7 @@ pub async fn record_frame(
     let notices = super::notices::take(&mut tx, session_id, now).await?;
     tx.commit().await?;
     state.live.panels.notify();
-    let mut answer = FrameAnswer { stored: false, picture_next: pictures.picture_next, notices };
-    let Some((id, key, queued)) = stored else { return Ok(Ok(answer)) };
-    let bytes = frame.jpeg.map(|j| j.bytes).unwrap_or_default();
-    if let Err(e) = state.frames().put(&key, &bytes).await {
-        tracing::warn!(frame_id = id, error = format!("{e:#}"), "frame not stored");
-        frame_queries::forget_file(&state.db, &id).await?;
-        return Ok(Ok(answer));
-    }
-    answer.stored = true;
-    if queued && !state.verifier().offer(id.clone()) {
-        // Filled up meanwhile: the frame waits as pending, the sweeper queues it later.
-        frame_queries::unclaim(&state.db, &id).await?;
-    }
-    Ok(Ok(answer))
+    Ok(Ok((FrameAnswer { stored: false, picture_next: pictures.picture_next, notices }, stored)))
 }
 
 /// Records a browser event.
