@@ -215,15 +215,11 @@ fn proctor_stream(stream: &StreamLog, faults: &[FaultRecord], v: &mut Verdict) {
     }
     let connections = &stream.connections;
     let cuts = connections.iter().filter(|c| c.cut).count();
-    let reopened = connections.iter().enumerate().filter(|(i, c)| c.cut && connections.get(i + 1).is_some()).count();
+    // Each cut followed by another connection: the time from the cut to its opening.
+    let gaps: Vec<u64> =
+        connections.windows(2).filter(|w| w[0].cut).map(|w| w[1].opened_ms.saturating_sub(w[0].closed_ms)).collect();
+    let (reopened, longest_gap) = (gaps.len(), gaps.iter().copied().max().unwrap_or(0));
     let events: u64 = connections.iter().map(|c| c.events).sum();
-    // From a cut to the next connection's opening.
-    let longest_gap = connections
-        .windows(2)
-        .filter(|w| w[0].cut)
-        .map(|w| w[1].opened_ms.saturating_sub(w[0].closed_ms))
-        .max()
-        .unwrap_or(0);
     let last_fault = faults.iter().map(|f| f.finished_ms).max().unwrap_or(0);
     let after = connections.iter().any(|c| c.last_event_ms > last_fault);
     v.check(
