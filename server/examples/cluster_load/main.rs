@@ -24,6 +24,7 @@
 #[path = "../bench_support/mod.rs"]
 mod bench_support;
 mod check;
+mod cpu;
 mod faults;
 mod plan;
 mod proctor;
@@ -66,6 +67,8 @@ async fn main() -> anyhow::Result<()> {
     let stop_at = clock.origin() + Duration::from_secs(plan.lead_seconds + plan.seconds);
 
     let proctor = tokio::spawn(proctor::watch(web.clone(), run.proctor_email.clone(), stop_at));
+    let load_from = clock.origin() + Duration::from_secs(plan.lead_seconds);
+    let cpu = tokio::spawn(cpu::measure(plan.cpu.clone(), load_from, stop_at));
     let mut students = Vec::with_capacity(run.students.len());
     for (i, email) in run.students.iter().enumerate() {
         let journey = student::Journey {
@@ -99,6 +102,7 @@ async fn main() -> anyhow::Result<()> {
 
     let report = stats::Report::new(&recorder, &fault_log, plan.grace_seconds);
     report.print(plan.seconds);
+    cpu::print(&cpu.await?, stop_at - load_from, report.frames_accepted);
     let started = Instant::now();
     let verdict = check::run(&db, &run, &outcomes, &report, &proctor, &fault_log).await?;
     println!("checks took {:.1} s", started.elapsed().as_secs_f64());

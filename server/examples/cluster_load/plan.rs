@@ -4,12 +4,14 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub const USAGE: &str = "\
-cluster_load --url https://127.0.0.1:8443 --ca CERT.pem --db mysql://USER:PW@127.0.0.1:3307/proctorwise
+cluster_load --url https://127.0.0.1:8443 [--ca CERT.pem] --db mysql://USER:PW@127.0.0.1:3307/proctorwise
              [--students 60] [--seconds 60] [--lead SECONDS] [--flag-every 40] [--clients N]
              [--grace 10] [--cluster deploy/cluster/cluster.sh] [--fault 'AT:COMMAND ARGS']…
+             [--cpu NAME=PID]…
 
   --url         the cluster's public address (nginx)
-  --ca          the certificate nginx serves (it is trusted for this run only)
+  --ca          the certificate nginx serves (it is trusted for this run only); without it an
+                https address must have a certificate the system trusts (or use http://)
   --db          the database the replicas use (seeding and the checks after the run)
   --students    simulated students
   --seconds     how long they work after the slot opens
@@ -22,7 +24,9 @@ cluster_load --url https://127.0.0.1:8443 --ca CERT.pem --db mysql://USER:PW@127
                 connection (PROCTORWISE_DB_ACQUIRE_TIMEOUT_MS)
   --cluster     the cluster script the faults are given to
   --fault       AT seconds after the slot opened, run `cluster.sh COMMAND ARGS` (repeatable;
-                faults run one after the other, in the order given)";
+                faults run one after the other, in the order given)
+  --cpu         a server process whose processor time during the load is reported, in total and
+                per accepted frame (repeatable: each replica, each database node)";
 
 /// One step of the fault plan.
 #[derive(Clone, Debug)]
@@ -49,7 +53,7 @@ impl Fault {
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub base_url: String,
-    pub ca: PathBuf,
+    pub ca: Option<PathBuf>,
     pub database_url: String,
     pub students: usize,
     pub seconds: u64,
@@ -59,6 +63,7 @@ pub struct Plan {
     pub grace_seconds: u64,
     pub cluster: PathBuf,
     pub faults: Vec<Fault>,
+    pub cpu: Vec<crate::cpu::Watched>,
 }
 
 impl Plan {
@@ -69,6 +74,7 @@ impl Plan {
             (60usize, 60u64, None, 40u64, None, 10u64);
         let mut cluster = PathBuf::from("deploy/cluster/cluster.sh");
         let mut faults = Vec::new();
+        let mut cpu = Vec::new();
         let mut args = args.peekable();
         while let Some(flag) = args.next() {
             if flag == "--help" || flag == "-h" {
@@ -88,6 +94,7 @@ impl Plan {
                 "--grace" => grace = number(&value)?,
                 "--cluster" => cluster = PathBuf::from(value),
                 "--fault" => faults.push(parse_fault(&value)?),
+                "--cpu" => cpu.push(crate::cpu::parse(&value)?),
                 other => return Err(format!("unknown option {other}")),
             }
         }
@@ -96,7 +103,7 @@ impl Plan {
         }
         Ok(Self {
             base_url: url.ok_or("--url is required")?,
-            ca: ca.ok_or("--ca is required")?,
+            ca,
             database_url: db.ok_or("--db is required")?,
             students,
             seconds,
@@ -106,6 +113,7 @@ impl Plan {
             grace_seconds: grace,
             cluster,
             faults,
+            cpu,
         })
     }
 

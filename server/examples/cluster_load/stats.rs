@@ -168,6 +168,18 @@ impl Report {
                 statuses.join(" ")
             );
         }
+        let mut frames: Vec<Duration> = self
+            .kinds
+            .iter()
+            .filter(|(kind, _)| matches!(kind, Kind::Frame | Kind::FramePicture | Kind::FrameFlagged))
+            .flat_map(|(_, f)| f.latencies.iter().copied())
+            .collect();
+        let (p50, p95, p99, max) = percentiles(&mut frames);
+        println!(
+            "{:<14} {:>8} {p50:>9.1} {p95:>9.1} {p99:>9.1} {max:>9.1}  (the three kinds above)",
+            "frames, all",
+            frames.len()
+        );
         println!(
             "frames accepted: {} ({:.1} frames/s over the {} s of load)",
             self.frames_accepted,

@@ -37,13 +37,20 @@ pub struct Web {
 
 impl Web {
     pub fn new(plan: &Plan, clock: Clock, recorder: Arc<Recorder>) -> anyhow::Result<Self> {
-        let pem = std::fs::read(&plan.ca).with_context(|| format!("certificate {}", plan.ca.display()))?;
-        let cert = reqwest::Certificate::from_pem(&pem)?;
+        let cert = match &plan.ca {
+            Some(ca) => {
+                let pem = std::fs::read(ca).with_context(|| format!("certificate {}", ca.display()))?;
+                Some(reqwest::Certificate::from_pem(&pem)?)
+            }
+            None => None,
+        };
         let builder = || {
-            Client::builder()
-                .add_root_certificate(cert.clone())
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(Duration::from_secs(5))
+            let builder =
+                Client::builder().redirect(reqwest::redirect::Policy::none()).connect_timeout(Duration::from_secs(5));
+            match &cert {
+                Some(cert) => builder.add_root_certificate(cert.clone()),
+                None => builder,
+            }
         };
         let clients = (0..plan.clients)
             .map(|_| builder().timeout(Duration::from_secs(30)).build())

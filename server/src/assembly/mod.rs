@@ -25,7 +25,7 @@ use crate::exams::holders::Holders;
 use crate::grading::service::AutoGrader;
 use crate::i18n::Catalogue;
 use crate::monitoring::lifecycle::AttemptGate;
-use crate::monitoring::parts::{MonitoringParts, StorageCheck, VerifyGauges};
+use crate::monitoring::parts::{MonitoringGauges, MonitoringParts, StorageCheck};
 use crate::monitoring::settings::MonitorSettings;
 use crate::ops::OpsHooks;
 use crate::ops::metrics::Metrics;
@@ -146,7 +146,7 @@ fn with_parts(config: Config, db: Db, monitoring: MonitoringParts) -> AppState {
     install_texts();
     let tokens = Arc::new(TokenKeys::new(&config.secret, config.token_ttl));
     let public_url = config.public_url.trim_end_matches('/').to_owned();
-    let ops = OpsHooks { checks: vec![Arc::new(StorageCheck)], gauges: vec![Arc::new(VerifyGauges)] };
+    let ops = OpsHooks { checks: vec![Arc::new(StorageCheck)], gauges: vec![Arc::new(MonitoringGauges)] };
     AppState::bare(config, db)
         .with(tokens)
         .with(monitoring)

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::ingest::lane::FrameLane;
 use super::storage::{self, FrameStore, LocalStore};
 use super::verify::{FrameAnalyzer, VerifyQueue};
 use crate::app::AppState;
@@ -22,6 +23,8 @@ pub struct MonitoringParts {
     analyzer: Option<Arc<dyn FrameAnalyzer>>,
     /// The bounded re-verification queue of this replica.
     verifier: Arc<VerifyQueue>,
+    /// Where this replica's frames wait to be decided together.
+    lane: Arc<FrameLane>,
 }
 
 impl MonitoringParts {
@@ -44,7 +47,7 @@ impl MonitoringParts {
     fn with_store(config: &Config, frames: Arc<dyn FrameStore>) -> Self {
         let m = config.monitoring();
         let verifier = Arc::new(VerifyQueue::new(m.queue_size, &m.replica_id, m.sample_cpu_percent));
-        Self { frames, analyzer: None, verifier }
+        Self { frames, analyzer: None, verifier, lane: Arc::default() }
     }
 }
 
@@ -62,6 +65,11 @@ impl AppState {
     /// Loads the full models into this state (before the state is shared).
     pub fn set_analyzer(&mut self, analyzer: Arc<dyn FrameAnalyzer>) {
         self.part_mut::<MonitoringParts>().analyzer = Some(analyzer);
+    }
+
+    /// This replica's frame lane.
+    pub fn frame_lane(&self) -> &Arc<FrameLane> {
+        &self.part::<MonitoringParts>().lane
     }
 
     /// This replica's verification queue.
@@ -88,13 +96,14 @@ impl Check for StorageCheck {
     }
 }
 
-/// The verification queue's gauges and the frames still waiting for verification.
-pub struct VerifyGauges;
+/// The verification queue's gauges, the frames still waiting for verification, and how frames
+/// were grouped.
+pub struct MonitoringGauges;
 
 #[async_trait]
-impl Gauges for VerifyGauges {
+impl Gauges for MonitoringGauges {
     async fn render(&self, state: &AppState) -> String {
         let pending = super::storage::frame_queries::pending_count(&state.db, crate::db::now_ms()).await.unwrap_or(-1);
-        state.verifier().render(pending)
+        state.verifier().render(pending) + &state.frame_lane().render()
     }
 }

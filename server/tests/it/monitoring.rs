@@ -5,6 +5,7 @@
 mod explain;
 mod explain_reports;
 mod forbidden;
+mod lane;
 mod panels;
 mod pipeline;
 mod real_models;

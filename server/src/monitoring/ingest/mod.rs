@@ -3,7 +3,9 @@
 //! the student's own active session; answers are JSON, errors too (`{"error": code, "message": …}`,
 //! like the API's, whoever asked).
 
+pub mod decide;
 mod jpeg;
+pub mod lane;
 pub mod notices;
 pub mod pipeline;
 pub mod refusal;

@@ -2,10 +2,12 @@
 //! that did not come), once, in the answer to their next frame. Plain words, no thresholds; the
 //! exam goes on.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::db::DbText;
+use crate::db::{DbText, fetch_by_ids_on, placeholders};
 use crate::i18n::Lang;
 use crate::monitoring::model::Kind;
 
@@ -42,28 +44,39 @@ impl Notice {
     }
 }
 
-/// Takes the session's confirmed problems not yet told (marking them told).
-pub async fn take(conn: &mut AnyConnection, session_id: &str, now: i64) -> sqlx::Result<Vec<Notice>> {
-    let rows: Vec<(String, String, DbText)> = sqlx::query_as(
-        "SELECT id, kind, details FROM monitoring_anomalies WHERE session_id = ? AND student_told_at IS NULL \
+/// Takes the confirmed problems not yet told of each of `sessions` (marking them told).
+pub async fn take_many(
+    conn: &mut AnyConnection,
+    sessions: &[&str],
+    now: i64,
+) -> sqlx::Result<HashMap<String, Vec<Notice>>> {
+    let rows: Vec<(String, String, String, DbText)> = fetch_by_ids_on(
+        conn,
+        "SELECT id, session_id, kind, details FROM monitoring_anomalies WHERE session_id IN ({ids}) \
+         AND student_told_at IS NULL \
          AND kind IN ('face_absent', 'multiple_faces', 'forbidden_object', 'monitoring_incomplete') \
-         AND verification IN ('confirmed', 'not_needed') AND review <> 'dismissed' ORDER BY detected_at",
+         AND verification IN ('confirmed', 'not_needed') AND review <> 'dismissed' ORDER BY detected_at, id",
+        sessions,
     )
-    .bind(session_id)
-    .fetch_all(&mut *conn)
     .await?;
-    let mut out = Vec::new();
-    for (id, kind, details) in rows {
-        sqlx::query("UPDATE monitoring_anomalies SET student_told_at = ? WHERE id = ?")
-            .bind(now)
-            .bind(&id)
-            .execute(&mut *conn)
-            .await?;
+    let ids: Vec<&str> = rows.iter().map(|(id, ..)| id.as_str()).collect();
+    for chunk in ids.chunks(500) {
+        let sql =
+            format!("UPDATE monitoring_anomalies SET student_told_at = ? WHERE id IN ({})", placeholders(chunk.len()));
+        let mut query = sqlx::query(&sql).bind(now);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let mut out: HashMap<String, Vec<Notice>> = HashMap::new();
+    for (_, session, kind, details) in rows {
         let Some(kind) = Kind::parse(&kind) else { continue };
         let details: serde_json::Value = serde_json::from_str(&details.0).unwrap_or_default();
         let label = details.get("label").and_then(serde_json::Value::as_str).map(str::to_owned);
-        if !out.iter().any(|n: &Notice| n.kind == kind && n.label == label) {
-            out.push(Notice { kind, label });
+        let told = out.entry(session).or_default();
+        if !told.iter().any(|n| n.kind == kind && n.label == label) {
+            told.push(Notice { kind, label });
         }
     }
     Ok(out)

@@ -198,5 +198,5 @@ async fn apply_in_order(conn: &mut AnyConnection, state: &AppState, session_id: 
     };
     let close_at = (s.status != "active").then(|| s.stopped_at.unwrap_or(now));
     let detection = SessionDetection::of_session(conn, state, session_id, &session.exam_id).await?;
-    run_rules(conn, state, &session, &detection, &s.rule_state, &steps, close_at).await
+    Ok(run_rules(conn, state, &session, &detection, &s.rule_state, &steps, close_at).await?.changed)
 }
