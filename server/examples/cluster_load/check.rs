@@ -56,6 +56,10 @@ pub async fn run(
             report.unexpected.len()
         ),
     );
+    v.check(
+        report.throttled == 0,
+        format!("{} requests refused by a rate limit (each student keeps the browser's pace)", report.throttled),
+    );
     proctor_stream(stream, faults, &mut v);
     Ok(v.0)
 }

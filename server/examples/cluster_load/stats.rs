@@ -105,6 +105,8 @@ pub struct Report {
     pub unexpected: Vec<Sample>,
     /// Frames answered 202 between the slot's opening and the end.
     pub frames_accepted: usize,
+    /// Requests refused with 429 (the students keep the browser's pace: none should be).
+    pub throttled: usize,
 }
 
 impl Report {
@@ -114,7 +116,9 @@ impl Report {
             faults.iter().filter(|f| f.breaks).map(|f| (f.label.clone(), 0)).collect();
         let mut unexpected = Vec::new();
         let mut frames_accepted = 0;
+        let mut throttled = 0;
         for sample in recorder.all() {
+            throttled += usize::from(sample.status == 429);
             let figures = kinds.entry(sample.kind).or_insert_with(|| Figures {
                 count: 0,
                 statuses: BTreeMap::new(),
@@ -145,7 +149,7 @@ impl Report {
                 None => unexpected.push(sample),
             }
         }
-        Self { kinds, explained, unexpected, frames_accepted }
+        Self { kinds, explained, unexpected, frames_accepted, throttled }
     }
 
     pub fn print(&self, load_seconds: u64) {

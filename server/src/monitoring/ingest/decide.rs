@@ -135,20 +135,18 @@ fn refusal(row: &Row, frame: &FrameFacts, rate_per_10s: i64, now: i64) -> Option
     if row.status != "active" {
         return Some(Refusal::Stopped);
     }
-    (rate_count(row, now) > rate_per_10s).then_some(Refusal::Throttled)
+    (rate_window(row.rate_window_start, row.rate_count, now).1 > rate_per_10s).then_some(Refusal::Throttled)
 }
 
-/// The session's input count in the current window, this frame included.
-fn rate_count(row: &Row, now: i64) -> i64 {
-    if row.rate_window_start > now - RATE_WINDOW_MS { row.rate_count + 1 } else { 1 }
+/// The session's rate window (start, inputs) once an input arriving at `now` is counted: a new
+/// window opens when the current one is over.
+fn rate_window(start: i64, inputs: i64, now: i64) -> (i64, i64) {
+    if start > now - RATE_WINDOW_MS { (start, inputs + 1) } else { (now, 1) }
 }
 
 /// Counts the frame on the row.
 fn count(row: &mut Row, frame: &FrameFacts, now: i64) {
-    if row.rate_window_start <= now - RATE_WINDOW_MS {
-        row.rate_window_start = now;
-    }
-    row.rate_count = rate_count(row, now);
+    (row.rate_window_start, row.rate_count) = rate_window(row.rate_window_start, row.rate_count, now);
     row.frames += 1;
     row.stored_frames += i64::from(frame.picture.is_some());
     row.last_frame_at = Some(now);
@@ -351,4 +349,20 @@ async fn tell_notices(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_window_counts_inputs_and_starts_again_when_it_is_over() {
+        let mut window = (0, 0);
+        for n in 1..=25 {
+            window = rate_window(window.0, window.1, 50_000 + n * 100);
+            assert_eq!(window, (50_100, n), "input {n} counts in the window opened by the first");
+        }
+        assert_eq!(rate_window(window.0, window.1, 60_099), (50_100, 26), "still the same window");
+        assert_eq!(rate_window(window.0, window.1, 60_100), (60_100, 1), "10 s later a new window opens");
+    }
 }

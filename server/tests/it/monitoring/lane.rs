@@ -1,14 +1,16 @@
 //! Frames that arrive together are decided together (one transaction per group) and each
 //! exactly as if it had come alone: ownership, the rate limit, the counters, the pictures.
 
+use std::time::Duration;
+
 use axum::http::StatusCode;
 use futures_util::future::join_all;
 
-use super::{Taking, count, eventually, post_frame};
+use super::{Taking, count, eventually, fast_app, post_frame};
 use crate::dual;
 use crate::helpers::TestApp;
 
-dual!(frames_sent_together_are_each_decided_as_if_alone);
+dual!(frames_sent_together_are_each_decided_as_if_alone, a_session_at_the_browsers_pace_is_never_throttled);
 
 const FRAMES: &str = "SELECT COUNT(*) FROM monitoring_frames WHERE session_id = ?";
 
@@ -88,4 +90,26 @@ async fn frames_sent_together_are_each_decided_as_if_alone(app: TestApp) {
     assert_eq!(decided, 41, "every frame was decided once (the refused ones too)");
     assert!(groups <= 2 && largest >= 21, "{decided} frames in {groups} transactions, the largest of {largest}");
     assert_eq!(lane.pending(), 0);
+}
+
+/// A frame every 2 s for two minutes, and a burst after a quiet minute: the rate window starts
+/// again every 10 s, so only a session sending over 20 inputs within 10 s is refused.
+async fn a_session_at_the_browsers_pace_is_never_throttled(app: TestApp) {
+    let app = fast_app(app.backend).await;
+    let t = Taking::new(&app).await;
+    for seq in 1..=60 {
+        t.frame(seq, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+        app.state.clock.advance(Duration::from_secs(2));
+    }
+    app.state.clock.advance(Duration::from_secs(60));
+    for seq in 61..=80 {
+        t.frame(seq, &[0.9], &[], false).await.assert_status(StatusCode::ACCEPTED);
+    }
+    t.frame(81, &[0.9], &[], false).await.assert_status(StatusCode::TOO_MANY_REQUESTS);
+    let frames: i64 = sqlx::query_scalar("SELECT frames FROM monitoring_sessions WHERE id = ?")
+        .bind(&t.session_id)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("session");
+    assert_eq!(frames, 80);
 }
