@@ -51,10 +51,10 @@ run_load() { # name students url db [generator options…]
     tee "$BENCH_DIR/$name.log"
   {
     echo "== $name ($n students, $load s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-    grep -E '^(frames, all|Frame|Answer|frames accepted|cpu of the watched)' "$BENCH_DIR/$name.log" || true
+    grep -E '^(frames, all|Frame|Answer|frames accepted|cpu )' "$BENCH_DIR/$name.log" || true
   } >>"$summary"
 }
-frame_p99() { awk '/^frames, all/ {print $5}' "$BENCH_DIR/$1.log"; }
+frame_p99() { awk '/^frames, all/ {print $6}' "$BENCH_DIR/$1.log"; } # frames, all COUNT P50 P95 P99
 
 cluster_dir="$BENCH_DIR/cluster"
 cluster() { CLUSTER_DIR="$cluster_dir" PROCTORWISE_BIN="$bin" "$here/cluster.sh" "$@"; }
