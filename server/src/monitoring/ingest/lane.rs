@@ -3,10 +3,12 @@
 //! idle replica decides a lone frame at once; a busy one pays one commit (on Galera, one
 //! certification round) for up to [`MAX_GROUP`] frames instead of one each. Every frame is
 //! still decided on its session's stored state, under its row lock, exactly as alone (see
-//! `decide`); a group that loses a conflict runs again whole.
+//! `decide`); a group that loses a conflict runs again whole, and one that keeps losing (two
+//! replicas' groups sharing sessions, on Galera) is split in halves decided one after the other.
 //!
 //! The group runs in a task of its own, so a browser that hangs up does not abort the others.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -119,24 +121,71 @@ async fn run(lane: Arc<FrameLane>, state: AppState) {
     let _running = Running(lane.clone());
     while let Some(group) = lane.next_group() {
         let facts: Vec<&FrameFacts> = group.iter().map(|w| &w.facts).collect();
-        let decided = crate::db::retry::retry_any("record frames", || decide::group(&state, &facts)).await;
-        match decided {
-            Ok(all) => {
-                lane.groups.fetch_add(1, Ordering::Relaxed);
-                lane.decided.fetch_add(all.len() as u64, Ordering::Relaxed);
-                lane.largest.fetch_max(all.len() as u64, Ordering::Relaxed);
-                for (waiting, one) in group.into_iter().zip(all) {
-                    let _ = waiting.reply.send(Ok(one));
-                }
+        let decide = |part| decide_part(&state, part);
+        let decided = split_on_conflict(&facts, &decide, &|n| lane.count_group(n), conflict).await;
+        for (waiting, one) in group.into_iter().zip(decided) {
+            if let Err(err) = &one {
+                tracing::warn!(session = %waiting.facts.session_id, error = format!("{err:#}"), "frame not recorded");
             }
-            Err(err) => {
-                tracing::warn!(frames = group.len(), error = format!("{err:#}"), "frames not recorded");
-                for waiting in group {
-                    let _ = waiting.reply.send(Err(same_failure(&err)));
-                }
-            }
+            let _ = waiting.reply.send(one);
         }
     }
+}
+
+/// One transaction for `part`, run again (a bounded number of times) after a conflict.
+async fn decide_part<'a>(state: &'a AppState, part: &'a [&'a FrameFacts]) -> anyhow::Result<Vec<Decided>> {
+    crate::db::retry::retry_any("record frames", || decide::group(state, part)).await
+}
+
+impl FrameLane {
+    fn count_group(&self, frames: usize) {
+        self.groups.fetch_add(1, Ordering::Relaxed);
+        self.decided.fetch_add(frames as u64, Ordering::Relaxed);
+        self.largest.fetch_max(frames as u64, Ordering::Relaxed);
+    }
+}
+
+/// Decides `items` with `decide` (one transaction, already retried a bounded number of times).
+/// When it still fails for a transient reason (a deadlock or certification conflict: another
+/// replica's group kept committing rows this one needs), each half is decided on its own, first
+/// half first, down to single frames: a conflict over one session then costs the frames near it,
+/// not the whole group. Order is kept, so a session's frames are still decided in arrival order.
+/// Any other failure is answered to every frame at once. `decided(n)` counts each committed part;
+/// `conflict` tells a transient failure.
+fn split_on_conflict<'a, T: Sync, R: Send + 'a, F, Fut>(
+    items: &'a [T],
+    decide: &'a F,
+    decided: &'a (dyn Fn(usize) + Sync),
+    conflict: fn(&anyhow::Error) -> bool,
+) -> std::pin::Pin<Box<dyn Future<Output = Vec<anyhow::Result<R>>> + Send + 'a>>
+where
+    F: Fn(&'a [T]) -> Fut + Sync,
+    Fut: Future<Output = anyhow::Result<Vec<R>>> + Send + 'a,
+{
+    Box::pin(async move {
+        match decide(items).await {
+            Ok(all) => {
+                decided(all.len());
+                all.into_iter().map(Ok).collect()
+            }
+            Err(err) if items.len() > 1 && conflict(&err) => {
+                tracing::warn!(
+                    frames = items.len(),
+                    error = format!("{err:#}"),
+                    "group kept conflicting: split in two"
+                );
+                let (first, second) = items.split_at(items.len() / 2);
+                let mut out = split_on_conflict(first, decide, decided, conflict).await;
+                out.extend(split_on_conflict(second, decide, decided, conflict).await);
+                out
+            }
+            Err(err) => items.iter().map(|_| Err(same_failure(&err))).collect(),
+        }
+    })
+}
+
+fn conflict(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<sqlx::Error>().is_some_and(|e| classify(e) == Failure::Retryable)
 }
 
 /// An error of the group for each of its frames, answered the same way (a busy or unreachable
@@ -151,7 +200,74 @@ fn same_failure(err: &anyhow::Error) -> anyhow::Error {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
+
+    /// Stands for a conflict in these tests (the real predicate needs a database's error).
+    #[derive(Debug)]
+    struct Conflict;
+    impl std::fmt::Display for Conflict {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("certification conflict")
+        }
+    }
+    impl std::error::Error for Conflict {}
+    fn test_conflict(err: &anyhow::Error) -> bool {
+        err.downcast_ref::<Conflict>().is_some()
+    }
+
+    /// What a run gave: the answers, the parts tried and the sizes of the parts committed.
+    type Run = (Vec<Result<u32, String>>, Vec<Vec<u32>>, Vec<usize>);
+
+    /// Runs `split_on_conflict` on 0..n with `fails(part, call)` deciding which parts fail and how.
+    fn split(n: u32, fails: impl Fn(&[u32], usize) -> Option<anyhow::Error> + Sync) -> Run {
+        let items: Vec<u32> = (0..n).collect();
+        let tried = Mutex::new(Vec::new());
+        let committed = Mutex::new(Vec::new());
+        let calls = AtomicUsize::new(0);
+        let decide = |part: &[u32]| {
+            tried.lock().expect("tried").push(part.to_vec());
+            let call = calls.fetch_add(1, Ordering::SeqCst);
+            let out = match fails(part, call) {
+                Some(err) => Err(err),
+                None => Ok(part.iter().map(|i| i * 10).collect::<Vec<_>>()),
+            };
+            async move { out }
+        };
+        let count = |k: usize| committed.lock().expect("committed").push(k);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let answers = runtime.block_on(split_on_conflict(&items, &decide, &count, test_conflict));
+        let answers = answers.into_iter().map(|a| a.map_err(|e| format!("{e:#}"))).collect();
+        (answers, tried.into_inner().expect("tried"), committed.into_inner().expect("committed"))
+    }
+
+    #[test]
+    fn a_group_that_keeps_conflicting_over_one_frame_loses_only_that_frame() {
+        let (answers, tried, committed) = split(8, |part, _| part.contains(&5).then(|| anyhow::Error::new(Conflict)));
+        let ok: Vec<u32> = answers.iter().filter_map(|a| a.as_ref().ok().copied()).collect();
+        assert_eq!(ok, vec![0, 10, 20, 30, 40, 60, 70], "every other frame decided, in order");
+        assert!(answers[5].as_ref().is_err_and(|e| e.contains("certification conflict")));
+        // [0..8] → [0..4] ok, [4..8] → [4,5] → [4] ok, [5] fails; [6,7] ok.
+        assert_eq!(tried.len(), 7, "{tried:?}");
+        assert_eq!(committed, vec![4, 1, 2]);
+    }
+
+    #[test]
+    fn a_conflict_that_passes_costs_one_split() {
+        let (answers, tried, committed) = split(6, |_, call| (call == 0).then(|| anyhow::Error::new(Conflict)));
+        assert!(answers.iter().all(Result::is_ok));
+        assert_eq!(tried, vec![vec![0, 1, 2, 3, 4, 5], vec![0, 1, 2], vec![3, 4, 5]]);
+        assert_eq!(committed, vec![3, 3]);
+    }
+
+    #[test]
+    fn any_other_failure_is_answered_to_every_frame_at_once() {
+        let (answers, tried, committed) = split(5, |_, _| Some(anyhow::anyhow!("no such column")));
+        assert_eq!(tried.len(), 1, "not split");
+        assert!(committed.is_empty());
+        assert!(answers.iter().all(|a| a.as_ref().is_err_and(|e| e.contains("no such column"))));
+    }
 
     #[test]
     fn a_busy_database_stays_a_503_for_every_frame_of_the_group() {
