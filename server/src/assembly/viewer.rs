@@ -55,6 +55,7 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Admin => &[
             ("/admin", "nav.dashboard"),
             ("/admin/users", "nav.users"),
+            ("/admin/bookings", "nav.bookings"),
             ("/admin/emails", "nav.emails"),
             ("/admin/dead-letters", "nav.dead_letters"),
             ("/admin/reports", "nav.batch"),

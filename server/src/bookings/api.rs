@@ -30,8 +30,10 @@ pub struct BookingJson {
     duration_minutes: i64,
     /// scheduled, open, in_progress, completed, cancelled, missed.
     status: &'static str,
-    /// by_student, slot_removed, exam_withdrawn (cancelled bookings only).
+    /// by_student, slot_removed, by_admin, exam_withdrawn (cancelled bookings only).
     cancel_reason: Option<&'static str>,
+    /// What the admin who cancelled it wrote to the student.
+    cancel_note: Option<String>,
     can_cancel: bool,
     can_start: bool,
     /// Page where the exam is taken, while it can be.
@@ -55,6 +57,7 @@ impl BookingJson {
                 status::BookingStatus::Cancelled(reason) => Some(reason.as_str()),
                 _ => None,
             },
+            cancel_note: b.cancel_note.clone(),
             can_cancel: st.can_cancel(),
             can_start: st.can_start(),
             start_url: st.can_start().then(|| format!("/bookings/{}/start", b.id)),

@@ -67,6 +67,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("booking.status.missed", "Missed", "Manqué"),
     ("booking.reason.by_student", "by you", "par vous"),
     ("booking.reason.slot_removed", "slot removed by the teacher", "créneau supprimé par l'enseignant"),
+    ("booking.reason.by_admin", "by the administration", "par l'administration"),
     ("booking.reason.exam_withdrawn", "exam withdrawn", "examen retiré"),
     ("booking.cancel", "Cancel", "Annuler"),
     (
@@ -94,6 +95,62 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
         "You have booked this exam. To choose another slot, cancel that booking first.",
         "Vous avez réservé cet examen. Pour choisir un autre créneau, annulez d'abord cette réservation.",
     ),
+    // The admins' bookings page.
+    ("admin.bookings.title", "Bookings", "Réservations"),
+    ("admin.bookings.exam", "Exam", "Examen"),
+    ("admin.bookings.all_exams", "All exams", "Tous les examens"),
+    ("admin.bookings.slot", "Slot", "Créneau"),
+    ("admin.bookings.all_slots", "All slots", "Tous les créneaux"),
+    ("admin.bookings.student", "Student (name or email)", "Étudiant (nom ou adresse e-mail)"),
+    ("admin.bookings.student_col", "Student", "Étudiant"),
+    ("admin.bookings.status", "Status", "Statut"),
+    ("admin.bookings.all_statuses", "All", "Toutes"),
+    ("admin.bookings.status_active", "Active", "Actives"),
+    ("admin.bookings.status_cancelled", "Cancelled", "Annulées"),
+    ("admin.bookings.search_submit", "Search", "Rechercher"),
+    ("admin.bookings.found", "Bookings found: {n}", "Réservations trouvées : {n}"),
+    ("admin.bookings.none", "No booking matches these filters.", "Aucune réservation ne correspond à ces filtres."),
+    ("admin.bookings.booked_at", "Booked on", "Réservée le"),
+    ("admin.bookings.actions", "Actions", "Actions"),
+    ("admin.bookings.pages", "Pages of bookings", "Pages de réservations"),
+    ("admin.bookings.cancel_open", "Cancel…", "Annuler…"),
+    (
+        "admin.bookings.note_label",
+        "Message to the student (sent with the cancellation)",
+        "Message à l'étudiant (envoyé avec l'annulation)",
+    ),
+    ("admin.bookings.cancel_submit", "Cancel the booking", "Annuler la réservation"),
+    (
+        "admin.bookings.cancelled",
+        "Booking cancelled. The student has been notified.",
+        "Réservation annulée. L'étudiant a été prévenu.",
+    ),
+    (
+        "admin.bookings.note_required",
+        "Write the reason the student will read.",
+        "Écrivez le motif que l'étudiant lira.",
+    ),
+    (
+        "admin.bookings.note_too_long",
+        "The message is limited to 1,000 characters.",
+        "Le message est limité à 1 000 caractères.",
+    ),
+    (
+        "admin.bookings.note_invalid",
+        "The message contains characters that cannot be sent.",
+        "Le message contient des caractères qui ne peuvent pas être envoyés.",
+    ),
+    (
+        "admin.bookings.error.started",
+        "The student has started this exam: stop the session from the live panel instead.",
+        "L'étudiant a commencé cet examen : arrêtez plutôt la session depuis le suivi en direct.",
+    ),
+    ("admin.bookings.reason.by_student", "by the student", "par l'étudiant"),
+    ("admin.bookings.reason.slot_removed", "slot removed by the teacher", "créneau supprimé par l'enseignant"),
+    ("admin.bookings.reason.by_admin", "by the administration", "par l'administration"),
+    ("admin.bookings.reason.exam_withdrawn", "exam withdrawn", "examen retiré"),
+    ("admin.bookings.error.over", "This slot is over.", "Ce créneau est terminé."),
+    ("admin.bookings.error.already", "This booking is already cancelled.", "Cette réservation est déjà annulée."),
 ];
 
 #[cfg(test)]
@@ -107,7 +164,8 @@ mod tests {
     #[test]
     fn keys_given_by_value_exist() {
         crate::i18n::install(&[super::MESSAGES]);
-        let reasons = [CancelReason::ByStudent, CancelReason::SlotRemoved, CancelReason::ExamWithdrawn];
+        let reasons =
+            [CancelReason::ByStudent, CancelReason::SlotRemoved, CancelReason::ByAdmin, CancelReason::ExamWithdrawn];
         let statuses = [
             BookingStatus::Scheduled,
             BookingStatus::Open,

@@ -1,6 +1,8 @@
-//! Booking slots: the catalogue, booking under concurrency, my bookings, cancellation.
+//! Booking slots: the catalogue, booking under concurrency, my bookings, cancellation, and
+//! every booking for admins.
 
 mod actions;
+mod admin;
 pub mod api;
 pub mod flash;
 pub mod forms;
@@ -29,6 +31,8 @@ pub fn routes() -> Routes {
         .get("/api/v1/bookings", api::list)
         .post("/api/v1/bookings", api::create)
         .post("/api/v1/bookings/{booking_id}/cancel", api::cancel)
+        .get("/admin/bookings", admin::list)
+        .post("/admin/bookings/{booking_id}/cancel", admin::cancel)
 }
 
 /// OpenAPI `paths` entries of this context's JSON API.

@@ -8,7 +8,7 @@ fn booking_schema() -> Value {
     json!({
         "type": "object",
         "required": ["id", "exam_id", "exam_title", "teacher_name", "slot_id", "starts_at", "ends_at",
-                     "duration_minutes", "status", "cancel_reason", "can_cancel", "can_start", "start_url"],
+                     "duration_minutes", "status", "cancel_reason", "cancel_note", "can_cancel", "can_start", "start_url"],
         "properties": {
             "id": {"type": "string", "format": "uuid"},
             "exam_id": {"type": "string", "format": "uuid"},
@@ -20,7 +20,8 @@ fn booking_schema() -> Value {
             "duration_minutes": {"type": "integer"},
             "status": {"type": "string", "enum": ["scheduled", "open", "in_progress", "completed", "cancelled", "missed"],
                 "description": "Derived on the server: scheduled (slot not started), open (slot window open, no attempt yet), in_progress (attempt running), completed (attempt submitted), cancelled, missed (slot over, no attempt)"},
-            "cancel_reason": {"type": ["string", "null"], "enum": ["by_student", "slot_removed", "exam_withdrawn", null]},
+            "cancel_reason": {"type": ["string", "null"], "enum": ["by_student", "slot_removed", "by_admin", "exam_withdrawn", null]},
+            "cancel_note": {"type": ["string", "null"], "description": "The message an admin who cancelled the booking wrote to the student"},
             "can_cancel": {"type": "boolean", "description": "Only before the slot starts"},
             "can_start": {"type": "boolean"},
             "start_url": {"type": ["string", "null"], "description": "Page where the exam is taken, while it can be"}

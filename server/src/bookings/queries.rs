@@ -43,6 +43,8 @@ pub struct StudentBooking {
     pub status: String,
     /// Why it was cancelled, as stored.
     pub cancel_reason: Option<String>,
+    /// The message of the admin who cancelled it.
+    pub cancel_note: Option<String>,
     /// Status of its attempt, if one was started (from the attempts).
     #[sqlx(default)]
     pub attempt_status: Option<String>,
@@ -64,7 +66,7 @@ impl StudentBooking {
     }
 }
 
-const STUDENT_BOOKING: &str = "SELECT id, exam_id, slot_id, status, cancel_reason FROM bookings";
+const STUDENT_BOOKING: &str = "SELECT id, exam_id, slot_id, status, cancel_reason, cancel_note FROM bookings";
 
 /// Every booking of a student, in display order at `now` (current first).
 pub async fn list_for_student(state: &AppState, student_id: &str, now: i64) -> sqlx::Result<Vec<StudentBooking>> {
@@ -75,6 +77,15 @@ pub async fn list_for_student(state: &AppState, student_id: &str, now: i64) -> s
     rows.sort_by_key(|r| r.starts_at);
     rows.sort_by(|a, b| status::display_order((a.status_at(now), a.starts_at), (b.status_at(now), b.starts_at)));
     Ok(rows)
+}
+
+/// What the admin who cancelled a booking wrote to its student, on the caller's connection.
+pub async fn cancel_note_on(conn: &mut sqlx::AnyConnection, booking_id: &str) -> sqlx::Result<Option<String>> {
+    let note: Option<Option<String>> = sqlx::query_scalar("SELECT cancel_note FROM bookings WHERE id = ?")
+        .bind(booking_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(note.flatten())
 }
 
 /// One booking of a student; `None` when it does not exist or belongs to someone else.
@@ -92,7 +103,7 @@ pub async fn get_for_student(
 
 /// Adds each booking's exam and slot (the exams own them), teacher name (the accounts own the
 /// names) and the status of its attempt (the attempts own them).
-async fn completed(state: &AppState, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
+pub(super) async fn completed(state: &AppState, mut rows: Vec<StudentBooking>) -> sqlx::Result<Vec<StudentBooking>> {
     let db = &state.db;
     let exam_ids: Vec<&str> = rows.iter().map(|r| r.exam_id.as_str()).collect();
     let exams = exams::get_many(db, &exam_ids).await?;

@@ -146,12 +146,22 @@ async fn active(conn: &mut AnyConnection, filter: &str, binds: &[&str]) -> sqlx:
     Ok(rows)
 }
 
-async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by: &str) -> sqlx::Result<bool> {
+/// Who cancels, why (a stored code) and what they wrote to the student (admins only).
+struct Cancellation<'a> {
+    reason: &'a str,
+    by: &'a str,
+    note: &'a str,
+}
+
+async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, how: &Cancellation<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE bookings SET status = 'cancelled', active_key = NULL, cancelled_at = ?, cancel_reason = ? WHERE id = ? AND status = 'active'",
+        "UPDATE bookings SET status = 'cancelled', active_key = NULL, cancelled_at = ?, cancel_reason = ?, \
+         cancelled_by = ?, cancel_note = ? WHERE id = ? AND status = 'active'",
     )
     .bind(now_ms())
-    .bind(reason)
+    .bind(how.reason)
+    .bind(how.by)
+    .bind((!how.note.is_empty()).then_some(how.note))
     .bind(&b.id)
     .execute(&mut *conn)
     .await?;
@@ -165,8 +175,8 @@ async fn cancel_on(conn: &mut AnyConnection, b: &ActiveBooking, reason: &str, by
         slot_id: b.slot_id.clone(),
         student_id: b.student_id.clone(),
         teacher_id: b.teacher_id.clone(),
-        reason: reason.to_owned(),
-        cancelled_by: by.to_owned(),
+        reason: how.reason.to_owned(),
+        cancelled_by: how.by.to_owned(),
     };
     record(conn, &b.id, payload).await?;
     Ok(true)
@@ -196,9 +206,51 @@ async fn cancel_once(db: &Db, student_id: &str, booking_id: &str) -> sqlx::Resul
         return Ok(Err(CancelRefusal::Started));
     }
     let mut tx = db.pool().begin().await?;
-    let cancelled = cancel_on(&mut tx, &b, "cancelled_by_student", student_id).await?;
+    let how = Cancellation { reason: "cancelled_by_student", by: student_id, note: "" };
+    let cancelled = cancel_on(&mut tx, &b, &how).await?;
     tx.commit().await?;
     Ok(if cancelled { Ok(()) } else { Err(CancelRefusal::NotFound) })
+}
+
+/// Why an admin's cancellation was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AdminCancelRefusal {
+    /// No such active booking.
+    NotFound,
+    /// The slot is over.
+    Over,
+}
+
+/// Cancels any student's active booking before its slot ends, with a message the student is
+/// sent (`note`, checked by the caller, who also refuses a booking whose exam was started).
+pub async fn cancel_by_admin(
+    db: &Db,
+    admin_id: &str,
+    booking_id: &str,
+    note: &str,
+) -> sqlx::Result<Result<(), AdminCancelRefusal>> {
+    crate::db::retry("cancel booking (admin)", || cancel_by_admin_once(db, admin_id, booking_id, note)).await
+}
+
+async fn cancel_by_admin_once(
+    db: &Db,
+    admin_id: &str,
+    booking_id: &str,
+    note: &str,
+) -> sqlx::Result<Result<(), AdminCancelRefusal>> {
+    let mut tx = db.pool().begin().await?;
+    let found = active(&mut tx, "b.id = ?", &[booking_id]).await?;
+    let Some(b) = found.into_iter().next() else { return Ok(Err(AdminCancelRefusal::NotFound)) };
+    let Some(slot) = exams::slots_on(&mut tx, &[b.slot_id.as_str()]).await?.remove(&b.slot_id) else {
+        return Ok(Err(AdminCancelRefusal::NotFound));
+    };
+    if slot.ends_at <= now_ms() {
+        return Ok(Err(AdminCancelRefusal::Over));
+    }
+    let how = Cancellation { reason: "cancelled_by_admin", by: admin_id, note };
+    let cancelled = cancel_on(&mut tx, &b, &how).await?;
+    tx.commit().await?;
+    Ok(if cancelled { Ok(()) } else { Err(AdminCancelRefusal::NotFound) })
 }
 
 /// Number of active bookings on a slot.
@@ -215,7 +267,7 @@ pub async fn remove_slot(db: &Db, slot_id: &str, by: &str) -> sqlx::Result<usize
     let mut tx = db.pool().begin().await?;
     let mut n = 0;
     for b in &active(&mut tx, "b.slot_id = ?", &[slot_id]).await? {
-        if cancel_on(&mut tx, b, "slot_removed", by).await? {
+        if cancel_on(&mut tx, b, &Cancellation { reason: "slot_removed", by, note: "" }).await? {
             n += 1;
         }
     }
@@ -229,7 +281,7 @@ pub async fn cancel_all_for_exam(db: &Db, exam_id: &str, reason: &str, by: &str)
     let mut tx = db.pool().begin().await?;
     let mut n = 0;
     for b in &active(&mut tx, "b.exam_id = ?", &[exam_id]).await? {
-        if cancel_on(&mut tx, b, reason, by).await? {
+        if cancel_on(&mut tx, b, &Cancellation { reason, by, note: "" }).await? {
             n += 1;
         }
     }

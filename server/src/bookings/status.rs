@@ -12,6 +12,8 @@ pub enum CancelReason {
     ByStudent,
     /// The teacher removed the slot.
     SlotRemoved,
+    /// An administrator cancelled it (with a message to the student).
+    ByAdmin,
     /// The exam was unpublished or deleted (any other stored reason).
     ExamWithdrawn,
 }
@@ -22,6 +24,7 @@ impl CancelReason {
         match reason {
             Some("cancelled_by_student") => CancelReason::ByStudent,
             Some("slot_removed") => CancelReason::SlotRemoved,
+            Some("cancelled_by_admin") => CancelReason::ByAdmin,
             _ => CancelReason::ExamWithdrawn,
         }
     }
@@ -31,6 +34,7 @@ impl CancelReason {
         match self {
             CancelReason::ByStudent => "by_student",
             CancelReason::SlotRemoved => "slot_removed",
+            CancelReason::ByAdmin => "by_admin",
             CancelReason::ExamWithdrawn => "exam_withdrawn",
         }
     }
@@ -40,6 +44,7 @@ impl CancelReason {
         match self {
             CancelReason::ByStudent => "booking.reason.by_student",
             CancelReason::SlotRemoved => "booking.reason.slot_removed",
+            CancelReason::ByAdmin => "booking.reason.by_admin",
             CancelReason::ExamWithdrawn => "booking.reason.exam_withdrawn",
         }
     }
@@ -211,6 +216,7 @@ mod tests {
         let at = |reason| derive(START - MIN, &facts(false, reason, None));
         assert_eq!(at(Some("cancelled_by_student")), BookingStatus::Cancelled(CancelReason::ByStudent));
         assert_eq!(at(Some("slot_removed")), BookingStatus::Cancelled(CancelReason::SlotRemoved));
+        assert_eq!(at(Some("cancelled_by_admin")), BookingStatus::Cancelled(CancelReason::ByAdmin));
         assert_eq!(at(Some("exam_unpublished")), BookingStatus::Cancelled(CancelReason::ExamWithdrawn));
         assert_eq!(at(None), BookingStatus::Cancelled(CancelReason::ExamWithdrawn));
         // The clock does not revive a cancelled booking, nor does a running attempt.

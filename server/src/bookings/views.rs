@@ -105,13 +105,14 @@ fn booking_row(ctx: &PageCtx, b: &StudentBooking, now: i64, target: &str) -> Mar
                 }
             }
             td { (ctx.lang.tf("exam.minutes", &[("n", &b.duration_minutes.to_string())])) }
-            td { (status_badge(ctx, status)) }
+            td { (status_badge(ctx, status, b.cancel_note.as_deref())) }
             td.actions { (actions(ctx, b, status, target)) }
         }
     }
 }
 
-fn status_badge(ctx: &PageCtx, status: BookingStatus) -> Markup {
+/// The status, with why a cancelled booking was cancelled (and what the admin wrote).
+fn status_badge(ctx: &PageCtx, status: BookingStatus, note: Option<&str>) -> Markup {
     let class = match status {
         BookingStatus::Open | BookingStatus::InProgress | BookingStatus::Completed => "badge ok",
         BookingStatus::Cancelled(_) | BookingStatus::Missed => "badge muted",
@@ -121,6 +122,9 @@ fn status_badge(ctx: &PageCtx, status: BookingStatus) -> Markup {
         span class=(class) { (ctx.lang.t(status.label_key())) }
         @if let BookingStatus::Cancelled(reason) = status {
             " " span.cancel-reason { "(" (ctx.lang.t(reason.label_key())) ")" }
+            @if let Some(note) = note {
+                blockquote.cancel-note { (note) }
+            }
         }
     }
 }

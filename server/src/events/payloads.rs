@@ -28,7 +28,7 @@ record! {
 event!(ExamScheduled, version 1, "booking", "");
 
 record! {
-    /// A booking was cancelled (by the student, or with its slot or exam).
+    /// A booking was cancelled (by the student, an admin, or with its slot or exam).
     pub struct ExamCancelled {
         /// The booking (the aggregate).
         pub booking_id: String,
@@ -50,7 +50,7 @@ event!(
     ExamCancelled,
     version 1,
     "booking",
-    "`reason`: `cancelled_by_student`, `slot_removed`, `exam_unpublished`, `exam_deleted`"
+    "`reason`: `cancelled_by_student`, `slot_removed`, `exam_unpublished`, `exam_deleted`, `cancelled_by_admin` (the message the admin wrote to the student stays in the booking, not in the event)"
 );
 
 record! {

@@ -12,6 +12,7 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.live_sessions", "Live sessions", "Sessions en direct"),
     ("nav.dashboard", "Dashboard", "Tableau de bord"),
     ("nav.users", "Users", "Utilisateurs"),
+    ("nav.bookings", "Bookings", "Réservations"),
     ("nav.login", "Log in", "Connexion"),
     ("nav.logout", "Log out", "Déconnexion"),
     ("nav.register", "Create an account", "Créer un compte"),

@@ -67,6 +67,12 @@ pub static MESSAGES: &[(&str, &str, &str)] = &[
     ("notify.reason.slot_removed", "the slot was removed", "le créneau a été supprimé"),
     ("notify.reason.unpublished", "the exam was unpublished", "l'examen a été dépublié"),
     ("notify.reason.deleted", "the exam was deleted", "l'examen a été supprimé"),
+    ("notify.reason.admin", "by the administration", "par l'administration"),
+    (
+        "notify.reason.admin_note",
+        "by the administration, who wrote: “{note}”",
+        "par l'administration, qui a écrit : « {note} »",
+    ),
     ("notify.reason.other", "no reason given", "sans motif"),
     ("notify.result_ready.title", "Your result is available: {exam}", "Votre résultat est disponible : {exam}"),
     (

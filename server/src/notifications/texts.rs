@@ -26,6 +26,8 @@ pub struct Facts {
     pub detail: String,
     /// Cancellation reason (stored code).
     pub reason: String,
+    /// What the admin who cancelled a booking wrote to the student (kept in the booking).
+    pub note: String,
     /// Exam id (links).
     pub exam_id: String,
     /// Attempt id (links).
@@ -41,6 +43,7 @@ fn hundredths(n: i64) -> String {
 /// What a payload says that a text may mention ("" / `None` where it says nothing of it).
 #[derive(Default)]
 struct Said<'a> {
+    booking_id: &'a str,
     exam_id: &'a str,
     exam_title: &'a str,
     student_id: &'a str,
@@ -69,9 +72,13 @@ fn said(payload: &Payload) -> Said<'_> {
             starts_at: Some(p.starts_at),
             ..Said::default()
         },
-        Payload::ExamCancelled(p) => {
-            Said { exam_id: &p.exam_id, student_id: &p.student_id, reason: &p.reason, ..Said::default() }
-        }
+        Payload::ExamCancelled(p) => Said {
+            booking_id: &p.booking_id,
+            exam_id: &p.exam_id,
+            student_id: &p.student_id,
+            reason: &p.reason,
+            ..Said::default()
+        },
         Payload::ExamSubmitted(p) => Said {
             exam_id: &p.exam_id,
             student_id: &p.student_id,
@@ -139,9 +146,16 @@ impl Facts {
         } else {
             crate::accounts::queries::name_on(conn, p.student_id).await?.unwrap_or_default()
         };
+        // An admin's message to the student stays with the booking (the event carries only the code).
+        let note = if p.reason == "cancelled_by_admin" && !p.booking_id.is_empty() {
+            crate::bookings::queries::cancel_note_on(conn, p.booking_id).await?.unwrap_or_default()
+        } else {
+            String::new()
+        };
         Ok(Facts {
             exam,
             student,
+            note,
             when: p.starts_at.map(datetime).unwrap_or_default(),
             score: format!("{} / {}", hundredths(p.score.0), hundredths(p.score.1)),
             severity: p.severity.to_uppercase(),
@@ -176,6 +190,7 @@ fn reason_key(code: &str) -> &'static str {
         "slot_removed" => "notify.reason.slot_removed",
         "exam_unpublished" => "notify.reason.unpublished",
         "exam_deleted" => "notify.reason.deleted",
+        "cancelled_by_admin" => "notify.reason.admin",
         _ => "notify.reason.other",
     }
 }
@@ -196,6 +211,11 @@ pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
     let (title_key, body_key) = keys(template);
     let exam = if f.exam.is_empty() { lang.t("notify.an_exam").to_owned() } else { f.exam.clone() };
     let student = if f.student.is_empty() { lang.t("notify.a_student").to_owned() } else { f.student.clone() };
+    let reason = if f.note.is_empty() {
+        lang.t(reason_key(&f.reason)).to_owned()
+    } else {
+        lang.tf("notify.reason.admin_note", &[("note", &f.note)])
+    };
     let args = [
         ("exam", exam.as_str()),
         ("student", student.as_str()),
@@ -203,7 +223,7 @@ pub fn render(template: Template, lang: Lang, f: &Facts) -> Rendered {
         ("score", f.score.as_str()),
         ("severity", f.severity.as_str()),
         ("detail", f.detail.as_str()),
-        ("reason", lang.t(reason_key(&f.reason))),
+        ("reason", reason.as_str()),
     ];
     let link = match template {
         Template::BookedStudent | Template::CancelledStudent | Template::Reminder => Some("/bookings".to_owned()),

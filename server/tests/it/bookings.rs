@@ -1,6 +1,7 @@
 //! The student's booking journey through the real router: the race for seats, the booking
 //! rules, the derived statuses, the pages (catalogue, my bookings, htmx and no-JS flows).
 
+mod admin;
 mod pages;
 mod race;
 mod rules;
