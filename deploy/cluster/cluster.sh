@@ -6,6 +6,8 @@
 #   kafka       a Kafka-protocol broker (tansu, deploy/lib/kafka.sh) on 19192
 #   maildev     an SMTP sink with a web UI (deploy/lib/maildev.sh), on free ports
 #   watch       health watcher: takes a replica out of nginx while its /ready fails
+#   airflow     optional (CLUSTER_AIRFLOW=1 at `up`): Airflow 3.3.2 on 8790 runs the batch DAGs on
+#               galera3 and the replicas' own batch scheduler is off (deploy/cluster/airflow-node.sh)
 #
 #   cluster.sh up              install what is missing (apt), start everything, print the status
 #   cluster.sh down            stop everything it started (and nothing else); data is kept
@@ -14,7 +16,8 @@
 #   cluster.sh restart NODE    (re)start a node: a Galera node rejoins by IST, a replica waits
 #                              until it is ready, a frozen kafka resumes
 #   cluster.sh wipe            down, then delete the state directory (databases, logs, keys)
-# NODE: galera1 galera2 galera3 app1 app2 nginx kafka maildev watch
+#   cluster.sh airflow ARGS…   the airflow command line of the Airflow node (e.g. dags list-runs)
+# NODE: galera1 galera2 galera3 app1 app2 nginx kafka maildev watch (airflow)
 #
 # State, logs and data: CLUSTER_DIR (default ${XDG_STATE_HOME:-~/.local/state}/proctorwise-cluster).
 # Binary: PROCTORWISE_BIN (default $CARGO_TARGET_DIR/release/proctorwise, or target/release/… in
@@ -36,7 +39,8 @@ state_file="$CLUSTER_DIR/cluster.env"
 # address the cluster that is running whatever the caller's environment says.
 settings=(PROCTORWISE_BIN CLUSTER_SQL_PORT CLUSTER_GCOMM_PORT CLUSTER_SST_PORT CLUSTER_APP_PORT
   CLUSTER_HTTPS_PORT CLUSTER_KAFKA_PORT CLUSTER_STATIC_DIR CLUSTER_MODELS_DIR CLUSTER_MAX_BODY_BYTES
-  CLUSTER_STATIC_CACHE_CONTROL CLUSTER_TIMEOUT GALERA_PROVIDER)
+  CLUSTER_STATIC_CACHE_CONTROL CLUSTER_TIMEOUT GALERA_PROVIDER CLUSTER_AIRFLOW CLUSTER_AIRFLOW_PORT
+  CLUSTER_BATCH_BIN)
 load_settings() {
   PROCTORWISE_BIN="${PROCTORWISE_BIN:-$default_bin}"
   CLUSTER_SQL_PORT="${CLUSTER_SQL_PORT:-3307}"     # galera1; galera2 +1, galera3 +2
@@ -53,6 +57,10 @@ load_settings() {
   CLUSTER_STATIC_CACHE_CONTROL="${CLUSTER_STATIC_CACHE_CONTROL:-public, max-age=31536000, immutable}"
   CLUSTER_TIMEOUT="${CLUSTER_TIMEOUT:-180}"        # seconds a node may take to be Synced / ready
   GALERA_PROVIDER="${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}"
+  CLUSTER_AIRFLOW="${CLUSTER_AIRFLOW:-0}"           # 1: the Airflow node runs the batch jobs
+  CLUSTER_AIRFLOW_PORT="${CLUSTER_AIRFLOW_PORT:-8790}"
+  # The batch binary Airflow's tasks run: beside the server binary by default.
+  CLUSTER_BATCH_BIN="${CLUSTER_BATCH_BIN:-$(dirname "$PROCTORWISE_BIN")/proctorwise-batch}"
 }
 save_settings() {
   local name
@@ -68,6 +76,7 @@ load_settings
 galera_nodes=(galera1 galera2 galera3)
 app_nodes=(app1 app2)
 all_nodes=(galera1 galera2 galera3 kafka maildev app1 app2 nginx watch)
+[ "$CLUSTER_AIRFLOW" != 1 ] || all_nodes+=(airflow)
 
 say() { printf '[cluster %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
@@ -97,6 +106,7 @@ is_ours() { # node pid
     kafka) [[ $cmd == *tansu*"127.0.0.1:$CLUSTER_KAFKA_PORT"* ]] ;;
     maildev) [[ $cmd == *maildev*"$(maildev_cache)"* ]] ;;
     watch) [[ $cmd == *cluster.sh" _watch $CLUSTER_DIR"* ]] ;;
+    airflow) [[ $cmd == *airflow-node.sh" _run $CLUSTER_DIR"* ]] ;;
     *) return 1 ;;
   esac
 }
@@ -429,6 +439,8 @@ write_app_env() {
     printf 'export KAFKA_BROKERS=%q\n' "127.0.0.1:$CLUSTER_KAFKA_PORT"
     printf 'export KAFKA_REPLICATION_FACTOR=1\n' # one broker
     printf 'export SMTP_URL=%q\n' "smtp://$(maildev_var MAILDEV_SMTP)"
+    # With the Airflow node, Airflow alone schedules the batch jobs.
+    [ "$CLUSTER_AIRFLOW" != 1 ] || printf 'export PROCTORWISE_BATCH_SCHEDULE=off\n'
   } >"$d/app.env"
   chmod 600 "$d/app.env"
 }
@@ -581,6 +593,11 @@ start_watch() {
   say "health watcher pid $(cat "$d/pid") (log: $d/watch.log)"
 }
 
+# --- Airflow (optional) ----------------------------------------------------------------------------
+
+# shellcheck source=airflow-node.sh
+source "$here/airflow-node.sh"
+
 # --- commands ------------------------------------------------------------------------------------
 
 cmd_up() {
@@ -595,7 +612,8 @@ cmd_up() {
     say "warning: $CLUSTER_STATIC_DIR/detector/ is missing: run deploy/lib/detector.sh (the exam page falls back to server analysis)"
   for port in "$CLUSTER_SQL_PORT" $((CLUSTER_SQL_PORT + 1)) $((CLUSTER_SQL_PORT + 2)) \
     "$CLUSTER_GCOMM_PORT" $((CLUSTER_GCOMM_PORT + 10)) $((CLUSTER_GCOMM_PORT + 20)) \
-    "$CLUSTER_APP_PORT" $((CLUSTER_APP_PORT + 1)) "$CLUSTER_HTTPS_PORT" "$CLUSTER_KAFKA_PORT"; do
+    "$CLUSTER_APP_PORT" $((CLUSTER_APP_PORT + 1)) "$CLUSTER_HTTPS_PORT" "$CLUSTER_KAFKA_PORT" \
+    $([ "$CLUSTER_AIRFLOW" != 1 ] || echo "$CLUSTER_AIRFLOW_PORT"); do
     port_busy "$port" && die "127.0.0.1:$port is already in use (ports: deploy/cluster/README.md)"
   done
   ensure_packages
@@ -619,6 +637,11 @@ cmd_up() {
   write_upstream
   start_nginx
   start_watch
+  if [ "$CLUSTER_AIRFLOW" = 1 ]; then
+    log "Airflow (the batch jobs' scheduler; the replicas' own is off)"
+    write_airflow_env
+    start_airflow
+  fi
   log "up in $((SECONDS - t0)) s: https://127.0.0.1:$CLUSTER_HTTPS_PORT (curl --cacert $(dir_of nginx)/tls/ca.pem)"
   cmd_status
 }
@@ -627,7 +650,7 @@ cmd_down() {
   local n
   # Front to back: watcher, nginx, replicas, broker and SMTP sink, then the Galera nodes one by one (the
   # last one stopped is marked safe to bootstrap the next `up` from).
-  for n in watch nginx app2 app1 maildev kafka galera3 galera2 galera1; do stop_node "$n"; done
+  for n in airflow watch nginx app2 app1 maildev kafka galera3 galera2 galera1; do stop_node "$n"; done
   say "everything stopped (state kept in $CLUSTER_DIR; \`$0 wipe\` deletes it)"
 }
 
@@ -688,6 +711,11 @@ cmd_status() {
     health="$(tail -1 "$(dir_of watch)/watch.log" 2>/dev/null | sed 's/^\[cluster [0-9:]*\] //')"
   fi
   row watch "${pid:--}" "-" "$health"
+  if [ "$CLUSTER_AIRFLOW" = 1 ]; then
+    pid="$(pid_of airflow)"
+    if [ -z "$pid" ]; then health=down; else health="$(airflow_status)"; fi
+    row airflow "${pid:--}" "127.0.0.1:$CLUSTER_AIRFLOW_PORT" "$health"
+  fi
 }
 
 known_node() {
@@ -736,6 +764,7 @@ cmd_restart() {
     app*) start_app "$node" ;;
     nginx) start_nginx ;;
     watch) start_watch ;;
+    airflow) start_airflow ;;
     kafka)
       kafka_start
       say "warning: a new, empty broker (its log was in memory): events already consumed are not replayed, the replicas create the topics again"
@@ -759,6 +788,7 @@ case "${1:-}" in
   kill) cmd_kill "${2:-}" ;;
   restart) cmd_restart "${2:-}" ;;
   wipe) cmd_wipe ;;
+  airflow) shift; airflow_cli "$@" ;;
   _watch) cmd_watch ;;
   *)
     awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0" >&2

@@ -8,6 +8,11 @@
 #   prove.sh short   a minute of load, 40 students, each fault once (the test command runs it)
 #   prove.sh long    10 minutes, 1,000 students (a benchmark: its figures go into the README)
 #
+# The short form also runs the Airflow node (CLUSTER_AIRFLOW=1; 0 leaves it out, 1 adds it to the
+# long form): before the load every scheduled DAG's run for its latest interval must succeed on
+# the cluster, and after it a triggered daily_anomaly_aggregation must count the day's anomalies,
+# while the replicas' own batch scheduler never ran.
+#
 # The cluster is started in a fresh CLUSTER_DIR (default: a temporary folder) and wiped at the
 # end unless KEEP_CLUSTER=1. The replicas run PROCTORWISE_BIN (default: the release build; the
 # short form in the test command gives it the debug build it has already made). STUDENTS and
@@ -32,6 +37,7 @@ case "$form" in
     ;;
   *) die "usage: $0 short|long" ;;
 esac
+export CLUSTER_AIRFLOW="${CLUSTER_AIRFLOW:-$([ "$form" = short ] && echo 1 || echo 0)}"
 profile="${LOAD_PROFILE:-$([ "$form" = long ] && echo release || echo debug)}"
 
 log "load generator ($profile build)"
@@ -49,6 +55,13 @@ export CLUSTER_DIR="${CLUSTER_DIR:-$(mktemp -d -t proctorwise-cluster.XXXXXX)}"
 cluster="$here/cluster.sh"
 finish() {
   local status=$?
+  if [ "$status" -ne 0 ] && [ -d "$CLUSTER_DIR" ]; then
+    # The logs outlive a failed run's cluster.
+    local keep
+    keep="$(mktemp -d -t proctorwise-cluster-logs.XXXXXX)"
+    (cd "$CLUSTER_DIR" && find . -name '*.log' -exec cp --parents {} "$keep" \;) 2>/dev/null || true
+    echo "the cluster's logs are kept in $keep"
+  fi
   if [ "${KEEP_CLUSTER:-0}" = 1 ]; then
     echo "cluster kept running in $CLUSTER_DIR (\`CLUSTER_DIR=$CLUSTER_DIR $cluster wipe\` removes it)"
   else
@@ -61,6 +74,13 @@ trap finish EXIT
 log "cluster up in $CLUSTER_DIR"
 "$cluster" up
 
+airflow_url="http://127.0.0.1:${CLUSTER_AIRFLOW_PORT:-8790}"
+airflow_passwords="$CLUSTER_DIR/airflow/home/simple_auth_manager_passwords.json.generated"
+if [ "$CLUSTER_AIRFLOW" = 1 ]; then
+  log "Airflow: each scheduled DAG's latest interval, run by the scheduler on the cluster"
+  python3 "$here/airflow_runs.py" settle "$airflow_url" "$airflow_passwords" --timeout 300
+fi
+
 fault_args=()
 for f in "${faults[@]}"; do fault_args+=(--fault "$f"); done
 log "load: $students students for $load s, faults: ${faults[*]}"
@@ -70,3 +90,26 @@ log "load: $students students for $load s, faults: ${faults[*]}"
   --db "mysql://proctorwise:$(cat "$CLUSTER_DIR/db-password")@127.0.0.1:${CLUSTER_SQL_PORT:-3307}/proctorwise" \
   --students "$students" --seconds "$load" --flag-every "$flag_every" \
   --cluster "$cluster" "${fault_args[@]}"
+
+if [ "$CLUSTER_AIRFLOW" = 1 ]; then
+  log "Airflow: today's anomalies by the daily DAG, the replicas' scheduler silent"
+  today="$(date -u +%F)"
+  python3 "$here/airflow_runs.py" run "$airflow_url" "$airflow_passwords" daily_anomaly_aggregation \
+    "$today" --conf "{\"date\": \"$today\"}" --timeout 300
+  sql() {
+    mariadb --no-defaults -h127.0.0.1 -P"${CLUSTER_SQL_PORT:-3307}" -uproctorwise -p"$(cat "$CLUSTER_DIR/db-password")" \
+      proctorwise -N -B -e "$1"
+  }
+  run="$(sql "SELECT status, trigger_kind, rows_read FROM batch_runs WHERE job = 'daily-anomalies' AND period = '$today'")"
+  read -r run_status run_trigger run_rows <<<"$run"
+  if [ "$run_status" != succeeded ] || [ "$run_trigger" != cli ] || [ "${run_rows:-0}" -le 0 ]; then
+    die "daily-anomalies for $today: expected one succeeded run started by Airflow (cli) that read the day's anomalies, got: ${run:-nothing}"
+  fi
+  for kind in by_exam by_user hourly; do
+    part="$CLUSTER_DIR/shared/batch/processed/anomaly_reports/${today:0:4}/${today:5:2}/$kind/${today:8:2}/part-00000.parquet"
+    [ -s "$part" ] || die "no $kind output of today's daily-anomalies run ($part)"
+  done
+  by_replicas="$(sql "SELECT COUNT(*) FROM batch_runs WHERE trigger_kind = 'schedule'")"
+  [ "$by_replicas" = 0 ] || die "$by_replicas batch runs were started by a replica's scheduler while Airflow ran the jobs"
+  echo "airflow: daily-anomalies for $today read $run_rows anomalies (by exam, user and hour in Parquet); 0 runs by the replicas' scheduler"
+fi

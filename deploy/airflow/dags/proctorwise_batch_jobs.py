@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.empty import EmptyOperator
-from airflow.sdk import DAG
+from airflow.sdk import DAG, Param
 
 BATCH = 'set -euo pipefail; "${PROCTORWISE_BATCH_BIN:-proctorwise-batch}"'
 
@@ -23,7 +23,7 @@ default_args = {
 }
 
 
-def job_dag(dag_id, schedule, description, task_id, command):
+def job_dag(dag_id, schedule, description, task_id, command, params=None):
     with DAG(
         dag_id=dag_id,
         description=description,
@@ -32,6 +32,7 @@ def job_dag(dag_id, schedule, description, task_id, command):
         catchup=False,
         default_args=default_args,
         tags=["proctorwise", "analytics"],
+        params=params or {},
     ) as dag:
         EmptyOperator(task_id="start") >> BashOperator(task_id=task_id, bash_command=command) >> EmptyOperator(
             task_id="end"
@@ -39,13 +40,22 @@ def job_dag(dag_id, schedule, description, task_id, command):
     return dag
 
 
-# Yesterday's anomalies, daily at 02:00.
+# Yesterday's anomalies, daily at 02:00. Triggered with {"date": "YYYY-MM-DD"}, that day instead
+# (e.g. today's so far, or a day to recompute).
 daily_anomaly_aggregation = job_dag(
     "daily_anomaly_aggregation",
     "0 2 * * *",
     "Anomalies of the previous day by exam, user and hour (Parquet + read-back)",
     "run_daily_anomaly_aggregation",
-    f"{BATCH} daily-anomalies --date {{{{ macros.ds_add(ds, -1) }}}}",
+    f"{BATCH} daily-anomalies --date {{{{ params.date or macros.ds_add(ds, -1) }}}}",
+    params={
+        "date": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="The day to aggregate (YYYY-MM-DD); empty: the day before the run's logical date",
+        )
+    },
 )
 
 # The previous Sunday-to-Saturday week, Sundays at 03:00.
