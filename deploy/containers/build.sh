@@ -7,6 +7,8 @@
 # PODMAN_ARGS and PODMAN_BUILD_ARGS are passed to podman and to `podman build`. In a sandbox that
 # forbids raising resource limits and has hybrid cgroups (the development machine) this works:
 #   PODMAN_ARGS="--runtime runc" PODMAN_BUILD_ARGS="--ulimit nofile=1024:20000 --ulimit nproc=1024:1024"
+# or, for every podman command, CONTAINERS_CONF=deploy/containers/sandbox.conf.
+# BIN_DIR=$CARGO_TARGET_DIR/debug puts the debug binaries in (a quicker smoke test, not for production).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 cd "$repo_root"
