@@ -40,8 +40,9 @@ impl BookingRefusal {
 
 /// Books `slot_id` for `student_id`; returns the booking id or why not.
 pub async fn book(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {
-    // A lost deadlock rolled the whole booking back (seat included): it is taken again from the start.
-    crate::db::retry("book", || book_once(db, student_id, slot_id)).await
+    // A lost deadlock rolled the whole booking back (seat included): it is taken again from the
+    // start. A class booking one slot at once writes its seat count together: more attempts.
+    crate::db::retry::retry_hot("book", || book_once(db, student_id, slot_id)).await
 }
 
 async fn book_once(db: &Db, student_id: &str, slot_id: &str) -> sqlx::Result<Result<String, BookingRefusal>> {

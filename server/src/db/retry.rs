@@ -67,9 +67,14 @@ pub fn classify(err: &sqlx::Error) -> Failure {
     }
 }
 
-/// The pause before run `attempt + 1` (1-based): 20, 60, 180 ms, each plus up to half again.
+/// Runs at most of an operation on one hot row that many users write at once (a slot's seats
+/// when a whole class books in the same second, on two Galera writers).
+pub const HOT_ATTEMPTS: u32 = 8;
+
+/// The pause before run `attempt + 1` (1-based): 20, 60, 180, 540 ms, then 1 s, each plus up to
+/// half again.
 pub fn pause(attempt: u32) -> Duration {
-    let base = 20u64 * 3u64.pow(attempt.saturating_sub(1).min(6));
+    let base = (20u64 * 3u64.pow(attempt.saturating_sub(1).min(6))).min(1000);
     Duration::from_millis(base + rand::random_range(0..=base / 2))
 }
 
@@ -80,7 +85,17 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = sqlx::Result<T>>,
 {
-    retry_when(what, op, |err: &sqlx::Error| classify(err) == Failure::Retryable).await
+    retry_when(what, ATTEMPTS, op, |err: &sqlx::Error| classify(err) == Failure::Retryable).await
+}
+
+/// [`retry`] up to [`HOT_ATTEMPTS`] times (about 3.8 s of pauses at most), for an operation on a
+/// row that many write at the same moment.
+pub async fn retry_hot<T, F, Fut>(what: &str, op: F) -> sqlx::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = sqlx::Result<T>>,
+{
+    retry_when(what, HOT_ATTEMPTS, op, |err: &sqlx::Error| classify(err) == Failure::Retryable).await
 }
 
 /// [`retry`] for an operation whose errors are `anyhow` chains: it runs again when the chain
@@ -92,10 +107,10 @@ where
 {
     let retryable =
         |err: &anyhow::Error| err.downcast_ref::<sqlx::Error>().is_some_and(|e| classify(e) == Failure::Retryable);
-    retry_when(what, op, retryable).await
+    retry_when(what, ATTEMPTS, op, retryable).await
 }
 
-async fn retry_when<T, E, F, Fut>(what: &str, mut op: F, retryable: impl Fn(&E) -> bool) -> Result<T, E>
+async fn retry_when<T, E, F, Fut>(what: &str, attempts: u32, mut op: F, retryable: impl Fn(&E) -> bool) -> Result<T, E>
 where
     E: std::fmt::Display,
     F: FnMut() -> Fut,
@@ -104,7 +119,7 @@ where
     let mut attempt = 1;
     loop {
         match op().await {
-            Err(err) if attempt < ATTEMPTS && retryable(&err) => {
+            Err(err) if attempt < attempts && retryable(&err) => {
                 tracing::warn!(operation = what, attempt, error = %err, "transient database failure, retrying");
                 tokio::time::sleep(pause(attempt)).await;
                 attempt += 1;
@@ -120,8 +135,8 @@ mod tests {
 
     #[test]
     fn pauses_grow_and_stay_bounded() {
-        for attempt in 1..ATTEMPTS {
-            let base = 20 * 3u64.pow(attempt - 1);
+        for attempt in 1..HOT_ATTEMPTS {
+            let base = (20 * 3u64.pow(attempt - 1)).min(1000);
             let p = pause(attempt).as_millis() as u64;
             assert!((base..=base + base / 2).contains(&p), "attempt {attempt}: {p} ms");
         }

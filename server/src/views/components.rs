@@ -87,3 +87,23 @@ pub fn local_clock(ms: i64) -> maud::Markup {
     let iso = utc.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()).unwrap_or_default();
     html! { time datetime=(iso) data-local="time" { (text) } }
 }
+
+/// Previous / "page of pages" / next links under a paginated list; nothing when one page holds
+/// it all. `label` names the list for screen readers; `link(p)` is page `p`'s address.
+pub fn pagination(
+    ctx: &crate::web::PageCtx,
+    label: &str,
+    page: i64,
+    pages: i64,
+    link: impl Fn(i64) -> String,
+) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav.pagination aria-label=(label) {
+                @if page > 1 { a href=(link(page - 1)) rel="prev" { "← " (ctx.t("pagination.prev")) } }
+                span { (page) " / " (pages) }
+                @if page < pages { a href=(link(page + 1)) rel="next" { (ctx.t("pagination.next")) " →" } }
+            }
+        }
+    }
+}

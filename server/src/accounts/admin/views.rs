@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use super::handlers::UserSearch;
 use crate::accounts::forms::{AdminUserForm, FieldErrors};
 use crate::accounts::model::{Role, User};
-use crate::views::components::{Field, datetime, notice};
+use crate::views::components::{Field, datetime, notice, pagination};
 use crate::views::layout::toast_fragment;
 use crate::web::PageCtx;
 
@@ -65,13 +65,7 @@ pub fn results(ctx: &PageCtx, users: &[User], search: &UserSearch, page: i64, pa
                     } }
                     tbody { @for user in users { (user_row(ctx, user)) } }
                 }
-                @if pages > 1 {
-                    nav.pagination aria-label=(ctx.t("admin.users.pages")) {
-                        @if page > 1 { a href=(link(page - 1)) rel="prev" { "← " (ctx.t("pagination.prev")) } }
-                        span { (page) " / " (pages) }
-                        @if page < pages { a href=(link(page + 1)) rel="next" { (ctx.t("pagination.next")) " →" } }
-                    }
-                }
+                (pagination(ctx, ctx.t("admin.users.pages"), page, pages, link))
             }
         }
     }

@@ -6,7 +6,7 @@ use super::handlers::{BookingSearch, NOTE_MAX_CHARS};
 use super::queries::AdminBooking;
 use crate::bookings::status::{BookingStatus, CancelReason};
 use crate::exams::model::{ExamSummary, Slot};
-use crate::views::components::{datetime, local_time, notice};
+use crate::views::components::{datetime, local_time, notice, pagination};
 use crate::views::layout::toast_fragment;
 use crate::web::PageCtx;
 
@@ -106,13 +106,7 @@ pub fn results(
                     } }
                     tbody { @for b in rows { (row(ctx, b, now, None)) } }
                 }
-                @if pages > 1 {
-                    nav.pagination aria-label=(ctx.t("admin.bookings.pages")) {
-                        @if page > 1 { a href=(link(page - 1)) rel="prev" { "← " (ctx.t("pagination.prev")) } }
-                        span { (page) " / " (pages) }
-                        @if page < pages { a href=(link(page + 1)) rel="next" { (ctx.t("pagination.next")) " →" } }
-                    }
-                }
+                (pagination(ctx, ctx.t("admin.bookings.pages"), page, pages, link))
             }
         }
     }
