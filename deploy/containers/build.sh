@@ -13,6 +13,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 cd "$repo_root"
 apt_ensure podman mmdebstrap uidmap runc
+if [ -n "${CONTAINERS_CONF:-}" ]; then # absolute: podman's copier runs in another folder
+  CONTAINERS_CONF="$(cd "$(dirname "$CONTAINERS_CONF")" && pwd)/$(basename "$CONTAINERS_CONF")"
+  export CONTAINERS_CONF
+fi
 read -ra podman_args <<<"${PODMAN_ARGS:-}"
 read -ra build_args <<<"${PODMAN_BUILD_ARGS:-}"
 suite="${DEBIAN_SUITE:-bookworm}"
